@@ -1,0 +1,358 @@
+import {
+  AuraAuthError,
+  AuraError,
+  AuraErrorDetails,
+  AuraNotFoundError,
+  AuraProtocolError,
+  AuraRequestError,
+  AuraUnavailableError,
+  describeUpstream,
+} from './aura-errors';
+import { CallsPage, ListCallsPage, ListCallsQuery, toSearchParams } from './list-calls-query';
+import { parseRetryAfterMs, RateLimitPacer, RateLimitSnapshot } from './rate-limit-pacer';
+
+export interface AuraClientLogger {
+  warn(message: string): void;
+  debug?(message: string): void;
+}
+
+export interface AuraClientOptions {
+  /** e.g. `https://api.aura-app.ai` (a path prefix is kept; trailing slashes are ignored). */
+  baseUrl: string;
+  /** Partner key (`AURA_API_KEY`), sent as `Authorization: Bearer …`. */
+  apiKey: string;
+  /** Page size used by `pages()` when the query has no `limit`; 1–100. Default 100. */
+  pageSize?: number;
+  /** Per-attempt timeout, headers and body included. Default 15 000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt on 429/5xx/timeout/network errors. Default 6. */
+  maxRetries?: number;
+  /** Capped exponential backoff with full jitter: random(0, min(maxMs, baseMs·2^retry)). */
+  backoff?: { baseMs?: number; maxMs?: number };
+  /**
+   * Wait for the rate-limit window to reset when its budget is spent (default
+   * true). `marginMs` (default 100) is added to the reset for clock skew;
+   * `maxWaitMs` (default 65 000) bounds one wait against a bogus reset header.
+   */
+  pacing?: boolean | { marginMs?: number; maxWaitMs?: number };
+  /** Upper bound on honouring one Retry-After. Default 120 000 ms. */
+  maxRetryAfterMs?: number;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Source of jitter, [0, 1). Default Math.random. */
+  random?: () => number;
+  logger?: AuraClientLogger;
+}
+
+export interface AuraClientStats {
+  /** Attempts sent (first tries and retries). */
+  requests: number;
+  /** Attempts that were retries. */
+  retries: number;
+  /** Time spent waiting because of the rate limit: pacing waits and waits after a 429. */
+  rateLimitWaitMs: number;
+  /** 429 responses received. */
+  throttled429: number;
+  /** 5xx responses received. */
+  serverErrors: number;
+  /** Attempts abandoned after `timeoutMs`. */
+  timeouts: number;
+  /** Attempts that failed below HTTP (connection refused, reset …). */
+  networkErrors: number;
+}
+
+type AttemptOutcome =
+  | { kind: 'response'; status: number; headers: Headers; body: string }
+  | { kind: 'timeout' }
+  | { kind: 'network'; error: unknown };
+
+const MAX_PAGE_SIZE = 100;
+
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Typed client for Aura's `GET /v1/calls` and `GET /v1/calls/{id}`.
+ * Requests from one client are sent one at a time (concurrent calls queue),
+ * which is what makes header-based pacing exact.
+ */
+export class AuraClient {
+  private readonly baseUrl: string;
+  private readonly apiKey: string;
+  private readonly pageSize: number;
+  private readonly timeoutMs: number;
+  private readonly maxRetries: number;
+  private readonly backoffBaseMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly maxRetryAfterMs: number;
+  private readonly pacer: RateLimitPacer | null;
+  private readonly fetchImpl: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly logger?: AuraClientLogger;
+  private readonly counters: AuraClientStats = {
+    requests: 0,
+    retries: 0,
+    rateLimitWaitMs: 0,
+    throttled429: 0,
+    serverErrors: 0,
+    timeouts: 0,
+    networkErrors: 0,
+  };
+  private queueTail: Promise<void> = Promise.resolve();
+
+  constructor(options: AuraClientOptions) {
+    if (!options.apiKey) {
+      throw new AuraAuthError('No Aura API key configured: set AURA_API_KEY');
+    }
+    if (!options.baseUrl) throw new TypeError('AuraClient: baseUrl is required');
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
+    this.pageSize = options.pageSize ?? MAX_PAGE_SIZE;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 1 || this.pageSize > MAX_PAGE_SIZE) {
+      throw new RangeError(`AuraClient: pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    this.timeoutMs = options.timeoutMs ?? 15_000;
+    this.maxRetries = Math.max(0, options.maxRetries ?? 6);
+    this.backoffBaseMs = options.backoff?.baseMs ?? 500;
+    this.backoffMaxMs = options.backoff?.maxMs ?? 30_000;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
+    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.sleep = options.sleep ?? defaultSleep;
+    this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.logger = options.logger;
+    const pacing = options.pacing ?? true;
+    this.pacer =
+      pacing === false
+        ? null
+        : new RateLimitPacer(
+            this.now,
+            (pacing === true ? undefined : pacing.marginMs) ?? 100,
+            (pacing === true ? undefined : pacing.maxWaitMs) ?? 65_000,
+          );
+  }
+
+  /** One page of calls, raw. Validation is the caller's job (`parseAuraCall`). */
+  async listCalls(query: ListCallsQuery = {}): Promise<ListCallsPage> {
+    const params = toSearchParams(query).toString();
+    const path = `/v1/calls${params ? `?${params}` : ''}`;
+    const body = await this.get(path);
+    return readListPage(body, path);
+  }
+
+  /** One call, raw. A missing call raises `AuraNotFoundError`. */
+  async getCall(id: string): Promise<unknown> {
+    const path = `/v1/calls/${encodeURIComponent(id)}`;
+    const body = await this.get(path);
+    if (!isObject(body) || !('data' in body) || !isObject(body['data'])) {
+      throw new AuraProtocolError(`Aura GET ${path} returned a body without a data object`);
+    }
+    return body['data'];
+  }
+
+  /**
+   * Every page of a query, in order, from `startCursor` (or `cursor`) on.
+   * Each page says which cursor fetched it, so a caller can checkpoint and
+   * resume. Stops when `has_more` is false.
+   */
+  async *pages(query: ListCallsQuery & { startCursor?: string | null } = {}): AsyncGenerator<CallsPage> {
+    const { startCursor, cursor: queryCursor, ...filters } = query;
+    let cursor = startCursor ?? queryCursor ?? null;
+    const seen = new Set<string>();
+    for (;;) {
+      const page = await this.listCalls({ ...filters, limit: filters.limit ?? this.pageSize, cursor });
+      const { has_more: hasMore, next_cursor: nextCursor } = page.pagination;
+      yield { cursor, records: page.data, nextCursor, hasMore };
+      if (!hasMore || nextCursor === null) return;
+      if (seen.has(nextCursor)) {
+        throw new AuraProtocolError(`Aura returned a next_cursor it had already returned: paging would never end`);
+      }
+      seen.add(nextCursor);
+      cursor = nextCursor;
+    }
+  }
+
+  /** Cumulative counters since the client was created. */
+  stats(): AuraClientStats {
+    return { ...this.counters };
+  }
+
+  /** The rate-limit window as last seen (null parts are unknown). */
+  rateLimit(): RateLimitSnapshot | null {
+    return this.pacer?.snapshot() ?? null;
+  }
+
+  private async get(path: string): Promise<unknown> {
+    const url = `${this.baseUrl}${path}`;
+    let last: AttemptOutcome | null = null;
+    for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      if (attempt > 0) this.counters.retries++;
+      const outcome = await this.exclusive(() => this.attempt(url));
+      last = outcome;
+
+      if (outcome.kind === 'response') {
+        const { status } = outcome;
+        if (status >= 200 && status < 300) return parseJson(outcome.body, path, outcome.headers);
+        if (status === 429) this.counters.throttled429++;
+        else if (status >= 500) this.counters.serverErrors++;
+        if (status !== 429 && status < 500) throw this.nonRetryableError(path, outcome);
+      } else if (outcome.kind === 'timeout') {
+        this.counters.timeouts++;
+      } else {
+        this.counters.networkErrors++;
+      }
+
+      if (attempt === this.maxRetries) break;
+      const { waitMs, rateLimited } = this.retryDelay(outcome, attempt);
+      this.logger?.warn(
+        `Aura GET ${path}: ${describeOutcome(outcome)}; retry ${attempt + 1}/${this.maxRetries} in ${Math.round(waitMs)} ms`,
+      );
+      if (rateLimited) this.counters.rateLimitWaitMs += waitMs;
+      if (waitMs > 0) await this.sleep(waitMs);
+    }
+    const attempts = this.maxRetries + 1;
+    const details = last?.kind === 'response' ? errorDetails(last) : {};
+    throw new AuraUnavailableError(
+      `Aura GET ${path} failed after ${attempts} attempts; last: ${last ? describeOutcome(last) : 'none'}`,
+      attempts,
+      { ...details, cause: last?.kind === 'network' ? last.error : undefined },
+    );
+  }
+
+  /** One HTTP attempt, paced and timed out; never throws. */
+  private async attempt(url: string): Promise<AttemptOutcome> {
+    if (this.pacer) {
+      const waitMs = this.pacer.delayBeforeNextRequest();
+      if (waitMs > 0) {
+        this.logger?.debug?.(`Aura rate-limit budget spent; waiting ${Math.round(waitMs)} ms for the window to reset`);
+        this.counters.rateLimitWaitMs += waitMs;
+        await this.sleep(waitMs);
+        this.pacer.windowElapsed();
+      }
+      this.pacer.recordSend();
+    }
+    this.counters.requests++;
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, this.timeoutMs);
+    try {
+      const response = await this.fetchImpl(url, {
+        method: 'GET',
+        headers: { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' },
+        signal: controller.signal,
+      });
+      const body = await response.text();
+      this.pacer?.observe(response.headers);
+      return { kind: 'response', status: response.status, headers: response.headers, body };
+    } catch (error) {
+      return timedOut ? { kind: 'timeout' } : { kind: 'network', error };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private retryDelay(outcome: AttemptOutcome, attempt: number): { waitMs: number; rateLimited: boolean } {
+    const backoff = this.random() * Math.min(this.backoffMaxMs, this.backoffBaseMs * 2 ** attempt);
+    if (outcome.kind !== 'response') return { waitMs: backoff, rateLimited: false };
+    const retryAfter = parseRetryAfterMs(outcome.headers.get('retry-after'), this.now());
+    if (outcome.status === 429) {
+      const resetAt = this.pacer?.pendingResetAtMs() ?? null;
+      const waitMs = retryAfter ?? (resetAt !== null ? resetAt - this.now() + 100 : backoff);
+      return { waitMs: Math.min(this.maxRetryAfterMs, waitMs), rateLimited: true };
+    }
+    // 5xx: back off, but never sooner than a Retry-After the server asked for.
+    return { waitMs: Math.min(this.maxRetryAfterMs, Math.max(backoff, retryAfter ?? 0)), rateLimited: false };
+  }
+
+  private nonRetryableError(
+    path: string,
+    outcome: Extract<AttemptOutcome, { kind: 'response' }>,
+  ): AuraError {
+    const details = errorDetails(outcome);
+    const { status } = outcome;
+    if (status === 401 || status === 403) return AuraAuthError.fromResponse(details);
+    const upstreamMessage = readEnvelope(outcome.body)?.error;
+    const message = `Aura GET ${path} failed (${describeUpstream(details)})${upstreamMessage ? `: ${upstreamMessage}` : ''}`;
+    if (status === 404) return new AuraNotFoundError(message, details);
+    if (status >= 400 && status < 500) return new AuraRequestError(message, details);
+    return new AuraProtocolError(`Aura GET ${path} answered with unexpected status ${status}`, details);
+  }
+
+  /** Run `task` after every earlier task of this client has finished. */
+  private exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const previous = this.queueTail;
+    let release!: () => void;
+    this.queueTail = new Promise<void>((resolve) => (release = resolve));
+    return previous.then(task).finally(release);
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readEnvelope(body: string): { code?: string; error?: string; requestId?: string } | null {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (!isObject(parsed)) return null;
+    const text = (key: string) => (typeof parsed[key] === 'string' ? (parsed[key] as string) : undefined);
+    return { code: text('code'), error: text('error') ?? text('message'), requestId: text('requestId') };
+  } catch {
+    return null;
+  }
+}
+
+function errorDetails(outcome: Extract<AttemptOutcome, { kind: 'response' }>): AuraErrorDetails {
+  const envelope = readEnvelope(outcome.body);
+  return {
+    status: outcome.status,
+    code: envelope?.code,
+    upstreamRequestId: envelope?.requestId ?? outcome.headers.get('x-request-id') ?? undefined,
+  };
+}
+
+function describeOutcome(outcome: AttemptOutcome): string {
+  if (outcome.kind === 'timeout') return 'timed out';
+  if (outcome.kind === 'network') {
+    const error = outcome.error as { message?: string; cause?: { code?: string; message?: string } };
+    return `network error (${error?.cause?.code ?? error?.cause?.message ?? error?.message ?? String(outcome.error)})`;
+  }
+  return describeUpstream(errorDetails(outcome));
+}
+
+function parseJson(body: string, path: string, headers: Headers): unknown {
+  try {
+    return JSON.parse(body);
+  } catch (error) {
+    throw new AuraProtocolError(`Aura GET ${path} returned a body that is not JSON`, {
+      cause: error,
+      upstreamRequestId: headers.get('x-request-id') ?? undefined,
+    });
+  }
+}
+
+function readListPage(body: unknown, path: string): ListCallsPage {
+  if (!isObject(body) || !Array.isArray(body['data'])) {
+    throw new AuraProtocolError(`Aura GET ${path} returned a body without a data array`);
+  }
+  const pagination = body['pagination'];
+  if (!isObject(pagination) || typeof pagination['has_more'] !== 'boolean') {
+    throw new AuraProtocolError(`Aura GET ${path} returned no pagination.has_more`);
+  }
+  const next = pagination['next_cursor'];
+  if (next !== undefined && next !== null && typeof next !== 'string') {
+    throw new AuraProtocolError(`Aura GET ${path} returned a next_cursor that is not a string`);
+  }
+  const nextCursor = typeof next === 'string' && next !== '' ? next : null;
+  if (pagination['has_more'] && nextCursor === null) {
+    throw new AuraProtocolError(`Aura GET ${path} said has_more but gave no next_cursor`);
+  }
+  return { data: body['data'] as unknown[], pagination: { has_more: pagination['has_more'], next_cursor: nextCursor } };
+}
