@@ -87,6 +87,7 @@ export class AuraClient {
   private readonly backoffMaxMs: number;
   private readonly maxRetryAfterMs: number;
   private readonly pacer: RateLimitPacer | null;
+  private readonly pacingMarginMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly now: () => number;
@@ -125,14 +126,12 @@ export class AuraClient {
     this.random = options.random ?? Math.random;
     this.logger = options.logger;
     const pacing = options.pacing ?? true;
+    const pacingOptions = typeof pacing === 'object' ? pacing : {};
+    this.pacingMarginMs = pacingOptions.marginMs ?? 100;
     this.pacer =
       pacing === false
         ? null
-        : new RateLimitPacer(
-            this.now,
-            (pacing === true ? undefined : pacing.marginMs) ?? 100,
-            (pacing === true ? undefined : pacing.maxWaitMs) ?? 65_000,
-          );
+        : new RateLimitPacer(this.now, this.pacingMarginMs, pacingOptions.maxWaitMs ?? 65_000);
   }
 
   /** One page of calls, raw. Validation is the caller's job (`parseAuraCall`). */
@@ -264,7 +263,7 @@ export class AuraClient {
     const retryAfter = parseRetryAfterMs(outcome.headers.get('retry-after'), this.now());
     if (outcome.status === 429) {
       const resetAt = this.pacer?.pendingResetAtMs() ?? null;
-      const waitMs = retryAfter ?? (resetAt !== null ? resetAt - this.now() + 100 : backoff);
+      const waitMs = retryAfter ?? (resetAt !== null ? resetAt - this.now() + this.pacingMarginMs : backoff);
       return { waitMs: Math.min(this.maxRetryAfterMs, waitMs), rateLimited: true };
     }
     // 5xx: back off, but never sooner than a Retry-After the server asked for.
