@@ -1,6 +1,7 @@
 import { EngineInputError, type EngineInputProblem } from './engine-input-error';
 import { Decimal, ZERO } from './money';
 import { ROLES, type MatchField, type Plan, type PlanRule, type Role, type TierBasis, type TierMode } from './plan-definition';
+import type { Explanation, RuleUsed } from './payout-result';
 import { validatePlanDefinition } from './plan-validation';
 
 /** A tier step with its decimals parsed once and its upper bound known. */
@@ -23,6 +24,8 @@ export interface CompiledTiers {
 
 export interface CompiledRule {
   index: number;
+  /** What explanations show for this rule; one frozen object shared by every line it pays. */
+  explanation: Readonly<RuleUsed>;
   when: PlanRule['when'];
   conditions: [MatchField, Set<string>][];
   rate: Decimal | null;
@@ -51,7 +54,7 @@ export interface CompiledLimit {
 export interface CompiledPlan {
   plan: Plan;
   /** Shared by every explanation under this plan. */
-  reference: { id: string; name: string; priority: number; scope: 'payee' | 'default' };
+  reference: Readonly<Explanation['plan']>;
   terms: Partial<Record<Role, CompiledTerms>>;
 }
 
@@ -88,7 +91,7 @@ export function compilePlans(plans: readonly Plan[]): Map<string, CompiledPlan> 
     }
     compiled.set(id, {
       plan: valid,
-      reference: { id, name: valid.name, priority: valid.priority, scope: valid.payees === null ? 'default' : 'payee' },
+      reference: Object.freeze({ id, name: valid.name, priority: valid.priority, scope: valid.payees === null ? 'default' : 'payee' }),
       terms,
     });
   }
@@ -132,6 +135,7 @@ function compileTerms(terms: NonNullable<Plan['roles'][Role]>): CompiledTerms {
       : null,
     rules: (terms.rules ?? []).map((rule, index) => ({
       index,
+      explanation: Object.freeze({ index, when: rule.when, rate: rule.rate ?? null, flat: rule.flat ?? null }),
       when: rule.when,
       conditions: Object.entries(rule.when).map(([field, values]) => [field as MatchField, new Set(values)]),
       rate: rule.rate !== undefined ? new Decimal(rule.rate) : null,

@@ -6,12 +6,10 @@ import {
   Decimal,
   ROUNDING_MODES,
   ZERO,
-  formatMoney,
   isDecimalString,
-  minorUnitDigits,
+  moneyRounding,
   plainDecimal,
-  roundMoney,
-  truncateMoney,
+  type MoneyRounding,
   type RoundingMode,
 } from './money';
 import type { Plan, Role } from './plan-definition';
@@ -19,7 +17,8 @@ import { PlanSelector } from './plan-selection';
 import { isCalendarDate } from './plan-validation';
 import type { CapApplied, Explanation, PayoutLine, PayoutResult, UnplannedPayout } from './payout-result';
 import { firstMatchingRule } from './rule-matching';
-import { tieredRatePart, type VolumePosition } from './tiers';
+import { tieredRatePart } from './tiers';
+import { VolumeCursor } from './volume-cursor';
 
 export interface ComputePayoutsInput {
   calls: readonly CommissionCall[];
@@ -54,8 +53,7 @@ interface VolumeGroup {
 
 interface RunSettings {
   currency: string;
-  roundingMode: RoundingMode;
-  digits: number;
+  money: MoneyRounding;
 }
 
 /**
@@ -112,22 +110,22 @@ export function computePayouts(input: ComputePayoutsInput): PayoutResult {
 
 /** Walks one payee's (role, period) calls in commission order: tier volume and the period cap run along. */
 function payGroup(group: VolumeGroup, settings: RunSettings, lines: PayoutLine[], unplanned: UnplannedPayout[]): void {
+  const { entries } = group;
   let amountTotal: Decimal = ZERO;
-  for (const entry of group.entries) amountTotal = amountTotal.plus(entry.parsed.base);
-  const position: VolumePosition = { amountBefore: ZERO, countBefore: 0, amountTotal, countTotal: group.entries.length };
+  for (const entry of entries) amountTotal = amountTotal.plus(entry.parsed.base);
+  const volume = new VolumeCursor(amountTotal, entries.length, entries[0].parsed.base);
   let paid: Decimal = ZERO;
 
-  for (const entry of group.entries) {
-    const { call, base } = entry.parsed;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    if (index > 0) volume.advance(entry.parsed.base);
     if (entry.plan === null) {
-      unplanned.push({ callId: call.id, role: group.role, payeeId: group.payeeId, period: group.period });
-    } else {
-      const line = payLine(entry, entry.plan, group, position, paid, settings);
-      lines.push(line.line);
-      paid = paid.plus(line.amount);
+      unplanned.push({ callId: entry.parsed.call.id, role: group.role, payeeId: group.payeeId, period: group.period });
+      continue;
     }
-    position.amountBefore = position.amountBefore.plus(base);
-    position.countBefore += 1;
+    const line = payLine(entry, entry.plan, group, volume, paid, settings);
+    lines.push(line.line);
+    paid = paid.plus(line.amount);
   }
 }
 
@@ -136,7 +134,7 @@ function payLine(
   entry: Entry,
   plan: CompiledPlan,
   group: VolumeGroup,
-  position: VolumePosition,
+  volume: VolumeCursor,
   paidBefore: Decimal,
   settings: RunSettings,
 ): { line: PayoutLine; amount: Decimal } {
@@ -145,62 +143,75 @@ function payLine(
   const rule = firstMatchingRule(terms.rules, call.attributes ?? {});
 
   let rateAmount: Decimal;
+  let rateAmountText: string;
   let rateSource: Explanation['rate_source'];
   let rateText: string | null;
   let tiers: Explanation['tiers'];
   if (rule !== null && rule.rate !== null) {
     rateAmount = base.times(rule.rate);
+    rateAmountText = plainDecimal(rateAmount);
     rateSource = 'rule';
     rateText = rule.rateText;
   } else if (terms.tiers !== null) {
-    const tiered = tieredRatePart(terms.tiers, base, position);
+    const tiered = tieredRatePart(terms.tiers, base, call.baseAmount, volume);
     rateAmount = tiered.amount;
+    rateAmountText = tiered.amountText;
     rateSource = 'tiers';
     rateText = tiered.rateText;
     tiers = tiered.explanation;
   } else {
     rateAmount = base.times(terms.rate);
+    rateAmountText = plainDecimal(rateAmount);
     rateSource = 'role_rate';
     rateText = terms.rateText;
   }
   const ruleFlat = rule !== null && rule.flat !== null;
   const flat = ruleFlat ? rule.flat! : terms.flat;
-  const unrounded = rateAmount.plus(flat);
+  const unrounded = flat.isZero() ? rateAmount : rateAmount.plus(flat);
+  const unroundedText = unrounded === rateAmount ? rateAmountText : plainDecimal(unrounded);
 
-  const caps: CapApplied[] = [];
+  let caps: readonly CapApplied[] = NO_CAPS;
   let clamped = unrounded;
+  let clampedText = unroundedText;
   if (terms.minPerCall !== null && clamped.lt(terms.minPerCall.value)) {
-    caps.push({ cap: 'min_per_call', limit: terms.minPerCall.text, before: plainDecimal(clamped), after: plainDecimal(terms.minPerCall.value) });
+    const after = plainDecimal(terms.minPerCall.value);
+    caps = [...caps, { cap: 'min_per_call', limit: terms.minPerCall.text, before: clampedText, after }];
     clamped = terms.minPerCall.value;
+    clampedText = after;
   }
   if (terms.maxPerCall !== null && clamped.gt(terms.maxPerCall.value)) {
-    caps.push({ cap: 'max_per_call', limit: terms.maxPerCall.text, before: plainDecimal(clamped), after: plainDecimal(terms.maxPerCall.value) });
+    const after = plainDecimal(terms.maxPerCall.value);
+    caps = [...caps, { cap: 'max_per_call', limit: terms.maxPerCall.text, before: clampedText, after }];
     clamped = terms.maxPerCall.value;
+    clampedText = after;
   }
-  const rounded = roundMoney(clamped, settings.currency, settings.roundingMode);
-  const roundedText = formatMoney(rounded, settings.currency);
+  const { money } = settings;
+  const rounded = money.round(clamped);
+  const roundedText = money.format(rounded);
 
   let amount = rounded;
   let amountText = roundedText;
   if (terms.maxPerPeriod !== null) {
-    // Running total of rounded lines; never below 0, never over the limit (rounded down to the minor unit).
+    // Running total of rounded lines; never below 0, never over the limit (cut down to the minor unit).
     const room = terms.maxPerPeriod.value.minus(paidBefore);
-    const allowed = room.isNegative() ? ZERO : truncateMoney(room, settings.currency);
+    const allowed = room.isNegative() ? ZERO : money.cutDown(room);
     if (amount.gt(allowed)) {
       amount = allowed;
-      amountText = formatMoney(allowed, settings.currency);
-      caps.push({
+      amountText = money.format(allowed);
+      caps = [
+        ...caps,
+        {
         cap: 'max_per_period',
         limit: terms.maxPerPeriod.text,
         before: roundedText,
         after: amountText,
-        period_paid_before: formatMoney(paidBefore, settings.currency),
-      });
+        period_paid_before: money.format(paidBefore),
+        },
+      ];
     }
   }
 
-  // Built in reading order; optional parts only when they apply.
-  const explanation = {
+  const explanation: Explanation = {
     plan: plan.reference,
     role: group.role,
     payee_id: group.payeeId,
@@ -209,23 +220,19 @@ function payLine(
     currency: settings.currency,
     base: call.baseAmount,
     rate_source: rateSource,
-  } as Explanation;
+    rate_amount: rateAmountText,
+    flat: ruleFlat ? rule!.flatText! : terms.flatText,
+    flat_source: ruleFlat ? 'rule' : 'role_flat',
+    unrounded: unroundedText,
+    caps,
+    rounding: { mode: money.mode, minor_unit_digits: money.digits, unrounded: clampedText, rounded: roundedText },
+    amount: amountText,
+    sentence: '',
+  };
   if (entry.creditedAs) explanation.credited_as = entry.creditedAs;
-  if (rule !== null) explanation.rule = { index: rule.index, when: rule.when, rate: rule.rateText, flat: rule.flatText };
+  if (rule !== null) explanation.rule = rule.explanation;
   if (rateText !== null) explanation.rate = rateText;
   if (tiers) explanation.tiers = tiers;
-  explanation.rate_amount = plainDecimal(rateAmount);
-  explanation.flat = ruleFlat ? rule!.flatText! : terms.flatText;
-  explanation.flat_source = ruleFlat ? 'rule' : 'role_flat';
-  explanation.unrounded = plainDecimal(unrounded);
-  explanation.caps = caps;
-  explanation.rounding = {
-    mode: settings.roundingMode,
-    minor_unit_digits: settings.digits,
-    unrounded: plainDecimal(clamped),
-    rounded: roundedText,
-  };
-  explanation.amount = amountText;
   explanation.sentence = describeLine(explanation);
 
   return {
@@ -247,22 +254,25 @@ function payLine(
 
 function readSettings(input: ComputePayoutsInput): RunSettings {
   const problems: EngineInputProblem[] = [];
-  let digits = 0;
-  try {
-    digits = minorUnitDigits(input.currency);
-  } catch (error) {
-    problems.push({ source: 'input', id: null, field: 'currency', message: (error as Error).message });
-  }
+  let money: MoneyRounding | null = null;
   if (!(ROUNDING_MODES as readonly string[]).includes(input.roundingMode)) {
     problems.push({ source: 'input', id: null, field: 'roundingMode', message: `must be one of ${ROUNDING_MODES.join(', ')}` });
+  } else {
+    try {
+      money = moneyRounding(input.currency, input.roundingMode);
+    } catch (error) {
+      problems.push({ source: 'input', id: null, field: 'currency', message: (error as Error).message });
+    }
   }
   if (!Array.isArray(input.calls)) problems.push({ source: 'input', id: null, field: 'calls', message: 'must be a list of calls' });
   if (!Array.isArray(input.plans)) problems.push({ source: 'input', id: null, field: 'plans', message: 'must be a list of plans' });
-  if (problems.length > 0) throw new EngineInputError(problems);
-  return { currency: input.currency, roundingMode: input.roundingMode, digits };
+  if (problems.length > 0 || money === null) throw new EngineInputError(problems);
+  return { currency: input.currency, money };
 }
 
 const MAX_REPORTED_PROBLEMS = 100;
+/** Most lines meet no cap: they share one frozen empty list. */
+const NO_CAPS: readonly CapApplied[] = Object.freeze([]);
 
 /** Checks every call, then sorts them by commission instant, then call id. */
 function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
@@ -271,6 +281,9 @@ function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
     if (problems.length < MAX_REPORTED_PROBLEMS) problems.push({ source: 'call', id, field, message });
   };
   const seen = new Set<string>();
+  // A run has few distinct days and periods: each is checked once.
+  const knownDays = new CheckedValues(isCalendarDate);
+  const knownPeriods = new CheckedValues((period) => /^\d{4}-(0[1-9]|1[0-2])$/.test(period) && period >= '0001');
   const parsed: ParsedCall[] = new Array(calls.length);
   let count = 0;
 
@@ -293,11 +306,11 @@ function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
 
     const at = typeof call.commissionAt === 'string' ? Date.parse(call.commissionAt) : NaN;
     if (Number.isNaN(at)) report(id, 'commissionAt', `must be an ISO instant (got ${JSON.stringify(call.commissionAt)})`);
-    const dayOk = typeof call.commissionDay === 'string' && isCalendarDate(call.commissionDay);
+    const dayOk = typeof call.commissionDay === 'string' && knownDays.check(call.commissionDay);
     if (!dayOk) report(id, 'commissionDay', `must be a date written YYYY-MM-DD (got ${JSON.stringify(call.commissionDay)})`);
-    if (typeof call.period !== 'string' || !/^\d{4}-(0[1-9]|1[0-2])$/.test(call.period)) {
+    if (typeof call.period !== 'string' || !knownPeriods.check(call.period)) {
       report(id, 'period', `must be a month written YYYY-MM (got ${JSON.stringify(call.period)})`);
-    } else if (dayOk && call.commissionDay.slice(0, 7) !== call.period) {
+    } else if (dayOk && !(call.commissionDay.startsWith(call.period) && call.commissionDay[7] === '-')) {
       report(id, 'period', `must be the month of commissionDay ${call.commissionDay} (got ${call.period})`);
     }
     if (call.attributes !== undefined && (typeof call.attributes !== 'object' || call.attributes === null || Array.isArray(call.attributes))) {
@@ -314,4 +327,18 @@ function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
 /** Code-unit order: the same in every locale. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+class CheckedValues {
+  private readonly answers = new Map<string, boolean>();
+  constructor(private readonly test: (value: string) => boolean) {}
+
+  check(value: string): boolean {
+    let answer = this.answers.get(value);
+    if (answer === undefined) {
+      answer = this.test(value);
+      this.answers.set(value, answer);
+    }
+    return answer;
+  }
 }

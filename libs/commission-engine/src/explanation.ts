@@ -98,6 +98,13 @@ export function formatAmount(text: string, minorDigits: number): string {
   const whole = dot === -1 ? unsigned : unsigned.slice(0, dot);
   let fraction = dot === -1 ? '' : unsigned.slice(dot + 1);
   if (fraction.length < minorDigits) fraction = fraction.padEnd(minorDigits, '0');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  let grouped = whole;
+  if (whole.length > 3) {
+    const groups: string[] = [];
+    const head = whole.length % 3 || 3;
+    groups.push(whole.slice(0, head));
+    for (let index = head; index < whole.length; index += 3) groups.push(whole.slice(index, index + 3));
+    grouped = groups.join(',');
+  }
   return `${negative ? '-' : ''}${grouped}${fraction.length > 0 ? `.${fraction}` : ''}`;
 }

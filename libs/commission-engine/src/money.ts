@@ -56,17 +56,39 @@ function decimalRounding(mode: RoundingMode): GlobalDecimal.Rounding {
   }
 }
 
+/** Rounding to one currency's minor unit in one mode, resolved once for a whole run. */
+export interface MoneyRounding {
+  currency: string;
+  mode: RoundingMode;
+  digits: number;
+  /** To the minor unit, ties by mode. */
+  round(value: Decimal): Decimal;
+  /** Towards zero to the minor unit: where going over a limit is not allowed. */
+  cutDown(value: Decimal): Decimal;
+  /** A rounded amount as the API shows it: fixed minor-unit decimals, never "-0.00". */
+  format(value: Decimal): string;
+}
+
+export function moneyRounding(currency: string, mode: RoundingMode): MoneyRounding {
+  const digits = minorUnitDigits(currency);
+  const rounding = decimalRounding(mode);
+  const zeroText = ZERO.toFixed(digits);
+  return {
+    currency,
+    mode,
+    digits,
+    round: (value) => ownDecimal(value).toDecimalPlaces(digits, rounding),
+    cutDown: (value) => ownDecimal(value).toDecimalPlaces(digits, Decimal.ROUND_DOWN),
+    format: (value) => (value.isZero() ? zeroText : value.toFixed(digits)),
+  };
+}
+
 /**
  * The one place money is rounded: to the currency's minor unit, ties by
  * `mode`. Returns a Decimal with at most minorUnitDigits(currency) decimals.
  */
 export function roundMoney(value: Decimal | string, currency: string, mode: RoundingMode): Decimal {
-  return new Decimal(value).toDecimalPlaces(minorUnitDigits(currency), decimalRounding(mode));
-}
-
-/** Rounds towards zero to the minor unit: used where going over a limit is not allowed. */
-export function truncateMoney(value: Decimal, currency: string): Decimal {
-  return new Decimal(value).toDecimalPlaces(minorUnitDigits(currency), Decimal.ROUND_DOWN);
+  return moneyRounding(currency, mode).round(ownDecimal(value));
 }
 
 /** A rounded amount as the API shows it: fixed minor-unit decimals, e.g. "190.61", "0.00", "1500". */
@@ -78,4 +100,9 @@ export function formatMoney(value: Decimal, currency: string): string {
 /** Full precision, plain notation, no trailing zeros: "190.6125", "0.1". */
 export function plainDecimal(value: Decimal): string {
   return value.toFixed();
+}
+
+/** A decimal of the engine's own constructor (a value from another decimal.js configuration is copied). */
+function ownDecimal(value: Decimal | string): Decimal {
+  return typeof value !== 'string' && value.constructor === Decimal ? value : new Decimal(value);
 }

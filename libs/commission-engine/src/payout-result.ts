@@ -14,9 +14,18 @@ export interface CapApplied {
   period_paid_before?: string;
 }
 
+export interface RuleUsed {
+  index: number;
+  when: PlanRule['when'];
+  rate: string | null;
+  flat: string | null;
+}
+
 /**
  * Why a line is what it is. JSON-serialisable: strings, numbers, booleans,
- * null, arrays and objects only; every decimal is a string.
+ * null, arrays and objects only; every decimal is a string. Parts that are
+ * the same for many lines (plan, rule, an empty caps list) are shared and
+ * frozen: treat explanations as read-only.
  */
 export interface Explanation {
   plan: { id: string; name: string; priority: number; scope: 'payee' | 'default' };
@@ -30,7 +39,7 @@ export interface Explanation {
   base: string;
   rate_source: 'role_rate' | 'rule' | 'tiers';
   /** The first matching rule, when one matched (index is its position in rules, from 0). */
-  rule?: { index: number; when: PlanRule['when']; rate: string | null; flat: string | null };
+  rule?: RuleUsed;
   /** The rate applied to the whole base, when a single one was (absent for marginal amount tiers). */
   rate?: string;
   tiers?: TierExplanation;
@@ -40,7 +49,8 @@ export interface Explanation {
   flat_source: 'role_flat' | 'rule';
   /** rate part + flat, before caps and rounding. */
   unrounded: string;
-  caps: CapApplied[];
+  /** The caps that changed the line, in the order applied (empty when none did). Read-only. */
+  caps: readonly CapApplied[];
   /** Rounding of the line once min/max per call are applied; max_per_period (if it binds) comes after. */
   rounding: { mode: RoundingMode; minor_unit_digits: number; unrounded: string; rounded: string };
   /** The line's final amount. */

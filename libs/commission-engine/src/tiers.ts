@@ -1,6 +1,7 @@
 import type { CompiledStep, CompiledTiers } from './compiled-plan';
 import { Decimal, ZERO, plainDecimal } from './money';
 import type { TierBasis, TierMode } from './plan-definition';
+import type { VolumeCursor } from './volume-cursor';
 
 /** One tier step a call was paid under. */
 export interface TierSlice {
@@ -28,65 +29,65 @@ export interface TierExplanation {
   slices: TierSlice[];
 }
 
-/** Where a call stands in its payee's (role, period) volume. */
-export interface VolumePosition {
-  amountBefore: Decimal;
-  /** Calls before this one. */
-  countBefore: number;
-  amountTotal: Decimal;
-  countTotal: number;
-}
-
 export interface TieredRatePart {
   amount: Decimal;
+  /** amount as plain text, full precision. */
+  amountText: string;
   /** The single rate used, when one rate paid the whole base. */
   rateText: string | null;
   explanation: TierExplanation;
 }
 
-/** The rate part of a call paid by tiers (product.md, "Precise order of work" 3). */
-export function tieredRatePart(tiers: CompiledTiers, base: Decimal, position: VolumePosition): TieredRatePart {
+/**
+ * The rate part of a call paid by tiers (product.md, "Precise order of
+ * work" 3). `base` is the call's base, `baseText` how the call wrote it.
+ */
+export function tieredRatePart(tiers: CompiledTiers, base: Decimal, baseText: string, volume: VolumeCursor): TieredRatePart {
   const { basis, mode, steps } = tiers;
   if (mode === 'marginal' && basis === 'amount') {
-    const after = position.amountBefore.plus(base);
-    const { amount, slices } = marginalSlices(steps, position.amountBefore, after);
+    const { amount, slices } = marginalSlices(steps, volume.amountBefore, volume.amountAfter);
+    const single = slices.length === 1 ? slices[0] : null;
+    // The slices' bases add up to the call's base, so a lone slice holds all of it.
+    if (single !== null) single.base = baseText;
     return {
       amount,
-      rateText: slices.length === 1 ? slices[0].rate : null,
-      explanation: { basis, mode, volume_before: plainDecimal(position.amountBefore), volume_after: plainDecimal(after), slices },
+      amountText: single !== null ? single.amount : plainDecimal(amount),
+      rateText: single !== null ? single.rate : null,
+      explanation: { basis, mode, volume_before: volume.amountBeforeText(), volume_after: volume.amountAfterText(), slices },
     };
   }
   if (mode === 'marginal') {
     // Count basis: the call at position p (1-based) is paid at the last step with from < p.
-    const positionInPeriod = position.countBefore + 1;
+    const positionInPeriod = volume.countBefore + 1;
     const step = lastStepBelow(steps, positionInPeriod);
-    return singleStep(step, base, {
+    return singleStep(step, base, baseText, {
       basis,
       mode,
-      volume_before: String(position.countBefore),
+      volume_before: String(volume.countBefore),
       volume_after: String(positionInPeriod),
     });
   }
-  const total = basis === 'amount' ? position.amountTotal : position.countTotal;
-  const step = lastStepBelow(steps, total);
-  return singleStep(step, base, {
+  const step = lastStepBelow(steps, basis === 'amount' ? volume.amountTotal : volume.countTotal);
+  return singleStep(step, base, baseText, {
     basis,
     mode,
-    volume_before: basis === 'amount' ? plainDecimal(position.amountBefore) : String(position.countBefore),
-    period_total: basis === 'amount' ? plainDecimal(position.amountTotal) : String(position.countTotal),
+    volume_before: basis === 'amount' ? volume.amountBeforeText() : String(volume.countBefore),
+    period_total: basis === 'amount' ? volume.amountTotalText() : String(volume.countTotal),
   });
 }
 
-function singleStep(step: CompiledStep | null, base: Decimal, explanation: Omit<TierExplanation, 'slices'>): TieredRatePart {
+function singleStep(step: CompiledStep | null, base: Decimal, baseText: string, explanation: Omit<TierExplanation, 'slices'>): TieredRatePart {
   if (step === null) {
     // Only when the period volume is 0: no step covers it, and there is nothing to pay on.
-    return { amount: ZERO, rateText: '0', explanation: { ...explanation, slices: [] } };
+    return { amount: ZERO, amountText: '0', rateText: '0', explanation: { ...explanation, slices: [] } };
   }
   const amount = base.times(step.rate);
+  const amountText = plainDecimal(amount);
   return {
     amount,
+    amountText,
     rateText: step.rateText,
-    explanation: { ...explanation, slices: [slice(step, base, amount)] },
+    explanation: { ...explanation, slices: [{ step: step.index, from: step.fromText, to: step.toText, rate: step.rateText, base: baseText, amount: amountText }] },
   };
 }
 

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AccessModule } from '@app/access';
+import { ConfigurationModule } from '@app/configuration';
+import { HttpPlatformModule } from '@app/http-platform';
+import { PersistenceModule } from '@app/persistence';
+import { HealthController } from './health/health.controller';
+import { LoggingModule } from './logging.module';
+
+@Module({
+  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, AccessModule],
+  controllers: [HealthController],
+})
+export class AppModule {}

@@ -1,0 +1,38 @@
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { loadConfiguration } from '@app/configuration';
+import { invalidJsonBodyHandler } from '@app/http-platform';
+import { AppModule } from './app.module';
+
+/** Builds the HTTP application exactly as production runs it; tests use it too. */
+export async function createApp(): Promise<INestApplication> {
+  const { http } = loadConfiguration(process.env);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+    bufferLogs: true,
+    abortOnError: false,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.useBodyParser('json', { limit: http.bodyLimit });
+  app.use(invalidJsonBodyHandler);
+  app.set('trust proxy', 'loopback');
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Aura commission service')
+      .setDescription(
+        'Commission plans, payout runs and statements for closers and setters, computed from Aura calls. ' +
+          'Every /v1 route needs `Authorization: Bearer <key>`. Money is a decimal string. Errors use one envelope.',
+      )
+      .setVersion('1')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { PageQueryDto, UuidParamPipe } from '@app/http-platform';
+import { CurrentPrincipal } from '../authorization/current-principal.decorator';
+import { type Principal } from '../authorization/roles';
+import { Audited } from '../audit/audited.decorator';
+import { Idempotent } from '../idempotency/idempotent.decorator';
+import { ApiKeysService } from './api-keys.service';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+
+/** Admin only: no @Roles means admin alone. */
+@ApiTags('access')
+@ApiBearerAuth()
+@Controller('v1/api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @Idempotent()
+  @Audited('api_key')
+  create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal) {
+    return this.apiKeys.create(body.name, body.role, principal);
+  }
+
+  @Get()
+  list(@Query() query: PageQueryDto) {
+    return this.apiKeys.list(query.limit, query.cursor);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @Audited('api_key')
+  revoke(@Param('id', UuidParamPipe) id: string) {
+    return this.apiKeys.revoke(id);
+  }
+}

@@ -1,0 +1,17 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ROLES, type AccessRole } from '../../authorization/roles';
+
+export class ApiKeyView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ROLES }) role: AccessRole;
+  @ApiProperty({ description: 'First characters of the secret, to recognise it' }) prefix: string;
+  @ApiProperty() created_at: string;
+  @ApiProperty({ nullable: true, type: String }) created_by: string | null;
+  @ApiProperty({ nullable: true, type: String }) revoked_at: string | null;
+  @ApiProperty({ nullable: true, type: String }) last_used_at: string | null;
+}
+
+export class CreatedApiKeyView extends ApiKeyView {
+  @ApiPropertyOptional({ description: 'The secret; shown once, never stored' }) secret: string;
+}

@@ -1,0 +1,23 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQueryDto } from '@app/http-platform';
+import { AuditService } from './audit.service';
+
+class AuditQueryDto extends PageQueryDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) resource_type?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) resource_id?: string;
+}
+
+/** Admin only. */
+@ApiTags('access')
+@ApiBearerAuth()
+@Controller('v1/audit')
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get()
+  list(@Query() query: AuditQueryDto) {
+    return this.audit.list({ resourceType: query.resource_type, resourceId: query.resource_id }, query.limit, query.cursor);
+  }
+}

@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import type { Principal } from './roles';
+
+/**
+ * Per-key request budget (API_RATE_LIMIT_PER_MINUTE), counted per replica.
+ * Runs after the API key guard, so it can count by key; anonymous calls count by address.
+ */
+@Injectable()
+export class PerKeyThrottlerGuard extends ThrottlerGuard {
+  protected override async getTracker(request: { principal?: Principal; ip?: string }): Promise<string> {
+    return request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip ?? 'unknown'}`;
+  }
+}

@@ -1,0 +1,43 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, Prisma } from '@app/persistence';
+
+export interface IdempotencyRecord {
+  apiKeyId: string;
+  key: string;
+  method: string;
+  path: string;
+  requestHash: string;
+  state: 'in_progress' | 'completed';
+  statusCode: number | null;
+  responseBody: unknown;
+}
+
+@Injectable()
+export class IdempotencyRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  /** Claims the key; false when a record for it already exists (from any replica). */
+  async claim(record: Pick<IdempotencyRecord, 'apiKeyId' | 'key' | 'method' | 'path' | 'requestHash'>): Promise<boolean> {
+    const inserted = await this.database.client.$executeRaw`
+      INSERT INTO idempotency_records (api_key_id, key, method, path, request_hash, state)
+      VALUES (${record.apiKeyId}::uuid, ${record.key}, ${record.method}, ${record.path}, ${record.requestHash}, 'in_progress')
+      ON CONFLICT (api_key_id, key) DO NOTHING`;
+    return inserted === 1;
+  }
+
+  async find(apiKeyId: string, key: string): Promise<IdempotencyRecord | null> {
+    const row = await this.database.client.idempotencyRecord.findUnique({ where: { apiKeyId_key: { apiKeyId, key } } });
+    return row as IdempotencyRecord | null;
+  }
+
+  async complete(apiKeyId: string, key: string, statusCode: number, responseBody: unknown): Promise<void> {
+    await this.database.client.idempotencyRecord.update({
+      where: { apiKeyId_key: { apiKeyId, key } },
+      data: { state: 'completed', statusCode, responseBody: (responseBody ?? null) as Prisma.InputJsonValue },
+    });
+  }
+
+  async release(apiKeyId: string, key: string): Promise<void> {
+    await this.database.client.idempotencyRecord.deleteMany({ where: { apiKeyId, key, state: 'in_progress' } });
+  }
+}

@@ -1,0 +1,45 @@
+import { ZERO, plainDecimal, type Decimal } from './money';
+
+/**
+ * Where a call stands in its payee's (role, period) volume, walked in
+ * commission order. Volume texts are made only when an explanation needs
+ * them, and each is made once (one call's "after" is the next one's "before").
+ */
+export class VolumeCursor {
+  /** Calls before the current one. */
+  countBefore = 0;
+  amountBefore: Decimal = ZERO;
+  amountAfter: Decimal;
+  private beforeText: string | null = '0';
+  private afterText: string | null = null;
+  private totalText: string | null = null;
+
+  constructor(
+    readonly amountTotal: Decimal,
+    readonly countTotal: number,
+    firstBase: Decimal,
+  ) {
+    this.amountAfter = firstBase;
+  }
+
+  amountBeforeText(): string {
+    return (this.beforeText ??= plainDecimal(this.amountBefore));
+  }
+
+  amountAfterText(): string {
+    return (this.afterText ??= plainDecimal(this.amountAfter));
+  }
+
+  amountTotalText(): string {
+    return (this.totalText ??= plainDecimal(this.amountTotal));
+  }
+
+  /** Moves to the next call, whose base is `nextBase`. */
+  advance(nextBase: Decimal): void {
+    this.countBefore += 1;
+    this.amountBefore = this.amountAfter;
+    this.beforeText = this.afterText;
+    this.amountAfter = this.amountBefore.plus(nextBase);
+    this.afterText = null;
+  }
+}

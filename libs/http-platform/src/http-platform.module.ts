@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { ErrorEnvelopeFilter } from './error-envelope.filter';
+import { createValidationPipe } from './validation';
+
+/** Registered as providers so any test that boots the module gets them too. */
+@Module({
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: ErrorEnvelopeFilter },
+  ],
+})
+export class HttpPlatformModule {}

@@ -1,1 +1,0 @@
-console.log("prisma generate: not wired yet")
