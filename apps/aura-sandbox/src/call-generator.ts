@@ -164,8 +164,8 @@ export function generateDataset(
 
     let dealValue: number | null = product.priceCents;
     if (status === 'closed' && random.chance(0.4)) {
-      // Negotiated: 80–95 % of list, in whole currency units of 50.
-      dealValue = Math.round((product.priceCents * (0.8 + random.next() * 0.15)) / 5000) * 5000;
+      // Negotiated: 80–95 % of list, in whole currency units of 50, never below 1,000.
+      dealValue = Math.max(100_000, Math.round((product.priceCents * (0.8 + random.next() * 0.15)) / 5000) * 5000);
     }
     if (random.chance(options.missingDealValueShare)) dealValue = null;
 
