@@ -108,6 +108,12 @@ describe('aura sandbox contract', () => {
     expectEnvelope(missing.body, 'NOT_FOUND');
   });
 
+  it('answers an undecodable id with a 404 envelope', async () => {
+    const response = await call('/v1/calls/%E0%A4%A');
+    expect(response.status).toBe(404);
+    expectEnvelope(response.body, 'NOT_FOUND');
+  });
+
   it('answers unknown routes with a 404 envelope', async () => {
     const response = await call('/v1/payments');
     expect(response.status).toBe(404);
@@ -186,9 +192,15 @@ describe('aura sandbox admin endpoints', () => {
 
   it('PUT /admin/faults and /admin/rate-limit change behaviour; GET /admin/stats reports it', async () => {
     const faults = await call('/admin/faults', { method: 'PUT', body: { rate5xx: 1 } });
-    expect(faults.body['data']).toMatchObject({ rate5xx: 1, rate429: 0 });
+    expect(faults.body['data']).toMatchObject({ rate5xx: 1, rate429: 0, serverErrorStatuses: [500] });
     const failing = await call('/v1/calls?limit=1');
-    expect([500, 502, 503]).toContain(failing.status);
+    expect(failing.status).toBe(500);
+    expectEnvelope(failing.body, 'INTERNAL');
+    sandbox.setFaults({ serverErrorStatuses: [502] });
+    const gateway = await call('/v1/calls?limit=1');
+    expect(gateway.status).toBe(502);
+    expect(gateway.headers.get('content-type')).toMatch(/^text\/html/);
+    sandbox.setFaults({ serverErrorStatuses: [500] });
     await call('/admin/faults', { method: 'PUT', body: { rate5xx: 0, rate429: 1 } });
     const throttled = await call('/v1/calls?limit=1');
     expect(throttled.status).toBe(429);
@@ -199,10 +211,16 @@ describe('aura sandbox admin endpoints', () => {
     const limited = await call('/admin/rate-limit', { method: 'PUT', body: { perMinute: 2 } });
     expect(limited.body['data']).toEqual({ perMinute: 2, timeScale: 1 });
     const stats = await call('/admin/stats');
-    expect(stats.body['data']).toMatchObject({ requests: 2, byStatus: { 429: 1 }, windowLimit: 2, injected: { throttled: 1, serverErrors: 1 } });
+    expect(stats.body['data']).toMatchObject({
+      requests: 3,
+      byStatus: { 500: 1, 502: 1, 429: 1 },
+      windowLimit: 2,
+      injected: { throttled: 1, serverErrors: 2 },
+    });
 
     expect((await call('/admin/faults', { method: 'PUT', body: { rate429: 2 } })).status).toBe(400);
     expect((await call('/admin/faults', { method: 'PUT', body: { malformedShare: 0.1 } })).status).toBe(400);
+    expect((await call('/admin/faults', { method: 'PUT', body: { serverErrorStatuses: [418] } })).status).toBe(400);
     expect((await call('/admin/rate-limit', { method: 'PUT', body: { perMinute: -1 } })).status).toBe(400);
   });
 

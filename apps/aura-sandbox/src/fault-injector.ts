@@ -25,7 +25,8 @@ export class FaultInjector {
     const flavour = this.random.next();
     if (roll < rate429) return { kind: 'throttle' };
     if (roll < rate429 + rate5xx) {
-      return { kind: 'server-error', status: flavour < 0.6 ? 500 : flavour < 0.8 ? 502 : 503 };
+      const statuses = this.faults.serverErrorStatuses;
+      return { kind: 'server-error', status: statuses[Math.floor(flavour * statuses.length)] };
     }
     if (roll < rate429 + rate5xx + stallRate) return { kind: 'stall' };
     return { kind: 'none' };

@@ -53,8 +53,10 @@ export interface RateLimitOptions {
 export interface RuntimeFaults {
   /** Share of /v1 requests answered 429 (with Retry-After). */
   rate429: number;
-  /** Share of /v1 requests answered 500 / 502 (HTML body) / 503. */
+  /** Share of /v1 requests answered with a server error. */
   rate5xx: number;
+  /** Which server errors, picked evenly: 500 and 503 carry the JSON envelope, 502 an HTML page. Default [500]. */
+  serverErrorStatuses: (500 | 502 | 503)[];
   /** Share of /v1 requests held for `stallMs` before answering (to provoke client timeouts). */
   stallRate: number;
   /** How long a stalled request is held. Default 30 000 ms. */
@@ -103,6 +105,7 @@ export type ResolvedDatasetOptions = Required<DatasetOptions>;
 export const DEFAULT_RUNTIME_FAULTS: RuntimeFaults = {
   rate429: 0,
   rate5xx: 0,
+  serverErrorStatuses: [500],
   stallRate: 0,
   stallMs: 30_000,
   latencyMs: 0,
@@ -174,6 +177,13 @@ export function resolveRuntimeFaults(current: RuntimeFaults, change: Partial<Run
   requireShare('faults.stallRate', next.stallRate);
   if (next.rate429 + next.rate5xx + next.stallRate > 1) {
     throw new RangeError('sandbox: faults.rate429 + rate5xx + stallRate must not exceed 1');
+  }
+  if (
+    !Array.isArray(next.serverErrorStatuses) ||
+    next.serverErrorStatuses.length === 0 ||
+    next.serverErrorStatuses.some((status) => status !== 500 && status !== 502 && status !== 503)
+  ) {
+    throw new RangeError('sandbox: faults.serverErrorStatuses must list some of 500, 502, 503');
   }
   requireNonNegative('faults.stallMs', next.stallMs);
   requireNonNegative('faults.latencyMs', next.latencyMs);

@@ -155,7 +155,7 @@ export class SandboxRoutes {
     if (path === '/v1/calls') return this.listCalls(req, res, url.searchParams, requestId);
     const match = /^\/v1\/calls\/([^/]+)$/.exec(path);
     if (match) {
-      const call = this.store.peek(decodeURIComponent(match[1]));
+      const call = this.store.peek(decodePathSegment(match[1]));
       if (call === undefined) throw new HttpProblem(404, 'NOT_FOUND', 'Call not found');
       return this.send(req, res, 200, { success: true, data: call }, requestId);
     }
@@ -214,7 +214,7 @@ export class SandboxRoutes {
   ): Promise<void> {
     const callMatch = /^\/admin\/calls\/([^/]+)$/.exec(path);
     if (callMatch) {
-      const id = decodeURIComponent(callMatch[1]);
+      const id = decodePathSegment(callMatch[1]);
       if (method === 'GET') {
         const call = this.store.get(id);
         if (call === undefined) throw new HttpProblem(404, 'NOT_FOUND', 'Call not found');
@@ -312,6 +312,14 @@ function emptyCounters() {
     rateLimited: 0,
     injected: { throttled: 0, serverErrors: 0, stalled: 0 },
   };
+}
+
+function decodePathSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpProblem(404, 'NOT_FOUND', 'Call not found');
+  }
 }
 
 function methodNotAllowed(): HttpProblem {

@@ -171,7 +171,7 @@ describe('AuraClient under faults and a rate limit', () => {
 
     // 12 requests per sandbox minute; a minute lasts 1.2 s, so X-RateLimit-Reset is fractional.
     sandbox.setRateLimit({ perMinute: 12, timeScale: 50 });
-    sandbox.setFaults({ rate429: 0.2, rate5xx: 0.1, latencyMs: 5 });
+    sandbox.setFaults({ rate429: 0.2, rate5xx: 0.1, serverErrorStatuses: [500, 502, 503], latencyMs: 5 });
     sandbox.resetStats();
     const client = clientFor(sandbox, { maxRetries: 8, logger: { warn: () => undefined } });
     const faulty = await collect(client);
