@@ -120,7 +120,7 @@ export class AuraClient {
     this.backoffBaseMs = options.backoff?.baseMs ?? 500;
     this.backoffMaxMs = options.backoff?.maxMs ?? 30_000;
     this.maxRetryAfterMs = options.maxRetryAfterMs ?? 120_000;
-    this.fetchImpl = options.fetch ?? globalThis.fetch;
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.sleep = options.sleep ?? defaultSleep;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
