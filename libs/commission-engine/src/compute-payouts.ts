@@ -110,22 +110,32 @@ export function computePayouts(input: ComputePayoutsInput): PayoutResult {
 
 /** Walks one payee's (role, period) calls in commission order: tier volume and the period cap run along. */
 function payGroup(group: VolumeGroup, settings: RunSettings, lines: PayoutLine[], unplanned: UnplannedPayout[]): void {
-  const { entries } = group;
+  const { entries, role } = group;
+  // Amount volume is summed only when a plan in the group has amount tiers.
+  let amountTiers = false;
+  let retroactiveAmountTiers = false;
+  for (const entry of entries) {
+    const tiers = entry.plan?.terms[role]?.tiers;
+    if (tiers?.basis === 'amount') {
+      amountTiers = true;
+      if (tiers.mode === 'retroactive') retroactiveAmountTiers = true;
+    }
+  }
   let amountTotal: Decimal = ZERO;
-  for (const entry of entries) amountTotal = amountTotal.plus(entry.parsed.base);
-  const volume = new VolumeCursor(amountTotal, entries.length, entries[0].parsed.base);
+  if (retroactiveAmountTiers) for (const entry of entries) amountTotal = amountTotal.plus(entry.parsed.base);
+  const volume = new VolumeCursor(amountTotal, entries.length, entries[0].parsed.base, amountTiers);
   let paid: Decimal = ZERO;
 
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index];
     if (index > 0) volume.advance(entry.parsed.base);
     if (entry.plan === null) {
-      unplanned.push({ callId: entry.parsed.call.id, role: group.role, payeeId: group.payeeId, period: group.period });
+      unplanned.push({ callId: entry.parsed.call.id, role, payeeId: group.payeeId, period: group.period });
       continue;
     }
     const line = payLine(entry, entry.plan, group, volume, paid, settings);
     lines.push(line.line);
-    paid = paid.plus(line.amount);
+    paid = line.paidAfter;
   }
 }
 
@@ -137,7 +147,7 @@ function payLine(
   volume: VolumeCursor,
   paidBefore: Decimal,
   settings: RunSettings,
-): { line: PayoutLine; amount: Decimal } {
+): { line: PayoutLine; paidAfter: Decimal } {
   const { call, base } = entry.parsed;
   const terms: CompiledTerms = plan.terms[group.role]!;
   const rule = firstMatchingRule(terms.rules, call.attributes ?? {});
@@ -189,23 +199,24 @@ function payLine(
   const rounded = money.round(clamped);
   const roundedText = money.format(rounded);
 
-  let amount = rounded;
+  // max_per_period: running total of rounded lines; a line never goes below 0 nor
+  // takes the total over the limit (what is left is cut down to the minor unit).
   let amountText = roundedText;
-  if (terms.maxPerPeriod !== null) {
-    // Running total of rounded lines; never below 0, never over the limit (cut down to the minor unit).
+  let paidAfter = rounded.isZero() ? paidBefore : paidBefore.plus(rounded);
+  if (terms.maxPerPeriod !== null && paidAfter.gt(terms.maxPerPeriod.value)) {
     const room = terms.maxPerPeriod.value.minus(paidBefore);
     const allowed = room.isNegative() ? ZERO : money.cutDown(room);
-    if (amount.gt(allowed)) {
-      amount = allowed;
+    if (allowed.lt(rounded)) {
       amountText = money.format(allowed);
+      paidAfter = paidBefore.plus(allowed);
       caps = [
         ...caps,
         {
-        cap: 'max_per_period',
-        limit: terms.maxPerPeriod.text,
-        before: roundedText,
-        after: amountText,
-        period_paid_before: money.format(paidBefore),
+          cap: 'max_per_period',
+          limit: terms.maxPerPeriod.text,
+          before: roundedText,
+          after: amountText,
+          period_paid_before: money.format(paidBefore),
         },
       ];
     }
@@ -236,7 +247,7 @@ function payLine(
   explanation.sentence = describeLine(explanation);
 
   return {
-    amount,
+    paidAfter,
     line: {
       callId: call.id,
       payeeId: group.payeeId,

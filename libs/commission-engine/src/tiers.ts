@@ -106,7 +106,7 @@ export function marginalSlices(steps: readonly CompiledStep[], before: Decimal, 
     const portion = high.minus(low);
     if (portion.isZero()) continue;
     const paid = portion.times(step.rate);
-    amount = amount.plus(paid);
+    amount = slices.length === 0 ? paid : amount.plus(paid);
     slices.push(slice(step, portion, paid));
   }
   return { amount, slices };

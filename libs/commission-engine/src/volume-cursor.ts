@@ -14,10 +14,15 @@ export class VolumeCursor {
   private afterText: string | null = null;
   private totalText: string | null = null;
 
+  /**
+   * @param tracksAmount false when no plan in the group has amount tiers:
+   *   the running amount is then never read, and never summed.
+   */
   constructor(
     readonly amountTotal: Decimal,
     readonly countTotal: number,
     firstBase: Decimal,
+    private readonly tracksAmount = true,
   ) {
     this.amountAfter = firstBase;
   }
@@ -37,6 +42,7 @@ export class VolumeCursor {
   /** Moves to the next call, whose base is `nextBase`. */
   advance(nextBase: Decimal): void {
     this.countBefore += 1;
+    if (!this.tracksAmount) return;
     this.amountBefore = this.amountAfter;
     this.beforeText = this.afterText;
     this.amountAfter = this.amountBefore.plus(nextBase);
