@@ -222,28 +222,28 @@ function payLine(
     }
   }
 
-  const explanation: Explanation = {
+  // Built in reading order, optional parts only when they apply.
+  const explanation = {
     plan: plan.reference,
     role: group.role,
     payee_id: group.payeeId,
     call_id: call.id,
     period: group.period,
     currency: settings.currency,
-    base: call.baseAmount,
-    rate_source: rateSource,
-    rate_amount: rateAmountText,
-    flat: ruleFlat ? rule!.flatText! : terms.flatText,
-    flat_source: ruleFlat ? 'rule' : 'role_flat',
-    unrounded: unroundedText,
-    caps,
-    rounding: { mode: money.mode, minor_unit_digits: money.digits, unrounded: clampedText, rounded: roundedText },
-    amount: amountText,
-    sentence: '',
-  };
+  } as Explanation;
   if (entry.creditedAs) explanation.credited_as = entry.creditedAs;
+  explanation.base = call.baseAmount;
+  explanation.rate_source = rateSource;
   if (rule !== null) explanation.rule = rule.explanation;
   if (rateText !== null) explanation.rate = rateText;
   if (tiers) explanation.tiers = tiers;
+  explanation.rate_amount = rateAmountText;
+  explanation.flat = ruleFlat ? rule!.flatText! : terms.flatText;
+  explanation.flat_source = ruleFlat ? 'rule' : 'role_flat';
+  explanation.unrounded = unroundedText;
+  explanation.caps = caps;
+  explanation.rounding = { mode: money.mode, minor_unit_digits: money.digits, unrounded: clampedText, rounded: roundedText };
+  explanation.amount = amountText;
   explanation.sentence = describeLine(explanation);
 
   return {

@@ -28,8 +28,8 @@ export function describeLine(explanation: Omit<Explanation, 'sentence'>): string
     if (cap.cap === 'max_per_call') trailing.push(`capped at the ${money(cap.limit)} maximum per call`);
   }
   const { rounding } = explanation;
-  if (money(rounding.unrounded) !== rounding.rounded) {
-    trailing.push(`rounded ${rounding.mode === 'half_up' ? 'half up' : 'half to even'} to ${formatAmount(rounding.rounded, digits)}`);
+  if (money(rounding.unrounded) !== money(rounding.rounded)) {
+    trailing.push(`rounded ${rounding.mode === 'half_up' ? 'half up' : 'half to even'} to ${money(rounding.rounded)}`);
   }
   const periodCap = explanation.caps.find((cap) => cap.cap === 'max_per_period');
   if (periodCap) {
