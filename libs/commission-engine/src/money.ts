@@ -31,17 +31,23 @@ const minorUnitCache = new Map<string, number>();
 export function minorUnitDigits(currency: string): number {
   const cached = minorUnitCache.get(currency);
   if (cached !== undefined) return cached;
-  if (!/^[A-Za-z]{3}$/.test(currency)) {
-    throw new RangeError(`Unknown currency "${currency}": expected a 3-letter ISO 4217 code such as USD`);
-  }
+  const unknown = new RangeError(`Unknown currency "${currency}": expected an ISO 4217 code such as USD`);
+  if (typeof currency !== 'string' || !/^[A-Z]{3}$/.test(currency) || !knownCurrencies().has(currency)) throw unknown;
   let digits: number;
   try {
     digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
   } catch {
-    throw new RangeError(`Unknown currency "${currency}": expected a 3-letter ISO 4217 code such as USD`);
+    throw unknown;
   }
   minorUnitCache.set(currency, digits);
   return digits;
+}
+
+let currencies: Set<string> | null = null;
+
+/** The ISO 4217 codes this platform's Intl data knows (Intl would format any 3 letters with 2 digits). */
+function knownCurrencies(): Set<string> {
+  return (currencies ??= new Set(Intl.supportedValuesOf('currency')));
 }
 
 function decimalRounding(mode: RoundingMode): GlobalDecimal.Rounding {

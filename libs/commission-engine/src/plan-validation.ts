@@ -399,18 +399,17 @@ function suggestion(key: string, candidates: readonly string[]): string {
   return best !== null && bestDistance <= Math.max(1, Math.min(2, Math.floor(best.length / 3))) ? ` (did you mean "${best}"?)` : '';
 }
 
+/** Edits (insert, delete, substitute, swap two neighbours) from a to b: "rats" → "rate" is 1, "form" → "from" is 1. */
 function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
+  const rows: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
     for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      rows[i][j] = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) rows[i][j] = Math.min(rows[i][j], rows[i - 2][j - 2] + 1);
     }
   }
-  return row[b.length];
+  return rows[a.length][b.length];
 }
 
 function isObject(value: unknown): value is Json {
