@@ -2,12 +2,13 @@ import { Module } from '@nestjs/common';
 import { AccessModule } from '@app/access';
 import { ConfigurationModule } from '@app/configuration';
 import { HttpPlatformModule } from '@app/http-platform';
+import { IngestionModule } from '@app/ingestion';
 import { PersistenceModule } from '@app/persistence';
 import { HealthController } from './health/health.controller';
 import { LoggingModule } from './logging.module';
 
 @Module({
-  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, AccessModule],
+  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, AccessModule, IngestionModule],
   controllers: [HealthController],
 })
 export class AppModule {}

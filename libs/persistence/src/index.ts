@@ -7,3 +7,4 @@ export * from './persistence.module';
 export * from './migrations/migrator';
 export * from './migrations/migration-files';
 export { Prisma } from './generated/prisma/client';
+export * from './decimal-column';

@@ -1,8 +1,8 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import { createHash } from 'node:crypto';
 import { Observable, catchError, concatMap, from, mergeMap, throwError } from 'rxjs';
+import { contentHash } from '@app/content-hash';
 import { ConflictError, successStatusOf, ValidationFailedError } from '@app/http-platform';
 import type { Principal } from '../authorization/roles';
 import { IDEMPOTENT_METADATA } from './idempotent.decorator';
@@ -59,18 +59,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   }
 }
 
+/** The same body in another key order is the same request. */
 function hashRequest(method: string, url: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${url}\n${canonicalJson(body ?? null)}`).digest('hex');
-}
-
-/** JSON with sorted keys, so the same body in another key order is the same request. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
+  return contentHash({ method, url, body: body ?? null });
 }

@@ -1,0 +1,29 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@app/access';
+import { CallsService } from './calls.service';
+import { ListCallsQuery } from './dto/list-calls.query';
+
+@ApiTags('calls')
+@ApiBearerAuth()
+@Roles('finance')
+@Controller('v1/calls')
+export class CallsController {
+  constructor(private readonly calls: CallsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Stored calls with their commissionable flag and reason' })
+  list(@Query() q: ListCallsQuery) {
+    return this.calls.list(
+      { period: q.period, closerId: q.closer_id, setterId: q.setter_id, status: q.status, commissionable: q.commissionable, reason: q.reason, missingUpstream: q.missing_upstream },
+      q.limit,
+      q.cursor,
+    );
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One call: derived fields, the raw Aura record, its history and the lines that pay it' })
+  get(@Param('id') id: string) {
+    return this.calls.get(id);
+  }
+}

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { minorUnitDigits } from '@app/commission-engine';
+import { DatabaseClient, DatabaseService, decimalColumnToString, Prisma } from '@app/persistence';
+import type { DerivedCall } from './call-derivation';
+
+/** A stored call: derived fields, the raw upstream record, and bookkeeping. */
+export interface StoredCall extends DerivedCall {
+  missingUpstream: boolean;
+  raw: Record<string, unknown>;
+  contentHash: string;
+  version: number;
+  firstSeenAt: Date;
+  lastSyncedAt: Date;
+  lastChangedAt: Date;
+}
+
+export interface CallVersionRecord {
+  version: number;
+  snapshot: Record<string, unknown>;
+  validFrom: Date;
+  validTo: Date;
+  syncRunId: string | null;
+}
+
+export interface CallFilter {
+  period?: string;
+  closerId?: string;
+  setterId?: string;
+  status?: string;
+  commissionable?: boolean;
+  reason?: string;
+  missingUpstream?: boolean;
+}
+
+export interface IncomingCall {
+  derived: DerivedCall;
+  raw: Record<string, unknown>;
+  contentHash: string;
+}
+
+export interface PageWriteResult {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+type CallRow = Prisma.CallGetPayload<object>;
+
+@Injectable()
+export class CallsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  /**
+   * Inserts new calls, updates changed ones (their previous values go to
+   * history) and leaves unchanged ones untouched.
+   */
+  async writePage(tx: DatabaseClient, calls: IncomingCall[], syncRunId: string, at: Date): Promise<PageWriteResult> {
+    const byId = new Map(calls.map((call) => [call.derived.id, call])); // a repeated id: the last one wins
+    const existing = await tx.call.findMany({ where: { id: { in: [...byId.keys()] } } });
+    const known = new Map(existing.map((row) => [row.id, row]));
+    const inserts: Prisma.CallCreateManyInput[] = [];
+    const changed: { incoming: IncomingCall; previous: CallRow }[] = [];
+    let unchanged = 0;
+    for (const incoming of byId.values()) {
+      const previous = known.get(incoming.derived.id);
+      if (!previous) inserts.push({ ...columns(incoming), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
+      else if (previous.contentHash === incoming.contentHash) unchanged += 1;
+      else changed.push({ incoming, previous });
+    }
+    if (inserts.length > 0) await tx.call.createMany({ data: inserts });
+    if (changed.length > 0) {
+      await tx.callVersion.createMany({
+        data: changed.map(({ previous }) => ({
+          callId: previous.id,
+          version: previous.version,
+          snapshot: snapshotOf(previous) as Prisma.InputJsonValue,
+          contentHash: previous.contentHash,
+          validFrom: previous.lastChangedAt,
+          validTo: at,
+          syncRunId,
+        })),
+      });
+      for (const { incoming, previous } of changed) {
+        await tx.call.update({
+          where: { id: previous.id },
+          data: { ...columns(incoming), version: previous.version + 1, lastSyncedAt: at, lastChangedAt: at, missingUpstream: false },
+        });
+      }
+    }
+    return { inserted: inserts.length, updated: changed.length, unchanged };
+  }
+
+  /** After a complete pass: flags calls upstream no longer returned, and clears the flag on those it did. */
+  async markMissingUpstream(tx: DatabaseClient, syncRunId: string): Promise<number> {
+    const seen = Prisma.sql`SELECT unnest(call_ids) FROM sync_run_pages WHERE sync_run_id = ${syncRunId}::uuid`;
+    await tx.$executeRaw`UPDATE calls SET missing_upstream = false WHERE missing_upstream AND id IN (${seen})`;
+    await tx.$executeRaw`UPDATE calls SET missing_upstream = true WHERE NOT missing_upstream AND id NOT IN (${seen})`;
+    return tx.call.count({ where: { missingUpstream: true } });
+  }
+
+  async find(id: string): Promise<StoredCall | null> {
+    const row = await this.database.client.call.findUnique({ where: { id } });
+    return row ? toStoredCall(row) : null;
+  }
+
+  async history(id: string): Promise<CallVersionRecord[]> {
+    const rows = await this.database.client.callVersion.findMany({ where: { callId: id }, orderBy: { version: 'desc' } });
+    return rows.map((row) => ({
+      version: row.version,
+      snapshot: row.snapshot as Record<string, unknown>,
+      validFrom: row.validFrom,
+      validTo: row.validTo,
+      syncRunId: row.syncRunId,
+    }));
+  }
+
+  async list(filter: CallFilter, limit: number, afterId: string | null): Promise<StoredCall[]> {
+    const rows = await this.database.client.call.findMany({
+      where: {
+        period: filter.period,
+        closerId: filter.closerId,
+        setterId: filter.setterId,
+        status: filter.status,
+        commissionable: filter.commissionable,
+        reason: filter.reason,
+        missingUpstream: filter.missingUpstream,
+        ...(afterId !== null ? { id: { gt: afterId } } : {}),
+      },
+      orderBy: { id: 'asc' },
+      take: limit + 1,
+    });
+    return rows.map(toStoredCall);
+  }
+
+  /** Commissionable calls whose period is one of `periods`, in commission order. */
+  async commissionableInPeriods(periods: string[]): Promise<StoredCall[]> {
+    const rows = await this.database.client.call.findMany({
+      where: { period: { in: periods }, commissionable: true },
+      orderBy: [{ commissionAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows.map(toStoredCall);
+  }
+
+  async findMany(ids: string[]): Promise<StoredCall[]> {
+    if (ids.length === 0) return [];
+    return (await this.database.client.call.findMany({ where: { id: { in: ids } } })).map(toStoredCall);
+  }
+
+  count(): Promise<number> {
+    return this.database.client.call.count();
+  }
+}
+
+function columns(call: IncomingCall): Omit<Prisma.CallCreateManyInput, 'firstSeenAt' | 'lastSyncedAt' | 'lastChangedAt'> {
+  const { derived } = call;
+  return {
+    ...derived,
+    baseAmount: derived.baseAmount,
+    raw: call.raw as Prisma.InputJsonValue,
+    contentHash: call.contentHash,
+  };
+}
+
+/** What a call looked like before a change: its derived fields and raw record. */
+function snapshotOf(row: CallRow): Record<string, unknown> {
+  const call = toStoredCall(row);
+  return {
+    status: call.status,
+    closer_id: call.closerId,
+    setter_id: call.setterId,
+    linked_payment_id: call.linkedPaymentId,
+    product_id: call.productId,
+    expected_deal_value: call.expectedDealValue === null ? null : Number(call.expectedDealValue),
+    base_amount: call.baseAmount,
+    commission_date: call.commissionAt?.toISOString() ?? null,
+    period: call.period,
+    commissionable: call.commissionable,
+    reason: call.reason,
+    raw: call.raw,
+  };
+}
+
+function toStoredCall(row: CallRow): StoredCall {
+  return {
+    id: row.id,
+    status: row.status,
+    closerId: row.closerId,
+    setterId: row.setterId,
+    leadId: row.leadId,
+    productId: row.productId,
+    bookingLinkId: row.bookingLinkId,
+    linkedPaymentId: row.linkedPaymentId,
+    callKind: row.callKind,
+    utmSource: row.utmSource,
+    utmMedium: row.utmMedium,
+    utmCampaign: row.utmCampaign,
+    utmContent: row.utmContent,
+    utmTerm: row.utmTerm,
+    referral: row.referral,
+    expectedDealValue: row.expectedDealValue,
+    baseAmount: row.baseAmount === null ? null : decimalColumnToString(row.baseAmount, minorUnitDigits(row.currency)),
+    currency: row.currency,
+    commissionAt: row.commissionAt,
+    commissionDay: row.commissionDay,
+    period: row.period,
+    commissionable: row.commissionable,
+    reason: row.reason as StoredCall['reason'],
+    upstreamUpdatedAt: row.upstreamUpdatedAt,
+    missingUpstream: row.missingUpstream,
+    raw: row.raw as Record<string, unknown>,
+    contentHash: row.contentHash,
+    version: row.version,
+    firstSeenAt: row.firstSeenAt,
+    lastSyncedAt: row.lastSyncedAt,
+    lastChangedAt: row.lastChangedAt,
+  };
+}

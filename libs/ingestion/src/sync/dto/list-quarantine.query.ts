@@ -1,0 +1,16 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageQueryDto } from '@app/http-platform';
+
+export class ListQuarantineQuery extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Records last met by this sync run' })
+  @IsOptional()
+  @IsUUID()
+  sync_run_id?: string;
+
+  @ApiPropertyOptional({ example: 'invalid_deal_value' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  reason?: string;
+}

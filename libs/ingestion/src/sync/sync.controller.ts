@@ -1,0 +1,43 @@
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited, Idempotent, Roles } from '@app/access';
+import { PageQueryDto, UuidParamPipe } from '@app/http-platform';
+import { ListQuarantineQuery } from './dto/list-quarantine.query';
+import { presentSyncRun, SyncRunsService } from './sync-runs.service';
+import { SyncService } from './sync.service';
+
+@ApiTags('sync')
+@ApiBearerAuth()
+@Roles('finance')
+@Controller('v1/sync')
+export class SyncController {
+  constructor(
+    private readonly sync: SyncService,
+    private readonly syncRuns: SyncRunsService,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @Idempotent()
+  @Audited('sync_run')
+  @ApiOperation({ summary: 'Start a full pass over Aura calls (202 with the sync run; 409 naming the one already running)' })
+  async start() {
+    return presentSyncRun(await this.sync.start('manual'));
+  }
+
+  @Get('runs')
+  list(@Query() query: PageQueryDto) {
+    return this.syncRuns.list(query.limit, query.cursor);
+  }
+
+  @Get('runs/:id')
+  get(@Param('id', UuidParamPipe) id: string) {
+    return this.syncRuns.get(id);
+  }
+
+  @Get('quarantine')
+  @ApiOperation({ summary: 'Upstream records that could not be understood, with their reason and raw payload' })
+  quarantine(@Query() query: ListQuarantineQuery) {
+    return this.syncRuns.quarantined({ syncRunId: query.sync_run_id, reason: query.reason }, query.limit, query.cursor);
+  }
+}

@@ -1,0 +1,177 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AuraError, parseAuraCall } from '@app/aura-client';
+import { commissionConfig, type CommissionConfig, auraConfig, type AuraConfig } from '@app/configuration';
+import { contentHash } from '@app/content-hash';
+import { ConflictError } from '@app/http-platform';
+import { DatabaseService, ExclusiveLock } from '@app/persistence';
+import { CallsRepository, IncomingCall } from '../calls/calls.repository';
+import { deriveCall, DerivationSettings } from '../calls/call-derivation';
+import { QuarantineEntry, QuarantineRepository } from '../quarantine/quarantine.repository';
+import { AuraClientFactory } from './aura-client.factory';
+import { SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
+
+export type SyncTrigger = 'manual' | 'schedule' | 'run' | 'resume';
+
+const SYNC_LOCK = 'sync';
+
+/**
+ * A sync is a full pass over Aura's past calls. Each page is written in one
+ * transaction together with the checkpoint, so a crash resumes after the last
+ * committed page. One sync at a time across replicas (ExclusiveLock).
+ */
+@Injectable()
+export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SyncService.name);
+  private readonly derivation: DerivationSettings;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly lock: ExclusiveLock,
+    private readonly runs: SyncRunsRepository,
+    private readonly calls: CallsRepository,
+    private readonly quarantine: QuarantineRepository,
+    private readonly clients: AuraClientFactory,
+    @Inject(commissionConfig.KEY) commission: CommissionConfig,
+    @Inject(auraConfig.KEY) aura: AuraConfig,
+  ) {
+    this.derivation = { ...commission, amountScale: aura.amountScale };
+  }
+
+  /** Says once that sync is off without a key; resumes a sync a crash interrupted. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.clients.configured) {
+      this.logger.warn('AURA_API_KEY is not set: syncing from Aura is off');
+      return;
+    }
+    const interrupted = await this.runs.findActive();
+    if (interrupted) {
+      this.logger.log(`Resuming sync ${interrupted.id} from its checkpoint`);
+      void this.start('resume').catch((error: unknown) => this.logger.error({ err: error }, 'Could not resume the sync'));
+    }
+  }
+
+  /** Lets a sync in progress finish its page, then stops; the next start resumes it. */
+  async onApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /**
+   * Starts a sync in the background and returns its run at once, or throws
+   * ConflictError naming the sync already running.
+   */
+  async start(trigger: SyncTrigger): Promise<SyncRunRecord> {
+    const started = await this.launch(trigger);
+    if (!started.run) throw new ConflictError(`A sync is already running${started.activeRunId ? ` (${started.activeRunId})` : ''}`, [{ running_sync_run_id: started.activeRunId }]);
+    return started.run;
+  }
+
+  /** Runs a sync to the end; null when another replica holds the sync (it is not waited for). */
+  async syncAndWait(trigger: SyncTrigger): Promise<SyncRunRecord | null> {
+    const started = await this.launch(trigger);
+    if (!started.run) return null;
+    await started.done;
+    return this.runs.find(started.run.id);
+  }
+
+  private launch(trigger: SyncTrigger): Promise<{ run: SyncRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null }> {
+    if (!this.clients.configured) return Promise.reject(new ConflictError('Syncing is off: AURA_API_KEY is not set'));
+    return new Promise((resolve, reject) => {
+      let announced = false;
+      const job = this.lock.tryWithLock(SYNC_LOCK, async () => {
+        const interrupted = await this.runs.findActive(); // we hold the lock, so its holder died
+        const run = interrupted ? await this.runs.markResumed(interrupted.id) : await this.runs.create(trigger, new Date());
+        announced = true;
+        resolve({ run, done: job });
+        await this.execute(run);
+      });
+      this.inFlight.add(job);
+      job
+        .then(async (outcome) => {
+          if (!outcome.acquired) resolve({ run: null, activeRunId: (await this.runs.findActive())?.id ?? null });
+        })
+        .catch((error: unknown) => {
+          if (announced) this.logger.error({ err: error }, 'Sync failed outside its run');
+          else reject(error);
+        })
+        .finally(() => this.inFlight.delete(job));
+    });
+  }
+
+  private async execute(run: SyncRunRecord): Promise<void> {
+    const client = this.clients.create();
+    let pageNumber = await this.runs.pagesRecorded(run.id);
+    let counted = { requests: 0, retries: 0, rateLimitWaitMs: 0 };
+    /** The client's counters since the last committed page. */
+    const sinceLastPage = () => {
+      const stats = client.stats();
+      const now = { requests: stats.requests, retries: stats.retries, rateLimitWaitMs: Math.round(stats.rateLimitWaitMs) };
+      const delta = { requests: now.requests - counted.requests, retries: now.retries - counted.retries, rateLimitWaitMs: now.rateLimitWaitMs - counted.rateLimitWaitMs };
+      counted = now;
+      return delta;
+    };
+    try {
+      for await (const page of client.pages({ is_upcoming: 'false', startCursor: run.checkpointCursor })) {
+        pageNumber += 1;
+        await this.writePage(run.id, pageNumber, page, sinceLastPage());
+        if (this.stopping && page.hasMore) {
+          this.logger.warn(`Stopping sync ${run.id} after page ${pageNumber}; the next start resumes it`);
+          return;
+        }
+      }
+      const finishedAt = new Date();
+      const finished = await this.database.transaction(async (tx) => {
+        const missing = await this.calls.markMissingUpstream(tx, run.id);
+        return this.runs.finish(run.id, { status: 'succeeded', missingUpstream: missing, finishedAt }, tx);
+      }, { timeoutSeconds: 300 });
+      this.logger.log(
+        `Sync ${run.id} done: ${finished.inserted} new, ${finished.updated} changed, ${finished.unchanged} unchanged, ` +
+          `${finished.quarantined} quarantined, ${finished.missingUpstream} missing upstream in ${finished.pages} pages`,
+      );
+    } catch (error) {
+      await this.runs.addRequestCounters(run.id, sinceLastPage());
+      const message = error instanceof AuraError || error instanceof Error ? error.message : String(error);
+      await this.runs.finish(run.id, { status: 'failed', error: message, finishedAt: new Date() });
+      this.logger.error({ err: error }, `Sync ${run.id} failed: ${message}`);
+    }
+  }
+
+  private async writePage(
+    runId: string,
+    pageNumber: number,
+    page: { cursor: string | null; nextCursor: string | null; records: unknown[]; hasMore: boolean },
+    counters: { requests: number; retries: number; rateLimitWaitMs: number },
+  ): Promise<void> {
+    const good: IncomingCall[] = [];
+    const bad: QuarantineEntry[] = [];
+    const seenIds: string[] = []; // quarantined records with an id are still upstream: not "missing"
+
+    for (const raw of page.records) {
+      const parsed = parseAuraCall(raw);
+      if (parsed.ok) {
+        good.push({ derived: deriveCall(parsed.call, this.derivation), raw: raw as Record<string, unknown>, contentHash: contentHash(raw) });
+        seenIds.push(parsed.call.id);
+      } else {
+        if (parsed.id) seenIds.push(parsed.id);
+        bad.push({ contentHash: contentHash(raw ?? null), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+      }
+    }
+    const at = new Date();
+    await this.database.transaction(async (tx) => {
+      const written = await this.calls.writePage(tx, good, runId, at);
+      await this.quarantine.record(tx, bad, runId, at);
+      await this.runs.recordPage(tx, runId, pageNumber, {
+        cursor: page.cursor,
+        nextCursor: page.hasMore ? page.nextCursor : null,
+        callIds: seenIds,
+        received: page.records.length,
+        quarantined: bad.length,
+        ...written,
+        ...counters,
+      });
+    }, { timeoutSeconds: 120 });
+  }
+}
+
