@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import type { PlanDefinition } from '@app/commission-engine';
+import type { Principal } from '@app/access';
+import { decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { DatabaseService } from '@app/persistence';
+import { toPlanView, type PlanView } from './dto/plan.view';
+import { refuseTies } from './plan-ties';
+import { PlanFilter, PlanListPosition, PlansRepository } from './plans.repository';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+@Injectable()
+export class PlansService {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly plans: PlansRepository,
+  ) {}
+
+  /**
+   * Stores a validated plan unless it would tie with another. Plan writes are
+   * serialised (advisory lock) so that two tying plans sent at once cannot
+   * both pass the check.
+   */
+  async create(definition: PlanDefinition, principal: Principal): Promise<PlanView> {
+    const stored = await this.database.transaction(async (tx) => {
+      await this.plans.lockPlanWrites(tx);
+      const existing = await this.plans.all(tx);
+      refuseTies(
+        definition,
+        existing.map((other) => other.plan),
+      );
+      return this.plans.insert(definition, principal.keyId, tx);
+    });
+    return toPlanView(stored);
+  }
+
+  async list(filter: PlanFilter, limit: number, cursor?: string): Promise<Page<PlanView>> {
+    const after = positionOf(decodeCursor(cursor, 2));
+    const rows = await this.plans.list(filter, limit, after);
+    return toPage(rows, limit, (row) => [row.plan.effective_from, row.plan.id], toPlanView);
+  }
+
+  async get(id: string): Promise<PlanView> {
+    const stored = await this.plans.findById(id);
+    if (!stored) throw new NotFoundError('Plan', id);
+    return toPlanView(stored);
+  }
+
+  /**
+   * Sets or moves earlier the day the plan stops applying. Ending a plan
+   * earlier only takes days away from it, so it can never create a tie.
+   * Sending the end it already has changes nothing.
+   */
+  async end(id: string, effectiveTo: string): Promise<PlanView> {
+    const stored = await this.database.transaction(async (tx) => {
+      await this.plans.lockPlanWrites(tx);
+      const current = await this.plans.findById(id, tx);
+      if (!current) throw new NotFoundError('Plan', id);
+      const { effective_from: from, effective_to: to } = current.plan;
+      if (effectiveTo <= from) {
+        throw new ValidationFailedError([
+          { field: 'effective_to', message: `must be after effective_from (${from}); effective_to is the first day the plan no longer applies` },
+        ]);
+      }
+      if (to !== null && effectiveTo > to) {
+        throw new ValidationFailedError([
+          {
+            field: 'effective_to',
+            message: `can only be moved earlier: the plan already ends on ${to}; to pay on later days, create a new plan`,
+          },
+        ]);
+      }
+      if (effectiveTo === to) return current;
+      return this.plans.setEffectiveTo(current, effectiveTo, tx);
+    });
+    return toPlanView(stored);
+  }
+}
+
+/** The cursor's [effective_from, id], checked: a forged one is a 400, not a database error. */
+function positionOf(key: (string | number)[] | null): PlanListPosition | null {
+  if (key === null) return null;
+  const [effectiveFrom, id] = key;
+  if (typeof effectiveFrom !== 'string' || !DAY.test(effectiveFrom) || typeof id !== 'string' || !UUID.test(id)) {
+    throw new ValidationFailedError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+  }
+  return { effectiveFrom, id };
+}
