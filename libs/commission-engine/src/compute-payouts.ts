@@ -282,6 +282,8 @@ function readSettings(input: ComputePayoutsInput): RunSettings {
 }
 
 const MAX_REPORTED_PROBLEMS = 100;
+/** An instant, not a wall-clock time: the offset (Z or ±hh:mm) is required. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** Most lines meet no cap: they share one frozen empty list. */
 const NO_CAPS: readonly CapApplied[] = Object.freeze([]);
 
@@ -315,8 +317,10 @@ function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
     const baseOk = isDecimalString(call.baseAmount) && !call.baseAmount.startsWith('-');
     if (!baseOk) report(id, 'baseAmount', `must be a decimal string of 0 or more such as "5000.00" (got ${JSON.stringify(call.baseAmount)})`);
 
-    const at = typeof call.commissionAt === 'string' ? Date.parse(call.commissionAt) : NaN;
-    if (Number.isNaN(at)) report(id, 'commissionAt', `must be an ISO instant (got ${JSON.stringify(call.commissionAt)})`);
+    const at = typeof call.commissionAt === 'string' && ISO_INSTANT.test(call.commissionAt) ? Date.parse(call.commissionAt) : NaN;
+    if (Number.isNaN(at)) {
+      report(id, 'commissionAt', `must be an ISO 8601 instant with a UTC offset, such as "2026-03-10T15:04:05Z" (got ${JSON.stringify(call.commissionAt)})`);
+    }
     const dayOk = typeof call.commissionDay === 'string' && knownDays.check(call.commissionDay);
     if (!dayOk) report(id, 'commissionDay', `must be a date written YYYY-MM-DD (got ${JSON.stringify(call.commissionDay)})`);
     if (typeof call.period !== 'string' || !knownPeriods.check(call.period)) {
