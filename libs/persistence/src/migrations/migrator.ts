@@ -1,5 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
+import { Client } from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { lockKey } from '../exclusive-lock';
 import type { DatabaseConnection } from '../database-connection';
 import { MigrationError } from '../database-errors';
 import { readMigrationList, readSchemaFiles } from './migration-files';
@@ -11,12 +13,40 @@ export async function applyMigrations(
   migrations: MigrationList = readMigrationList(),
 ): Promise<string[]> {
   try {
-    const { appliedMigrationNames } = await withSchemaEngine(connection.adapterFactory, (engine) =>
-      engine.applyMigrations({ migrationsList: migrations, filters: NO_EXTERNAL_OBJECTS }),
+    const { appliedMigrationNames } = await oneMigratorAtATime(connection, () =>
+      withSchemaEngine(connection.adapterFactory, (engine) =>
+        engine.applyMigrations({ migrationsList: migrations, filters: NO_EXTERNAL_OBJECTS }),
+      ),
     );
     return appliedMigrationNames;
   } catch (error) {
     throw new MigrationError(`Applying migrations failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const MIGRATION_LOCK = lockKey('migrations');
+const MIGRATION_LOCK_WAIT_MS = 10 * 60_000;
+
+/**
+ * Replicas starting together queue here. The schema engine takes Prisma's
+ * own advisory lock too, but gives up after a few seconds, which would fail
+ * every replica but the first; ours waits.
+ */
+async function oneMigratorAtATime<T>(connection: DatabaseConnection, work: () => Promise<T>): Promise<T> {
+  if (connection.target.kind !== 'postgresql') return work();
+  const client = new Client({ connectionString: connection.target.url, connectionTimeoutMillis: 5_000 });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    await client.query(`SET lock_timeout = ${MIGRATION_LOCK_WAIT_MS}`);
+    await client.query('SELECT pg_advisory_lock($1, $2)', MIGRATION_LOCK);
+    try {
+      return await work();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1, $2)', MIGRATION_LOCK).catch(() => undefined);
+    }
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
