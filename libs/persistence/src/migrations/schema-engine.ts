@@ -66,13 +66,31 @@ function loadRuntime(): Promise<EngineRuntime> {
     );
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     const instance = new wasm.Instance(new wasm.Module(await readFile(wasmPath)), {
-      './schema_engine_bg.js': bindings,
+      './schema_engine_bg.js': withUnrefTimers(bindings as unknown as Record<string, unknown>),
     });
     bindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
     return bindings;
   })();
   return runtime;
+}
+
+/**
+ * The engine leaves a 10-second timer behind after it has finished, which
+ * would hold the process (and Jest) open; its timers never need to.
+ */
+function withUnrefTimers(bindings: Record<string, unknown>): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bindings };
+  for (const [name, value] of Object.entries(bindings)) {
+    if (/^__wbg_set(Timeout|Interval)_/.test(name) && typeof value === 'function') {
+      imports[name] = (...args: unknown[]) => {
+        const handle = (value as (...a: unknown[]) => unknown)(...args);
+        (handle as { unref?: () => void } | undefined)?.unref?.();
+        return handle;
+      };
+    }
+  }
+  return imports;
 }
 
 export async function withSchemaEngine<T>(
