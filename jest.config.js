@@ -20,5 +20,6 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   testRegex: '.*\\.spec\\.ts$',
   moduleNameMapper,
-  testTimeout: 60000,
+  // End-to-end specs boot PGlite, the sandbox and real processes on a 2-core machine.
+  testTimeout: 120000,
 };

@@ -72,5 +72,5 @@ describe('a sync killed mid-way', () => {
     } finally {
       await connection.close();
     }
-  });
+  }, 240_000);
 });

@@ -41,7 +41,7 @@ describe('sync from Aura: 10,000 calls', () => {
     const after = await db.call.aggregate({ _max: { lastChangedAt: true, version: true } });
     expect(after).toEqual(before);
     expect(await db.callVersion.count()).toBe(0);
-  });
+  }, 240_000);
 
   it('quarantines malformed records with their reason and raw payload, lists them, and stores every other record', async () => {
     const listed = await t.as(TEST_ADMIN_KEY).get('/v1/sync/quarantine?limit=100').expect(200);
@@ -143,7 +143,7 @@ describe('sync under upstream faults and rate limits', () => {
       await t.close();
       await sandbox.close();
     }
-  });
+  }, 300_000);
 
   it('fails the sync run naming AURA_API_KEY on an upstream 401 and leaves stored data untouched', async () => {
     const sandbox = await createAuraSandbox({ calls: 300, seed: 3, rateLimit: { perMinute: null } });

@@ -33,7 +33,7 @@ describe('the service process', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 180_000);
 
   it('exits 1 naming PORT when PORT is not a number', async () => {
     const { code, output } = await runServiceToExit({ PORT: 'abc', DATA_DIR: dataDir });

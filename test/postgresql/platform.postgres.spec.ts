@@ -22,7 +22,7 @@ describeOnPostgres('platform on PostgreSQL', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 180_000);
 
   it('enforces keys, roles, revocation and idempotency the same way as on the embedded database', async () => {
     const t = await startTestApp({ DATABASE_URL: database.url });
