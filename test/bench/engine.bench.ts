@@ -13,6 +13,8 @@ export interface EngineBenchmarkResult {
   callsPerSecond: number;
   /** Peak resident set size of the whole process so far (includes generating the calls). */
   peakRssMb: number;
+  /** Resident set size once the calls are generated, before the engine starts: the input's share of the peak. */
+  inputRssMb: number;
   /** V8 heap in use right after computePayouts, with its result still alive. */
   heapUsedMb: number;
 }
@@ -103,6 +105,7 @@ export function generateBenchmarkCalls(count: number, seed = 20260301): Commissi
 
 export async function runEngineBenchmark(options: { calls: number }): Promise<EngineBenchmarkResult> {
   const calls = generateBenchmarkCalls(options.calls);
+  const inputRssMb = process.memoryUsage().rss / 2 ** 20;
   const started = process.hrtime.bigint();
   const result = computePayouts({ calls, plans: [BENCHMARK_PLAN], currency: 'USD', roundingMode: 'half_up' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -114,6 +117,7 @@ export async function runEngineBenchmark(options: { calls: number }): Promise<En
     seconds: round(seconds, 3),
     callsPerSecond: Math.round(options.calls / seconds),
     peakRssMb: round(peakRssMb, 1),
+    inputRssMb: round(inputRssMb, 1),
     heapUsedMb: round(heapUsedMb, 1),
   };
 }

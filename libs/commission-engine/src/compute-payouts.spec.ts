@@ -1,5 +1,7 @@
 import type { CommissionCall } from './commission-call';
 import type { Plan, RoleTerms } from './plan-definition';
+import { computePayouts, forEachPayout } from './compute-payouts';
+import type { PayoutLine, UnplannedPayout } from './payout-result';
 import { call, plan, run, summary } from './testing/builders';
 
 /**
@@ -429,5 +431,27 @@ describe('computePayouts golden cases (product.md "Plans")', () => {
     for (const order of [[3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]]) {
       expect(run(order.map((i) => calls[i]), [...plans].reverse())).toEqual(expected);
     }
+  });
+
+  test('forEachPayout hands over the same lines and unplanned items, in the same order, without holding them', () => {
+    const plans = [plan({ roles: { closer: { tiers: amountTiers('marginal'), max_per_period: '1500' } }, payees: ['alice', 'bob'] })];
+    const calls = [march(2, 'c2', '9000'), march(1, 'c1', '9000', { setterId: 'bob' }), march(3, 'c3', '9000', { closerId: 'bob' })];
+    const input = { calls, plans, currency: 'USD', roundingMode: 'half_up' as const };
+    const lines: PayoutLine[] = [];
+    const unplanned: UnplannedPayout[] = [];
+    forEachPayout(input, { line: (line) => lines.push(line), unplanned: (item) => unplanned.push(item) });
+    expect({ lines, unplanned }).toEqual(computePayouts(input));
+  });
+
+  test('forEachPayout checks all input before handing over the first line', () => {
+    const seen: PayoutLine[] = [];
+    const input = {
+      calls: [call('c1'), call('c2', { baseAmount: 'ten' })],
+      plans: [plan({ roles: { closer: { rate: '0.1' } } })],
+      currency: 'USD',
+      roundingMode: 'half_up' as const,
+    };
+    expect(() => forEachPayout(input, { line: (line) => seen.push(line) })).toThrow(/call c2 baseAmount/);
+    expect(seen).toEqual([]);
   });
 });

@@ -64,22 +64,51 @@ interface RunSettings {
  * usable.
  */
 export function computePayouts(input: ComputePayoutsInput): PayoutResult {
+  const lines: PayoutLine[] = [];
+  const unplanned: UnplannedPayout[] = [];
+  forEachPayout(input, { line: (line) => lines.push(line), unplanned: (item) => unplanned.push(item) });
+  return { lines, unplanned };
+}
+
+export interface PayoutVisitor {
+  line(line: PayoutLine): void;
+  unplanned?(item: UnplannedPayout): void;
+}
+
+/**
+ * computePayouts without holding the result: hands each line (and each
+ * unplanned item) to `visitor` in the same order, as soon as it is final, so
+ * that a very large run can write lines in batches. Input is checked in full
+ * before the first line is handed over.
+ */
+export function forEachPayout(input: ComputePayoutsInput, visitor: PayoutVisitor): void {
   const settings = readSettings(input);
   const plans = compilePlans(input.plans);
-  const selector = new PlanSelector([...plans.values()].map((compiled) => compiled.plan));
+  const selector = new PlanSelector([...plans.values()], (compiled) => compiled.plan);
   const calls = parseCalls(input.calls);
 
-  const groups = new Map<string, VolumeGroup>();
-  const addEntry = (parsed: ParsedCall, role: Role, payeeId: string, plan: Plan | null, creditedAs?: Entry['creditedAs']) => {
-    const key = `${parsed.call.period}\u0000${payeeId}\u0000${role}`;
-    let group = groups.get(key);
-    if (!group) {
-      group = { period: parsed.call.period, payeeId, role, entries: [] };
-      groups.set(key, group);
+  // Groups by period, then payee; each holds that payee's closer and setter groups.
+  const groups = new Map<string, Map<string, Partial<Record<Role, VolumeGroup>>>>();
+  const ordered: VolumeGroup[] = [];
+  const addEntry = (parsed: ParsedCall, role: Role, payeeId: string, plan: CompiledPlan | null, creditedAs?: Entry['creditedAs']) => {
+    const { period } = parsed.call;
+    let byPayee = groups.get(period);
+    if (byPayee === undefined) {
+      byPayee = new Map();
+      groups.set(period, byPayee);
     }
-    const entry: Entry = { parsed, plan: plan ? plans.get(plan.id)! : null };
-    if (creditedAs) entry.creditedAs = creditedAs;
-    group.entries.push(entry);
+    let byRole = byPayee.get(payeeId);
+    if (byRole === undefined) {
+      byRole = {};
+      byPayee.set(payeeId, byRole);
+    }
+    let group = byRole[role];
+    if (group === undefined) {
+      group = { period, payeeId, role, entries: [] };
+      byRole[role] = group;
+      ordered.push(group);
+    }
+    group.entries.push(creditedAs ? { parsed, plan, creditedAs } : { parsed, plan });
   };
 
   for (const parsed of calls) {
@@ -92,24 +121,23 @@ export function computePayouts(input: ComputePayoutsInput): PayoutResult {
     // Self-set call, or no setter: the plan that would pay the closer as setter decides (order of work 5).
     const setterPlan = selector.select('setter', closerId, day);
     if (setterPlan === null) continue;
-    if (parsed.setterId === null && setterPlan.missing_setter === 'closer') {
+    if (parsed.setterId === null && setterPlan.plan.missing_setter === 'closer') {
       addEntry(parsed, 'setter', closerId, setterPlan, 'missing_setter');
-    } else if (parsed.setterId !== null && setterPlan.self_set === 'both') {
+    } else if (parsed.setterId !== null && setterPlan.plan.self_set === 'both') {
       addEntry(parsed, 'setter', closerId, setterPlan, 'self_set');
     }
   }
 
-  const ordered = [...groups.values()].sort(
-    (a, b) => compareText(a.period, b.period) || compareText(a.payeeId, b.payeeId) || compareText(a.role, b.role),
-  );
-  const lines: PayoutLine[] = [];
-  const unplanned: UnplannedPayout[] = [];
-  for (const group of ordered) payGroup(group, settings, lines, unplanned);
-  return { lines, unplanned };
+  ordered.sort((a, b) => compareText(a.period, b.period) || compareText(a.payeeId, b.payeeId) || compareText(a.role, b.role));
+  for (const group of ordered) {
+    payGroup(group, settings, visitor);
+    // Let a large run's parsed calls go as soon as their groups are paid.
+    group.entries = [];
+  }
 }
 
 /** Walks one payee's (role, period) calls in commission order: tier volume and the period cap run along. */
-function payGroup(group: VolumeGroup, settings: RunSettings, lines: PayoutLine[], unplanned: UnplannedPayout[]): void {
+function payGroup(group: VolumeGroup, settings: RunSettings, visitor: PayoutVisitor): void {
   const { entries, role } = group;
   // Amount volume is summed only when a plan in the group has amount tiers.
   let amountTiers = false;
@@ -130,11 +158,11 @@ function payGroup(group: VolumeGroup, settings: RunSettings, lines: PayoutLine[]
     const entry = entries[index];
     if (index > 0) volume.advance(entry.parsed.base);
     if (entry.plan === null) {
-      unplanned.push({ callId: entry.parsed.call.id, role, payeeId: group.payeeId, period: group.period });
+      visitor.unplanned?.({ callId: entry.parsed.call.id, role, payeeId: group.payeeId, period: group.period });
       continue;
     }
     const line = payLine(entry, entry.plan, group, volume, paid, settings);
-    lines.push(line.line);
+    visitor.line(line.line);
     paid = line.paidAfter;
   }
 }

@@ -10,62 +10,90 @@ import type { Explanation } from './payout-result';
  */
 export function describeLine(explanation: Omit<Explanation, 'sentence'>): string {
   const digits = explanation.rounding.minor_unit_digits;
-  const money = (text: string) => formatAmount(text, digits);
-  const parts: string[] = [];
-
-  parts.push(`${explanation.role === 'closer' ? 'Closer' : 'Setter'} commission for ${explanation.payee_id}`);
+  const parts: string[] = [explanation.role === 'closer' ? 'Closer commission for ' : 'Setter commission for ', explanation.payee_id];
   if (explanation.credited_as === 'self_set') parts.push(' (who also set the call; the plan pays self-set calls to both roles)');
   if (explanation.credited_as === 'missing_setter') parts.push(' (the call has no setter, so the plan gives the setter line to the closer)');
-  parts.push(` on call ${explanation.call_id}: `);
-  parts.push(describeRatePart(explanation, money));
-  parts.push(` plus ${money(explanation.flat)} flat`);
-  if (explanation.rule) parts.push(` (${describeRule(explanation.rule)})`);
-  parts.push(` = ${money(explanation.unrounded)}`);
+  parts.push(' on call ', explanation.call_id, ': ');
+  describeRatePart(explanation, digits, parts);
+  parts.push(' plus ', formatAmount(explanation.flat, digits), ' flat');
+  if (explanation.rule) parts.push(' (', describeRule(explanation.rule), ')');
+  parts.push(' = ', formatAmount(explanation.unrounded, digits));
 
-  const trailing: string[] = [];
+  let trailing = false;
   for (const cap of explanation.caps) {
-    if (cap.cap === 'min_per_call') trailing.push(`raised to the ${money(cap.limit)} minimum per call`);
-    if (cap.cap === 'max_per_call') trailing.push(`capped at the ${money(cap.limit)} maximum per call`);
+    if (cap.cap === 'min_per_call') parts.push(', raised to the ', formatAmount(cap.limit, digits), ' minimum per call');
+    if (cap.cap === 'max_per_call') parts.push(', capped at the ', formatAmount(cap.limit, digits), ' maximum per call');
+    trailing = true;
   }
   const { rounding } = explanation;
-  if (money(rounding.unrounded) !== money(rounding.rounded)) {
-    trailing.push(`rounded ${rounding.mode === 'half_up' ? 'half up' : 'half to even'} to ${money(rounding.rounded)}`);
+  if (fractionDigits(rounding.unrounded) > digits) {
+    parts.push(rounding.mode === 'half_up' ? ', rounded half up to ' : ', rounded half to even to ', formatAmount(rounding.rounded, digits));
+    trailing = true;
   }
   const periodCap = explanation.caps.find((cap) => cap.cap === 'max_per_period');
   if (periodCap) {
-    trailing.push(
-      `cut to ${money(periodCap.after)} by the ${money(periodCap.limit)} maximum per period (${money(periodCap.period_paid_before ?? '0')} already paid in ${explanation.period})`,
-    );
+    parts.push(', cut to ', formatAmount(periodCap.after, digits), ' by the ', formatAmount(periodCap.limit, digits), ' maximum per period (');
+    parts.push(formatAmount(periodCap.period_paid_before ?? '0', digits), ' already paid in ', explanation.period, ')');
   }
-  for (const phrase of trailing) parts.push(`, ${phrase}`);
-  parts.push(`${trailing.length > 0 ? ',' : ''} under plan '${explanation.plan.name}'.`);
+  parts.push(trailing ? ', under plan ' : ' under plan ', quotedName(explanation.plan));
   return parts.join('');
 }
 
-function describeRatePart(explanation: Omit<Explanation, 'sentence'>, money: (text: string) => string): string {
-  const base = money(explanation.base);
+function describeRatePart(explanation: Omit<Explanation, 'sentence'>, digits: number, parts: string[]): void {
+  const base = formatAmount(explanation.base, digits);
   const tiers = explanation.tiers;
   if (explanation.rate_source !== 'tiers' || !tiers) {
-    return `${percent(explanation.rate ?? '0')} of ${base}`;
+    parts.push(percent(explanation.rate ?? '0'), ' of ', base);
+    return;
   }
-  const unit = (text: string) => (tiers.basis === 'amount' ? money(text) : `${text} call${text === '1' ? '' : 's'}`);
+  const volume = (text: string) => (tiers.basis === 'amount' ? formatAmount(text, digits) : `${text} call${text === '1' ? '' : 's'}`);
   if (tiers.mode === 'marginal' && tiers.basis === 'amount') {
-    const volume = `marginal tiers, period volume ${money(tiers.volume_before)} to ${money(tiers.volume_after ?? tiers.volume_before)}`;
-    if (tiers.slices.length === 0) return `nothing on ${base} (${volume})`;
-    return `${tiers.slices.map((slice) => `${money(slice.base)} at ${percent(slice.rate)}`).join(' + ')} (${volume})`;
+    if (tiers.slices.length === 0) parts.push('nothing on ', base);
+    tiers.slices.forEach((slice, index) => {
+      parts.push(index === 0 ? '' : ' + ', formatAmount(slice.base, digits), ' at ', percent(slice.rate));
+    });
+    parts.push(' (marginal tiers, period volume ', volume(tiers.volume_before), ' to ', volume(tiers.volume_after ?? tiers.volume_before), ')');
+    return;
   }
   const step = tiers.slices[0];
   if (tiers.mode === 'marginal') {
-    return `${percent(step.rate)} of ${base} (call ${tiers.volume_after} of the period, in the tier above ${unit(step.from)})`;
+    parts.push(percent(step.rate), ' of ', base, ' (call ', tiers.volume_after ?? '', ' of the period, in the tier above ', volume(step.from), ')');
+    return;
   }
-  const total = unit(tiers.period_total ?? '0');
-  if (!step) return `nothing on ${base} (no retroactive tier covers a period volume of ${total})`;
-  return `${percent(step.rate)} of ${base} (retroactive tier above ${unit(step.from)}, for a period volume of ${total})`;
+  const total = volume(tiers.period_total ?? '0');
+  if (!step) {
+    parts.push('nothing on ', base, ' (no retroactive tier covers a period volume of ', total, ')');
+    return;
+  }
+  parts.push(percent(step.rate), ' of ', base, ' (retroactive tier above ', volume(step.from), ', for a period volume of ', total, ')');
 }
 
+/** Digits after the decimal point of a plain decimal string. */
+function fractionDigits(text: string): number {
+  const dot = text.indexOf('.');
+  return dot === -1 ? 0 : text.length - dot - 1;
+}
+
+/** Phrases that are the same for every line of a plan or rule are made once (plans and rules are shared, frozen objects). */
+const planNames = new WeakMap<object, string>();
+function quotedName(plan: Explanation['plan']): string {
+  let text = planNames.get(plan);
+  if (text === undefined) {
+    text = `'${plan.name}'.`;
+    if (Object.isFrozen(plan)) planNames.set(plan, text);
+  }
+  return text;
+}
+
+const rulePhrases = new WeakMap<object, string>();
 function describeRule(rule: NonNullable<Explanation['rule']>): string {
-  const sets = rule.rate !== null && rule.flat !== null ? 'rate and flat' : rule.rate !== null ? 'rate' : 'flat';
-  return `${sets} from rule ${rule.index + 1}, matched on ${describeWhen(rule.when)}`;
+  let text = rulePhrases.get(rule);
+  if (text === undefined) {
+    const sets = rule.rate !== null && rule.flat !== null ? 'rate and flat' : rule.rate !== null ? 'rate' : 'flat';
+    text = `${sets} from rule ${rule.index + 1}, matched on ${describeWhen(rule.when)}`;
+    if (Object.isFrozen(rule)) rulePhrases.set(rule, text);
+  }
+  return text;
 }
 
 function describeWhen(when: PlanRule['when']): string {
@@ -92,19 +120,18 @@ export function percent(rate: string): string {
 
 /** "3812.25" → "3,812.25"; "5000" → "5,000.00"; keeps any extra precision: "190.6125". */
 export function formatAmount(text: string, minorDigits: number): string {
-  const negative = text.startsWith('-');
-  const unsigned = negative ? text.slice(1) : text;
-  const dot = unsigned.indexOf('.');
-  const whole = dot === -1 ? unsigned : unsigned.slice(0, dot);
-  let fraction = dot === -1 ? '' : unsigned.slice(dot + 1);
-  if (fraction.length < minorDigits) fraction = fraction.padEnd(minorDigits, '0');
-  let grouped = whole;
-  if (whole.length > 3) {
-    const groups: string[] = [];
-    const head = whole.length % 3 || 3;
-    groups.push(whole.slice(0, head));
-    for (let index = head; index < whole.length; index += 3) groups.push(whole.slice(index, index + 3));
-    grouped = groups.join(',');
-  }
-  return `${negative ? '-' : ''}${grouped}${fraction.length > 0 ? `.${fraction}` : ''}`;
+  const start = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const dot = text.indexOf('.', start);
+  const wholeEnd = dot === -1 ? text.length : dot;
+  const fractionLength = dot === -1 ? 0 : text.length - dot - 1;
+  const wholeLength = wholeEnd - start;
+  if (wholeLength <= 3 && fractionLength >= minorDigits) return text;
+
+  const head = wholeLength % 3 || 3;
+  let formatted = text.slice(0, start + head);
+  for (let index = start + head; index < wholeEnd; index += 3) formatted += `,${text.slice(index, index + 3)}`;
+  if (fractionLength > 0) formatted += text.slice(wholeEnd);
+  else if (minorDigits > 0) formatted += '.';
+  for (let missing = minorDigits - fractionLength; missing > 0; missing--) formatted += '0';
+  return formatted;
 }

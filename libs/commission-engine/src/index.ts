@@ -1,5 +1,5 @@
 export type { CommissionCall } from './commission-call';
-export { computePayouts, type ComputePayoutsInput } from './compute-payouts';
+export { computePayouts, forEachPayout, type ComputePayoutsInput, type PayoutVisitor } from './compute-payouts';
 export { EngineInputError, type EngineInputProblem } from './engine-input-error';
 export { describeLine } from './explanation';
 export {

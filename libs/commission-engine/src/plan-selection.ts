@@ -13,14 +13,21 @@ export function planCoversDay(plan: Pick<PlanDefinition, 'effective_from' | 'eff
  * the engine, the smaller plan id wins so that results stay deterministic.
  */
 export function selectPlan<P extends Plan>(plans: readonly P[], role: Role, payeeId: string, day: string): P | null {
-  let best: P | null = null;
+  return selectAmong(plans, (plan) => plan, role, payeeId, day);
+}
+
+function selectAmong<T>(items: readonly T[], planOf: (item: T) => Plan, role: Role, payeeId: string, day: string): T | null {
+  let best: T | null = null;
+  let bestPlan: Plan | null = null;
   let bestNamesPayee = false;
-  for (const plan of plans) {
+  for (const item of items) {
+    const plan = planOf(item);
     if (!plan.roles[role] || !planCoversDay(plan, day)) continue;
     const namesPayee = plan.payees !== null && plan.payees.includes(payeeId);
     if (plan.payees !== null && !namesPayee) continue;
-    if (best === null || outranks(plan, namesPayee, best, bestNamesPayee)) {
-      best = plan;
+    if (bestPlan === null || outranks(plan, namesPayee, bestPlan, bestNamesPayee)) {
+      best = item;
+      bestPlan = plan;
       bestNamesPayee = namesPayee;
     }
   }
@@ -34,26 +41,34 @@ function outranks(plan: Plan, namesPayee: boolean, current: Plan, currentNamesPa
 }
 
 /**
- * selectPlan with memory: a run asks the same (role, payee, day) question
- * for many calls, so each answer is computed once.
+ * selectPlan with memory, over anything that carries a plan (the engine's
+ * compiled plans): a run asks the same (role, payee, day) question for many
+ * calls, so each answer is worked out once.
  */
-export class PlanSelector<P extends Plan> {
-  private readonly byRole: Record<Role, P[]>;
-  private readonly answers = new Map<string, P | null>();
+export class PlanSelector<T> {
+  private readonly byRole: Record<Role, T[]>;
+  private readonly answers: Record<Role, Map<string, Map<string, T | null>>> = { closer: new Map(), setter: new Map() };
 
-  constructor(plans: readonly P[]) {
+  constructor(
+    items: readonly T[],
+    private readonly planOf: (item: T) => Plan,
+  ) {
     this.byRole = {
-      closer: plans.filter((plan) => plan.roles.closer !== undefined),
-      setter: plans.filter((plan) => plan.roles.setter !== undefined),
+      closer: items.filter((item) => planOf(item).roles.closer !== undefined),
+      setter: items.filter((item) => planOf(item).roles.setter !== undefined),
     };
   }
 
-  select(role: Role, payeeId: string, day: string): P | null {
-    const key = `${role}\u0000${day}\u0000${payeeId}`;
-    let answer = this.answers.get(key);
+  select(role: Role, payeeId: string, day: string): T | null {
+    let byPayee = this.answers[role].get(day);
+    if (byPayee === undefined) {
+      byPayee = new Map();
+      this.answers[role].set(day, byPayee);
+    }
+    let answer = byPayee.get(payeeId);
     if (answer === undefined) {
-      answer = selectPlan(this.byRole[role], role, payeeId, day);
-      this.answers.set(key, answer);
+      answer = selectAmong(this.byRole[role], this.planOf, role, payeeId, day);
+      byPayee.set(payeeId, answer);
     }
     return answer;
   }
