@@ -2,9 +2,9 @@
  * Throughput of the pure commission engine: N synthetic calls for 50 payees
  * in one period, paid through a tiered marginal plan with rules and caps.
  * Not a Jest spec. Import runEngineBenchmark, or run the compiled file
- * directly: `node engine.bench.js --calls=1000000` prints one JSON line.
+ * directly: `node engine.bench.js --calls=1000000 [--stream]` prints one JSON line.
  */
-import { computePayouts, type CommissionCall, type Plan } from '../../libs/commission-engine/src';
+import { computePayouts, forEachPayout, type CommissionCall, type PayoutResult, type Plan } from '../../libs/commission-engine/src';
 
 export interface EngineBenchmarkResult {
   calls: number;
@@ -103,17 +103,30 @@ export function generateBenchmarkCalls(count: number, seed = 20260301): Commissi
   return calls;
 }
 
-export async function runEngineBenchmark(options: { calls: number }): Promise<EngineBenchmarkResult> {
+/**
+ * @param options.calls how many synthetic calls (each earns a closer and a setter line).
+ * @param options.holdLines true (default): time computePayouts, which returns every line.
+ *   false: time forEachPayout, which hands lines over one by one (how a run can write in batches).
+ */
+export async function runEngineBenchmark(options: { calls: number; holdLines?: boolean }): Promise<EngineBenchmarkResult> {
   const calls = generateBenchmarkCalls(options.calls);
   const inputRssMb = process.memoryUsage().rss / 2 ** 20;
+  const input = { calls, plans: [BENCHMARK_PLAN], currency: 'USD', roundingMode: 'half_up' } as const;
   const started = process.hrtime.bigint();
-  const result = computePayouts({ calls, plans: [BENCHMARK_PLAN], currency: 'USD', roundingMode: 'half_up' });
+  let lineCount = 0;
+  let held: PayoutResult | null = null;
+  if (options.holdLines === false) {
+    forEachPayout(input, { line: () => void lineCount++ });
+  } else {
+    held = computePayouts(input);
+  }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   return {
     calls: options.calls,
-    lines: result.lines.length,
+    // Read after the measurements, so the held result is alive while they are taken.
+    lines: held !== null ? held.lines.length : lineCount,
     seconds: round(seconds, 3),
     callsPerSecond: Math.round(options.calls / seconds),
     peakRssMb: round(peakRssMb, 1),
@@ -130,7 +143,7 @@ function round(value: number, digits: number): number {
 if (require.main === module) {
   const argument = process.argv.find((arg) => arg.startsWith('--calls='));
   const calls = argument ? Number.parseInt(argument.slice('--calls='.length), 10) : 100_000;
-  runEngineBenchmark({ calls }).then(
+  runEngineBenchmark({ calls, holdLines: !process.argv.includes('--stream') }).then(
     (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
