@@ -1,0 +1,172 @@
+import { Injectable } from '@nestjs/common';
+import type { Role } from '@app/commission-engine';
+import { minorUnitDigits } from '@app/commission-engine';
+import { DatabaseClient, decimalColumnToString, lockKey, Prisma } from '@app/persistence';
+import type { LedgerOutcome, LineKind, LockedLine, PeriodStatementHead, StatementStatus } from './period-ledger';
+
+/** Rows per INSERT: 13 columns × 1,000 stays far below PostgreSQL's 65,535 bind parameters. */
+const INSERT_CHUNK = 1_000;
+
+/** The rows the ledger of a run reads and writes. Every method runs in the caller's transaction. */
+@Injectable()
+export class LedgerRepository {
+  /**
+   * Serialises the write phase of runs across periods and replicas until the
+   * transaction ends (a transaction-scoped advisory lock; PGlite is
+   * PostgreSQL too).
+   */
+  async lockLedger(tx: DatabaseClient): Promise<void> {
+    const [high, low] = lockKey('payouts:ledger');
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${high}::int4, ${low}::int4)`;
+  }
+
+  /**
+   * A digest of every statement a run of `period` depends on: ids and hashes
+   * of all statements, plus the status of the period's own. Any write another
+   * run or an approval makes in between changes it.
+   */
+  async fingerprint(tx: DatabaseClient, period: string): Promise<string> {
+    const rows = await tx.$queryRaw<{ fingerprint: string }[]>`
+      SELECT md5(coalesce(string_agg(
+        id::text || ':' || hash || ':' || CASE WHEN period = ${period} THEN status ELSE '' END, ',' ORDER BY id), '')) AS fingerprint
+      FROM statements`;
+    return rows[0].fingerprint;
+  }
+
+  /** Lines of approved and paid statements, and of drafts of other periods. */
+  async lockedLines(tx: DatabaseClient, period: string): Promise<LockedLine[]> {
+    const rows = await tx.statementLine.findMany({
+      where: { statement: { OR: [{ status: { in: ['approved', 'paid'] } }, { period: { not: period } }] } },
+      select: {
+        id: true,
+        lineKey: true,
+        statementId: true,
+        callId: true,
+        callPeriod: true,
+        payeeId: true,
+        role: true,
+        kind: true,
+        baseAmount: true,
+        amount: true,
+        planId: true,
+        statement: { select: { period: true, currency: true } },
+      },
+    });
+    return rows.map((row) => {
+      const digits = minorUnitDigits(row.statement.currency);
+      return {
+        id: row.id,
+        lineKey: row.lineKey,
+        statementId: row.statementId,
+        statementPeriod: row.statement.period,
+        callId: row.callId,
+        callPeriod: row.callPeriod,
+        payeeId: row.payeeId,
+        role: row.role as Role,
+        kind: row.kind as LineKind,
+        baseAmount: decimalColumnToString(row.baseAmount, digits),
+        amount: decimalColumnToString(row.amount, digits),
+        planId: row.planId,
+      };
+    });
+  }
+
+  /** Every statement of the period; `forUpdate` locks the rows until the transaction ends. */
+  async periodStatements(tx: DatabaseClient, period: string, forUpdate = false): Promise<PeriodStatementHead[]> {
+    const rows = forUpdate
+      ? await tx.$queryRaw<{ id: string; payee_id: string; sequence: number; status: string; version: number; hash: string }[]>`
+          SELECT id::text AS id, payee_id, sequence, status, version, hash FROM statements WHERE period = ${period} ORDER BY payee_id, sequence FOR UPDATE`
+      : (
+          await tx.statement.findMany({
+            where: { period },
+            select: { id: true, payeeId: true, sequence: true, status: true, version: true, hash: true },
+            orderBy: [{ payeeId: 'asc' }, { sequence: 'asc' }],
+          })
+        ).map((row) => ({ id: row.id, payee_id: row.payeeId, sequence: row.sequence, status: row.status, version: row.version, hash: row.hash }));
+    return rows.map((row) => ({
+      id: row.id,
+      payeeId: row.payee_id,
+      sequence: Number(row.sequence),
+      status: row.status as StatementStatus,
+      version: Number(row.version),
+      hash: row.hash,
+    }));
+  }
+
+  /**
+   * Rewrites the period's drafts as the ledger says: drops the lines of every
+   * changed or vanished draft, deletes vanished drafts, updates changed ones
+   * in place, inserts new ones, then inserts their lines. Unchanged drafts
+   * are not touched. Refuses (throws) if a draft it replaces is no longer a
+   * draft; `line_key` is unique, so a line can never be written twice.
+   */
+  async writePeriod(tx: DatabaseClient, outcome: LedgerOutcome, runId: string, at: Date): Promise<void> {
+    const written = outcome.statements.filter((statement) => statement.change !== 'unchanged');
+    const changed = written.filter((statement) => statement.change === 'changed');
+    const cleared = [...changed.map((statement) => statement.id), ...outcome.deletedStatementIds];
+    if (cleared.length > 0) await tx.statementLine.deleteMany({ where: { statementId: { in: cleared } } });
+    if (outcome.deletedStatementIds.length > 0) {
+      const deleted = await tx.statement.deleteMany({ where: { id: { in: outcome.deletedStatementIds }, status: 'draft' } });
+      if (deleted.count !== outcome.deletedStatementIds.length) throw new Error('a draft statement this run replaces is no longer a draft');
+    }
+    for (const statement of changed) {
+      const updated = await tx.statement.updateMany({
+        where: { id: statement.id, status: 'draft' },
+        data: {
+          commissionTotal: statement.commissionTotal,
+          adjustmentTotal: statement.adjustmentTotal,
+          total: statement.total,
+          version: statement.version,
+          hash: statement.hash,
+          runId,
+          updatedAt: at,
+        },
+      });
+      if (updated.count !== 1) throw new Error(`draft statement ${statement.id} is no longer a draft`);
+    }
+    const created = written.filter((statement) => statement.change === 'new');
+    if (created.length > 0) {
+      await tx.statement.createMany({
+        data: created.map((statement) => ({
+          id: statement.id,
+          payeeId: statement.payeeId,
+          period: statement.period,
+          sequence: statement.sequence,
+          currency: statement.currency,
+          status: 'draft',
+          commissionTotal: statement.commissionTotal,
+          adjustmentTotal: statement.adjustmentTotal,
+          total: statement.total,
+          version: statement.version,
+          hash: statement.hash,
+          runId,
+          createdAt: at,
+          updatedAt: at,
+        })),
+      });
+    }
+    const lines: Prisma.StatementLineCreateManyInput[] = written.flatMap((statement) =>
+      statement.lines.map((line) => ({
+        id: line.id,
+        lineKey: line.lineKey,
+        statementId: statement.id,
+        runId,
+        callId: line.callId,
+        callPeriod: line.callPeriod,
+        payeeId: line.payeeId,
+        role: line.role,
+        kind: line.kind,
+        position: line.position,
+        baseAmount: line.baseAmount,
+        amount: line.amount,
+        planId: line.planId,
+        adjustsLineId: line.adjustsLineId,
+        explanation: line.explanation as Prisma.InputJsonValue,
+        createdAt: at,
+      })),
+    );
+    for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
+      await tx.statementLine.createMany({ data: lines.slice(start, start + INSERT_CHUNK) });
+    }
+  }
+}

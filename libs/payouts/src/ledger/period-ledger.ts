@@ -1,0 +1,432 @@
+import { Decimal, formatMoney, minorUnitDigits, type PayoutLine, type PayoutResult, type Role } from '@app/commission-engine';
+import { contentHash } from '@app/content-hash';
+import { decimalColumnToString } from '@app/persistence';
+import { periodStart } from '../periods/period';
+import { adjustmentLineKey, commissionLineKey, lineIdOf, statementIdOf } from './line-identity';
+
+/**
+ * The ledger of one run: what period P's draft statements must contain so
+ * that, for every (call, role, payee), the lines in all statements add up to
+ * what the call earns now — without touching a locked line. Pure: the run
+ * reads its inputs, calls this, and writes the result in one transaction.
+ *
+ * Locked lines are the lines of approved and paid statements, and of draft
+ * statements of other periods (pending payments already accounted for). The
+ * draft statements of P are rebuilt from scratch.
+ */
+
+export type LineKind = 'commission' | 'adjustment';
+export type StatementStatus = 'draft' | 'approved' | 'paid';
+
+/** A stored line that this run must not change. */
+export interface LockedLine {
+  id: string;
+  lineKey: string;
+  statementId: string;
+  statementPeriod: string;
+  callId: string;
+  /** The period the call was paid in when the line was written. */
+  callPeriod: string;
+  payeeId: string;
+  role: Role;
+  kind: LineKind;
+  baseAmount: string;
+  amount: string;
+  planId: string | null;
+}
+
+/** A statement of the period being run, as it stands before the run. */
+export interface PeriodStatementHead {
+  id: string;
+  payeeId: string;
+  sequence: number;
+  status: StatementStatus;
+  version: number;
+  hash: string;
+}
+
+/** What the run knows of a call the engine no longer pays. */
+export interface CallState {
+  id: string;
+  period: string | null;
+  commissionAt: Date | null;
+  commissionable: boolean;
+  reason: string | null;
+}
+
+export interface LedgerInput {
+  period: string;
+  currency: string;
+  runAt: Date;
+  clawbackWindowDays: number;
+  /** The engine's result over P and every period returned by periodsToRecompute (and the periods calls moved to). */
+  paid: PayoutResult;
+  lockedLines: readonly LockedLine[];
+  periodStatements: readonly PeriodStatementHead[];
+  /** Calls of settled keys the engine does not pay now (see callsToLookUp). */
+  callStates: ReadonlyMap<string, CallState>;
+}
+
+export interface StatementLineDraft {
+  id: string;
+  lineKey: string;
+  callId: string;
+  callPeriod: string;
+  payeeId: string;
+  role: Role;
+  kind: LineKind;
+  position: number;
+  baseAmount: string;
+  amount: string;
+  planId: string | null;
+  adjustsLineId: string | null;
+  explanation: Record<string, unknown>;
+}
+
+export interface StatementDraft {
+  id: string;
+  payeeId: string;
+  period: string;
+  sequence: number;
+  currency: string;
+  commissionTotal: string;
+  adjustmentTotal: string;
+  total: string;
+  version: number;
+  hash: string;
+  /** new: no draft had this id; changed: its lines are rewritten; unchanged: left as it is. */
+  change: 'new' | 'changed' | 'unchanged';
+  lines: StatementLineDraft[];
+}
+
+export interface ClawbackOutsideWindow {
+  code: 'clawback_outside_window';
+  message: string;
+  call_id: string;
+  payee_id: string;
+  role: Role;
+  amount: string;
+  original_line_id: string;
+  commission_date: string;
+  window_days: number;
+  [detail: string]: unknown;
+}
+
+export interface LedgerOutcome {
+  statements: StatementDraft[];
+  /** Drafts of P that no longer have any line. */
+  deletedStatementIds: string[];
+  warnings: ClawbackOutsideWindow[];
+}
+
+const DAY_MS = 86_400_000;
+
+export function keyOf(line: { callId: string; role: Role; payeeId: string }): string {
+  return commissionLineKey(line.callId, line.role, line.payeeId);
+}
+
+/** P and every earlier period that holds a locked line: the periods whose calls the run settles. */
+export function periodsToRecompute(period: string, lockedLines: readonly LockedLine[]): string[] {
+  const periods = new Set([period]);
+  for (const line of lockedLines) if (line.callPeriod <= period) periods.add(line.callPeriod);
+  return [...periods].sort();
+}
+
+/** Calls of settled keys that the engine result does not pay: the run looks up their state (reason, date, period). */
+export function callsToLookUp(period: string, paid: PayoutResult, lockedLines: readonly LockedLine[]): string[] {
+  const paidKeys = new Set(paid.lines.map(keyOf));
+  const calls = new Set<string>();
+  for (const line of lockedLines) if (line.callPeriod <= period && !paidKeys.has(keyOf(line))) calls.add(line.callId);
+  return [...calls].sort();
+}
+
+interface LineSeed {
+  key: string;
+  callId: string;
+  callPeriod: string;
+  payeeId: string;
+  role: Role;
+  kind: LineKind;
+  commissionAt: number;
+  baseAmount: string;
+  amount: Decimal;
+  planId: string | null;
+  /** The original line an adjustment points at. */
+  adjustsLineId: string | null;
+  explanation: Record<string, unknown>;
+}
+
+export function buildPeriodStatements(input: LedgerInput): LedgerOutcome {
+  const { period, currency } = input;
+  const digits = minorUnitDigits(currency);
+  const money = (value: Decimal) => formatMoney(value, currency);
+  const column = (text: string) => decimalColumnToString(new Decimal(text), digits);
+
+  const paidByKey = new Map(input.paid.lines.map((line) => [keyOf(line), line]));
+  const unplannedKeys = new Set(input.paid.unplanned.map(keyOf));
+  const lockedByKey = new Map<string, LockedLine[]>();
+  for (const line of input.lockedLines) {
+    const key = keyOf(line);
+    const list = lockedByKey.get(key);
+    if (list) list.push(line);
+    else lockedByKey.set(key, [line]);
+  }
+
+  // The keys this run settles: P's engine lines, and every key with a locked line of P or earlier.
+  const keys = new Set<string>();
+  for (const line of input.paid.lines) if (line.period === period) keys.add(keyOf(line));
+  for (const line of input.lockedLines) if (line.callPeriod <= period) keys.add(keyOf(line));
+
+  const seeds: LineSeed[] = [];
+  const warnings: ClawbackOutsideWindow[] = [];
+  const oldestClawable = input.runAt.getTime() - input.clawbackWindowDays * DAY_MS;
+
+  for (const key of [...keys].sort()) {
+    const line = paidByKey.get(key);
+    const locked = (lockedByKey.get(key) ?? []).slice().sort(byStatementThenId);
+    if (locked.length === 0) {
+      if (line && line.period === period) seeds.push(commissionSeed(line, key, column));
+      continue; // a new call of an earlier period: its own period's run pays it
+    }
+    const original = locked.find((entry) => entry.kind === 'commission') ?? null;
+    const paidBefore = locked.reduce((sum, entry) => sum.plus(entry.amount), new Decimal(0));
+    const state = input.callStates.get(locked[0].callId) ?? null;
+    const commissionAt = line ? Date.parse(line.commissionAt) : (state?.commissionAt?.getTime() ?? periodStart((original ?? locked[0]).callPeriod).getTime());
+
+    let target: Decimal;
+    let adjustsLineId: string;
+    if (!original && line && line.period === period) {
+      // The call's commission line belongs in P (P was reopened and is being rebuilt): pay it in full,
+      // and offset what earlier adjustments already moved.
+      seeds.push(commissionSeed(line, key, column));
+      target = new Decimal(0);
+      adjustsLineId = lineIdOf(key);
+    } else {
+      target = line ? new Decimal(line.amount) : new Decimal(0);
+      adjustsLineId = original?.id ?? lineIdOf(key);
+    }
+    const difference = target.minus(paidBefore);
+    if (difference.isZero()) continue;
+
+    const first = original ?? locked[0];
+    if (difference.isNegative() && commissionAt < oldestClawable) {
+      warnings.push({
+        code: 'clawback_outside_window',
+        message:
+          `Not clawed back: ${first.payeeId} (${first.role}) on call ${first.callId} should give back ${money(difference.neg())}, ` +
+          `but the call's commission date is more than ${input.clawbackWindowDays} days before the run (CLAWBACK_WINDOW_DAYS)`,
+        call_id: first.callId,
+        payee_id: first.payeeId,
+        role: first.role,
+        amount: money(difference),
+        original_line_id: adjustsLineId,
+        commission_date: new Date(commissionAt).toISOString(),
+        window_days: input.clawbackWindowDays,
+      });
+      continue;
+    }
+    const cause = causeOf(line, state, key, unplannedKeys, period);
+    const nowEarns = line ? new Decimal(line.amount) : new Decimal(0);
+    seeds.push({
+      key,
+      callId: first.callId,
+      callPeriod: line?.period ?? first.callPeriod,
+      payeeId: first.payeeId,
+      role: first.role,
+      kind: 'adjustment',
+      commissionAt,
+      baseAmount: column(line?.baseAmount ?? first.baseAmount),
+      amount: difference,
+      planId: line?.planId ?? original?.planId ?? null,
+      adjustsLineId,
+      explanation: {
+        kind: 'adjustment',
+        call_id: first.callId,
+        role: first.role,
+        payee_id: first.payeeId,
+        period,
+        currency,
+        original_line_id: adjustsLineId,
+        paid_before: locked.map((entry) => ({
+          line_id: entry.id,
+          statement_id: entry.statementId,
+          period: entry.statementPeriod,
+          kind: entry.kind,
+          amount: money(new Decimal(entry.amount)),
+        })),
+        previously_paid: money(paidBefore),
+        now_earns: money(nowEarns),
+        difference: money(difference),
+        cause,
+        call_reason: state?.reason ?? null,
+        current: line ? line.explanation : null,
+        sentence: adjustmentSentence(first, paidBefore, nowEarns, difference, cause, state, line, money),
+      },
+    });
+  }
+
+  return { ...assemble(input, seeds, money), warnings };
+}
+
+function commissionSeed(line: PayoutLine, key: string, column: (text: string) => string): LineSeed {
+  return {
+    key,
+    callId: line.callId,
+    callPeriod: line.period,
+    payeeId: line.payeeId,
+    role: line.role,
+    kind: 'commission',
+    commissionAt: Date.parse(line.commissionAt),
+    baseAmount: column(line.baseAmount),
+    amount: new Decimal(line.amount),
+    planId: line.planId,
+    adjustsLineId: null,
+    explanation: line.explanation as unknown as Record<string, unknown>,
+  };
+}
+
+type Cause = 'recomputed' | 'not_commissionable' | 'no_plan' | 'moved_period' | 'not_credited' | 'call_missing';
+
+function causeOf(line: PayoutLine | undefined, state: CallState | null, key: string, unplanned: Set<string>, period: string): Cause {
+  if (line) return 'recomputed';
+  if (!state) return 'call_missing';
+  if (!state.commissionable) return 'not_commissionable';
+  if (unplanned.has(key)) return 'no_plan';
+  if (state.period !== null && state.period > period) return 'moved_period';
+  return 'not_credited';
+}
+
+function adjustmentSentence(
+  first: LockedLine,
+  paidBefore: Decimal,
+  nowEarns: Decimal,
+  difference: Decimal,
+  cause: Cause,
+  state: CallState | null,
+  line: PayoutLine | undefined,
+  money: (value: Decimal) => string,
+): string {
+  const role = first.role === 'closer' ? 'Closer' : 'Setter';
+  const why: Record<Cause, string> = {
+    recomputed: `it now earns ${money(nowEarns)} under plan '${line?.planName ?? ''}'`,
+    not_commissionable: `it is no longer commissionable (${state?.reason ?? 'unknown reason'}), so it now earns 0`,
+    no_plan: 'no plan pays it any more, so it now earns 0',
+    moved_period: `its commission date moved to ${state?.period ?? 'a later period'}, which this run does not pay, so it earns 0 here`,
+    not_credited: `${first.payeeId} is no longer its ${first.role}, so it now earns 0`,
+    call_missing: 'the call is no longer stored, so it now earns 0',
+  };
+  const verb = difference.isNegative() ? `${money(difference.neg())} is clawed back` : `${money(difference)} is added`;
+  return `${role} adjustment for ${first.payeeId} on call ${first.callId}: ${money(paidBefore)} was already paid in locked statements; ${why[cause]}; ${verb}.`;
+}
+
+function assemble(input: LedgerInput, seeds: LineSeed[], money: (value: Decimal) => string): Omit<LedgerOutcome, 'warnings'> {
+  const { period, currency } = input;
+  const byPayee = new Map<string, LineSeed[]>();
+  for (const seed of seeds) {
+    const list = byPayee.get(seed.payeeId);
+    if (list) list.push(seed);
+    else byPayee.set(seed.payeeId, [seed]);
+  }
+  const headsById = new Map(input.periodStatements.map((head) => [head.id, head]));
+  const statements: StatementDraft[] = [];
+
+  for (const payeeId of [...byPayee.keys()].sort()) {
+    const locked = input.periodStatements.filter((head) => head.payeeId === payeeId && head.status !== 'draft');
+    const sequence = locked.length === 0 ? 1 : Math.max(...locked.map((head) => head.sequence)) + 1;
+    const id = statementIdOf(payeeId, period, sequence);
+    const lines = byPayee
+      .get(payeeId)!
+      .sort(byPosition)
+      .map((seed, position): StatementLineDraft => {
+        const lineKey = seed.kind === 'commission' ? seed.key : adjustmentLineKey(seed.adjustsLineId!, id);
+        return {
+          id: lineIdOf(lineKey),
+          lineKey,
+          callId: seed.callId,
+          callPeriod: seed.callPeriod,
+          payeeId,
+          role: seed.role,
+          kind: seed.kind,
+          position,
+          baseAmount: seed.baseAmount,
+          amount: money(seed.amount),
+          planId: seed.planId,
+          adjustsLineId: seed.adjustsLineId,
+          explanation: seed.explanation,
+        };
+      });
+    let commissionTotal = new Decimal(0);
+    let adjustmentTotal = new Decimal(0);
+    for (const line of lines) {
+      if (line.kind === 'commission') commissionTotal = commissionTotal.plus(line.amount);
+      else adjustmentTotal = adjustmentTotal.plus(line.amount);
+    }
+    const hash = statementHash({ currency, payeeId, period }, lines);
+    const previous = headsById.get(id);
+    const change = !previous ? 'new' : previous.hash === hash ? 'unchanged' : 'changed';
+    statements.push({
+      id,
+      payeeId,
+      period,
+      sequence,
+      currency,
+      commissionTotal: money(commissionTotal),
+      adjustmentTotal: money(adjustmentTotal),
+      total: money(commissionTotal.plus(adjustmentTotal)),
+      version: !previous ? 1 : change === 'unchanged' ? previous.version : previous.version + 1,
+      hash,
+      change,
+      lines,
+    });
+  }
+  const kept = new Set(statements.map((statement) => statement.id));
+  const deletedStatementIds = input.periodStatements.filter((head) => head.status === 'draft' && !kept.has(head.id)).map((head) => head.id);
+  return { statements, deletedStatementIds };
+}
+
+function byPosition(a: LineSeed, b: LineSeed): number {
+  return (
+    a.commissionAt - b.commissionAt ||
+    compareText(a.callId, b.callId) ||
+    compareText(a.role, b.role) ||
+    KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+    compareText(a.key, b.key)
+  );
+}
+
+const KIND_ORDER: Record<LineKind, number> = { commission: 0, adjustment: 1 };
+
+function byStatementThenId(a: LockedLine, b: LockedLine): number {
+  return compareText(a.statementPeriod, b.statementPeriod) || compareText(a.id, b.id);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The statement's fingerprint: sha256 of the canonical JSON of its currency,
+ * payee, period and ordered lines — no timestamps, no run ids — so anyone can
+ * recompute it from GET /v1/statements/:id.
+ */
+export function statementHash(
+  statement: { currency: string; payeeId: string; period: string },
+  lines: readonly Pick<StatementLineDraft, 'lineKey' | 'callId' | 'role' | 'kind' | 'baseAmount' | 'amount' | 'planId' | 'adjustsLineId' | 'explanation'>[],
+): string {
+  return contentHash({
+    currency: statement.currency,
+    payee_id: statement.payeeId,
+    period: statement.period,
+    lines: lines.map((line) => ({
+      line_key: line.lineKey,
+      call_id: line.callId,
+      role: line.role,
+      kind: line.kind,
+      base_amount: line.baseAmount,
+      amount: line.amount,
+      plan_id: line.planId,
+      adjusts_line_id: line.adjustsLineId,
+      explanation: line.explanation,
+    })),
+  });
+}

@@ -1,0 +1,40 @@
+import { Global, Module } from '@nestjs/common';
+import { CALL_LINES_READER, IngestionModule } from '@app/ingestion';
+import { PlansModule } from '@app/plans';
+import { PayrollExportService } from './exports/payroll-export.service';
+import { PayrollExportsController } from './exports/payroll-exports.controller';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { PayoutRunsRepository } from './runs/payout-runs.repository';
+import { RunExecutor } from './runs/run-executor';
+import { RunsQueryService } from './runs/runs-query.service';
+import { RunsController } from './runs/runs.controller';
+import { RunsService } from './runs/runs.service';
+import { StatementLinesOfCall } from './statements/statement-lines-of-call';
+import { StatementsController } from './statements/statements.controller';
+import { StatementsRepository } from './statements/statements.repository';
+import { StatementsService } from './statements/statements.service';
+
+/**
+ * Runs, statements, adjustments and the payroll export. Global so that the
+ * ingestion context's CallsService finds CALL_LINES_READER (it does not
+ * import payouts: the dependency points this way only).
+ */
+@Global()
+@Module({
+  imports: [IngestionModule, PlansModule],
+  controllers: [RunsController, StatementsController, PayrollExportsController],
+  providers: [
+    PayoutRunsRepository,
+    LedgerRepository,
+    StatementsRepository,
+    RunExecutor,
+    RunsService,
+    RunsQueryService,
+    StatementsService,
+    PayrollExportService,
+    StatementLinesOfCall,
+    { provide: CALL_LINES_READER, useExisting: StatementLinesOfCall },
+  ],
+  exports: [RunsService, CALL_LINES_READER],
+})
+export class PayoutsModule {}

@@ -1,0 +1,19 @@
+import { calendarDay } from '@app/ingestion';
+
+/** A commission period, `YYYY-MM`. */
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
+
+export function isPeriod(value: unknown): value is string {
+  return typeof value === 'string' && PERIOD_PATTERN.test(value);
+}
+
+/** The month before the one holding `now` in `timezone`: what the monthly run pays. */
+export function previousMonth(now: Date, timezone: string): string {
+  const [year, month] = calendarDay(now, timezone).split('-').map((part) => Number.parseInt(part, 10));
+  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+}
+
+/** The first instant of a period in UTC (used only when a call has lost its commission date). */
+export function periodStart(period: string): Date {
+  return new Date(`${period}-01T00:00:00Z`);
+}

@@ -1,0 +1,123 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { computePayouts, type CommissionCall, type PayoutResult, type Plan } from '@app/commission-engine';
+import { commissionConfig, type CommissionConfig } from '@app/configuration';
+import { CallsReader } from '@app/ingestion';
+import { DatabaseService } from '@app/persistence';
+import { PlansReader } from '@app/plans';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { buildPeriodStatements, callsToLookUp, CallState, periodsToRecompute } from '../ledger/period-ledger';
+import { PayoutRunRecord, PayoutRunsRepository, RunCounts, RunWarning } from './payout-runs.repository';
+
+/** Calls looked up per query. */
+const LOOKUP_CHUNK = 1_000;
+/** The write of a large period is one transaction; give it room. */
+const WRITE_TIMEOUT_SECONDS = 600;
+
+/** The statements this run depends on changed while it computed. */
+export class LedgerChangedError extends Error {
+  constructor(period: string) {
+    super(
+      `Statements changed while the run of ${period} computed (another run wrote its drafts, or a statement was approved, reopened or paid); ` +
+        'nothing was written — run the period again',
+    );
+  }
+}
+
+/**
+ * The work of one run: read the ledger and the inputs, compute with the
+ * engine, and write the period's drafts and the run's outcome in one
+ * transaction. A crash before that commit leaves the previous drafts whole.
+ */
+@Injectable()
+export class RunExecutor {
+  private readonly logger = new Logger(RunExecutor.name);
+
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly ledger: LedgerRepository,
+    private readonly runs: PayoutRunsRepository,
+    private readonly calls: CallsReader,
+    private readonly plans: PlansReader,
+    @Inject(commissionConfig.KEY) private readonly config: CommissionConfig,
+  ) {}
+
+  async execute(run: PayoutRunRecord, earlierWarnings: RunWarning[]): Promise<PayoutRunRecord> {
+    const { period } = run;
+    const runAt = run.startedAt ?? run.createdAt;
+    const snapshot = await this.database.transaction(
+      async (tx) => ({
+        fingerprint: await this.ledger.fingerprint(tx, period),
+        lockedLines: await this.ledger.lockedLines(tx, period),
+        periodStatements: await this.ledger.periodStatements(tx, period),
+      }),
+      { isolation: 'RepeatableRead', timeoutSeconds: 300 },
+    );
+    const plans = await this.plans.allPlans();
+
+    // Pay P and every earlier period holding a locked line; then the periods settled calls moved to.
+    let periods = periodsToRecompute(period, snapshot.lockedLines);
+    let calls = await this.calls.commissionCallsForPeriods(periods);
+    let paid = this.pay(calls, plans);
+    let states = await this.callStates(callsToLookUp(period, paid, snapshot.lockedLines));
+    const movedTo = [...states.values()]
+      .map((state) => (state.commissionable ? state.period : null))
+      .filter((moved): moved is string => moved !== null && moved <= period && !periods.includes(moved));
+    if (movedTo.length > 0) {
+      periods = [...new Set([...periods, ...movedTo])].sort();
+      calls = await this.calls.commissionCallsForPeriods(periods);
+      paid = this.pay(calls, plans);
+      states = await this.callStates(callsToLookUp(period, paid, snapshot.lockedLines));
+    }
+
+    const outcome = buildPeriodStatements({
+      period,
+      currency: this.config.currency,
+      runAt,
+      clawbackWindowDays: this.config.clawbackWindowDays,
+      paid,
+      lockedLines: snapshot.lockedLines,
+      periodStatements: snapshot.periodStatements,
+      callStates: states,
+    });
+    const lines = outcome.statements.flatMap((statement) => statement.lines);
+    const adjustments = lines.filter((line) => line.kind === 'adjustment').length;
+    const counts: RunCounts = {
+      calls: calls.filter((call) => call.period === period).length,
+      lines: lines.length,
+      commission_lines: lines.length - adjustments,
+      adjustments,
+      statements: outcome.statements.length,
+      payees: new Set(outcome.statements.map((statement) => statement.payeeId)).size,
+    };
+    const unplanned = paid.unplanned.filter((entry) => entry.period === period).map((entry) => ({ call_id: entry.callId, role: entry.role, payee_id: entry.payeeId }));
+    const warnings: RunWarning[] = [...earlierWarnings, ...outcome.warnings];
+    const changedStatements = outcome.statements.filter((statement) => statement.change !== 'unchanged').length;
+    this.logger.log(
+      `Run ${run.id} of ${period}: ${counts.calls} calls over ${periods.length} period(s) → ${counts.lines} lines in ${counts.statements} statements ` +
+        `(${changedStatements} written, ${outcome.deletedStatementIds.length} dropped), ${counts.adjustments} adjustments, ${warnings.length} warnings`,
+    );
+
+    return this.database.transaction(
+      async (tx) => {
+        await this.ledger.lockLedger(tx);
+        await this.ledger.periodStatements(tx, period, true);
+        if ((await this.ledger.fingerprint(tx, period)) !== snapshot.fingerprint) throw new LedgerChangedError(period);
+        await this.ledger.writePeriod(tx, outcome, run.id, new Date());
+        return this.runs.finish(run.id, { status: 'succeeded', counts, unplanned, warnings, finishedAt: new Date() }, tx);
+      },
+      { timeoutSeconds: WRITE_TIMEOUT_SECONDS },
+    );
+  }
+
+  private pay(calls: CommissionCall[], plans: Plan[]): PayoutResult {
+    return computePayouts({ calls, plans, currency: this.config.currency, roundingMode: this.config.roundingMode });
+  }
+
+  private async callStates(ids: string[]): Promise<Map<string, CallState>> {
+    const states = new Map<string, CallState>();
+    for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
+      for (const fact of await this.calls.facts(ids.slice(start, start + LOOKUP_CHUNK))) states.set(fact.id, fact);
+    }
+    return states;
+  }
+}

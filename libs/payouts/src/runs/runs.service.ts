@@ -1,0 +1,151 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { ConflictError } from '@app/http-platform';
+import { SyncService } from '@app/ingestion';
+import { ExclusiveLock } from '@app/persistence';
+import { PayoutRunRecord, PayoutRunsRepository, RunTrigger, RunWarning } from './payout-runs.repository';
+import { RunExecutor } from './run-executor';
+
+export const INTERRUPTED_MESSAGE = 'interrupted: the process stopped mid-run; nothing it computed was written';
+
+/** How long a refused start looks for the winner's run row (it may not be inserted yet). */
+const WINNER_LOOKUP_MS = 2_000;
+/** Replicas' clocks and cron timers differ a little: a scheduled run this recent answered the same tick. */
+const SCHEDULE_TICK_TOLERANCE_MS = 60_000;
+
+type Launch = { run: PayoutRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null; reason: 'locked' | 'already_run' };
+
+/**
+ * Starting, scheduling and finishing payout runs. One run per period at a
+ * time across every replica: the period's ExclusiveLock (a PostgreSQL
+ * advisory lock, in-process on PGlite) is held for the whole run, and the
+ * run row's unique `active_period` is the defence in depth.
+ */
+@Injectable()
+export class RunsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RunsService.name);
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  constructor(
+    private readonly lock: ExclusiveLock,
+    private readonly runs: PayoutRunsRepository,
+    private readonly executor: RunExecutor,
+    private readonly sync: SyncService,
+  ) {}
+
+  /** Marks failed the runs a crash left "running" whose lock nobody holds any more. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      for (const run of await this.runs.allActive()) {
+        const outcome = await this.lock.tryWithLock(lockName(run.period), () => this.runs.failInterrupted(run.period, new Date(), INTERRUPTED_MESSAGE));
+        if (outcome.acquired && outcome.value.length > 0) this.logger.warn(`Run ${outcome.value.join(', ')} of ${run.period} was interrupted by a stop; marked failed`);
+      }
+    } catch (error) {
+      this.logger.error({ err: error }, 'Could not check for interrupted runs');
+    }
+  }
+
+  /** Lets runs in progress finish before the database closes. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Starts a run in the background and returns it at once; ConflictError names the run already running. */
+  async start(request: { period: string; sync: boolean }): Promise<PayoutRunRecord> {
+    const started = await this.launch(request.period, 'manual', request.sync, null);
+    if (started.run) return started.run;
+    const running = started.activeRunId;
+    throw new ConflictError(`A run of ${request.period} is already running${running ? ` (${running})` : ''}`, [{ running_run_id: running }]);
+  }
+
+  /**
+   * The scheduled run of a period, to its end. Returns null, quietly, when
+   * another replica holds the period or has already answered this tick.
+   */
+  async runScheduled(period: string, firedAt: Date = new Date()): Promise<PayoutRunRecord | null> {
+    const started = await this.launch(period, 'schedule', false, new Date(firedAt.getTime() - SCHEDULE_TICK_TOLERANCE_MS));
+    if (!started.run) {
+      this.logger.debug(
+        started.reason === 'locked'
+          ? `Scheduled run of ${period} skipped: another replica is running it${started.activeRunId ? ` (${started.activeRunId})` : ''}`
+          : `Scheduled run of ${period} skipped: another replica already ran it for this tick (${started.activeRunId})`,
+      );
+      return null;
+    }
+    await started.done;
+    return this.runs.find(started.run.id);
+  }
+
+  private launch(period: string, trigger: RunTrigger, syncFirst: boolean, skipIfScheduledSince: Date | null): Promise<Launch> {
+    return new Promise<Launch>((resolve, reject) => {
+      let announced = false;
+      const job = this.lock.tryWithLock(lockName(period), async () => {
+        const orphans = await this.runs.failInterrupted(period, new Date(), INTERRUPTED_MESSAGE); // we hold the lock: their process is gone
+        if (orphans.length > 0) this.logger.warn(`Run ${orphans.join(', ')} of ${period} was interrupted by a stop; marked failed`);
+        if (skipIfScheduledSince) {
+          const already = await this.runs.scheduledSince(period, skipIfScheduledSince);
+          if (already) {
+            announced = true;
+            resolve({ run: null, activeRunId: already.id, reason: 'already_run' });
+            return;
+          }
+        }
+        const run = await this.runs.create({ period, trigger, syncFirst, at: new Date() });
+        announced = true;
+        resolve({ run, done: job });
+        await this.execute(run);
+      });
+      this.inFlight.add(job);
+      job
+        .then(async (outcome) => {
+          if (!outcome.acquired) resolve({ run: null, activeRunId: await this.winnerOf(period), reason: 'locked' });
+        })
+        .catch((error: unknown) => {
+          if (announced) this.logger.error({ err: error }, `Run of ${period} failed outside its run`);
+          else reject(error);
+        })
+        .finally(() => this.inFlight.delete(job));
+    });
+  }
+
+  /** The run holding the period: the winner may not have inserted its row yet, so look for a moment. */
+  private async winnerOf(period: string): Promise<string | null> {
+    const deadline = Date.now() + WINNER_LOOKUP_MS;
+    for (;;) {
+      const active = await this.runs.findActive(period);
+      if (active) return active.id;
+      if (Date.now() > deadline) return null;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async execute(run: PayoutRunRecord): Promise<void> {
+    const warnings: RunWarning[] = [];
+    try {
+      if (run.syncFirst) await this.syncFirst(warnings);
+      const finished = await this.executor.execute(run, warnings);
+      this.logger.log(`Run ${run.id} of ${run.period} succeeded in ${finished.durationMs} ms`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.runs.finish(run.id, { status: 'failed', error: message, warnings, finishedAt: new Date() });
+      this.logger.error({ err: error }, `Run ${run.id} of ${run.period} failed: ${message}`);
+    }
+  }
+
+  private async syncFirst(warnings: RunWarning[]): Promise<void> {
+    let synced: Awaited<ReturnType<SyncService['syncAndWait']>>;
+    try {
+      synced = await this.sync.syncAndWait('run');
+    } catch (error) {
+      throw new Error(`The sync before the run failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (synced === null) {
+      warnings.push({ code: 'sync_skipped', message: 'Another replica was syncing, so this run did not sync first; it used the calls already stored' });
+      return;
+    }
+    if (synced.status !== 'succeeded') throw new Error(`The sync before the run failed (sync run ${synced.id}): ${synced.error ?? synced.status}`);
+  }
+}
+
+export function lockName(period: string): string {
+  return `run:${period}`;
+}

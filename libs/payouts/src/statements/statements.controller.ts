@@ -1,0 +1,70 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audited, CurrentPrincipal, Idempotent, Roles, type Principal } from '@app/access';
+import { UuidParamPipe } from '@app/http-platform';
+import { PeriodParamPipe } from '../periods/period-param.pipe';
+import { ApproveStatementDto } from './dto/approve-statement.dto';
+import { ListStatementsQuery } from './dto/list-statements.query';
+import { MarkPaidDto } from './dto/mark-paid.dto';
+import { StatementsService } from './statements.service';
+
+@ApiTags('statements')
+@ApiBearerAuth()
+@Controller('v1')
+export class StatementsController {
+  constructor(private readonly statements: StatementsService) {}
+
+  @Get('statements')
+  @Roles('finance', 'payroll')
+  @ApiOperation({ summary: 'Statements, newest period first (filters: period, payee_id, status); payroll sees approved and paid only' })
+  list(@Query() q: ListStatementsQuery, @CurrentPrincipal() principal: Principal) {
+    return this.statements.list(principal, { period: q.period, payeeId: q.payee_id, status: q.status }, q.limit, q.cursor);
+  }
+
+  @Get('statements/:id')
+  @Roles('finance', 'payroll')
+  @ApiOperation({ summary: 'One statement with its lines and their explanations, totals, version and hash' })
+  get(@Param('id', UuidParamPipe) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.statements.get(principal, id);
+  }
+
+  @Post('statements/:id/approve')
+  @HttpCode(200)
+  @Roles('finance')
+  @Idempotent()
+  @Audited('statement')
+  @ApiOperation({ summary: 'Approve a draft: it never changes again (409 if it is not a draft, or no longer has the optional "hash")' })
+  approve(@Param('id', UuidParamPipe) id: string, @Body() body: ApproveStatementDto, @CurrentPrincipal() principal: Principal) {
+    return this.statements.approve(id, principal, body.hash);
+  }
+
+  @Post('periods/:period/approve')
+  @HttpCode(200)
+  @Roles('finance')
+  @Idempotent()
+  @Audited('statement')
+  @ApiOperation({ summary: 'Approve every draft statement of a period, in one transaction' })
+  approvePeriod(@Param('period', PeriodParamPipe) period: string, @CurrentPrincipal() principal: Principal) {
+    return this.statements.approvePeriod(period, principal);
+  }
+
+  @Post('statements/:id/reopen')
+  @HttpCode(200)
+  @Roles()
+  @Idempotent()
+  @Audited('statement')
+  @ApiOperation({ summary: 'Admin only: reopen an approved, unpaid statement as a draft (409 when paid)' })
+  reopen(@Param('id', UuidParamPipe) id: string) {
+    return this.statements.reopen(id);
+  }
+
+  @Post('statements/:id/mark-paid')
+  @HttpCode(200)
+  @Roles('payroll')
+  @Idempotent()
+  @Audited('statement')
+  @ApiOperation({ summary: 'Mark an approved statement paid, with the payroll reference (409 for a draft or an already paid one)' })
+  markPaid(@Param('id', UuidParamPipe) id: string, @Body() body: MarkPaidDto, @CurrentPrincipal() principal: Principal) {
+    return this.statements.markPaid(id, body.payroll_reference, principal);
+  }
+}

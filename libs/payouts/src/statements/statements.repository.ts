@@ -1,0 +1,207 @@
+import { Injectable } from '@nestjs/common';
+import { minorUnitDigits, type Role } from '@app/commission-engine';
+import { DatabaseClient, DatabaseService, decimalColumnToString, Prisma } from '@app/persistence';
+import type { LineKind, StatementStatus } from '../ledger/period-ledger';
+
+export interface StatementRecord {
+  id: string;
+  payeeId: string;
+  period: string;
+  sequence: number;
+  currency: string;
+  status: StatementStatus;
+  /** Decimal strings with at least the currency's minor digits. */
+  commissionTotal: string;
+  adjustmentTotal: string;
+  total: string;
+  version: number;
+  hash: string;
+  runId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  approvedAt: Date | null;
+  approvedBy: string | null;
+  paidAt: Date | null;
+  paidBy: string | null;
+  payrollReference: string | null;
+}
+
+export interface StatementLineRecord {
+  id: string;
+  lineKey: string;
+  statementId: string;
+  runId: string;
+  callId: string;
+  callPeriod: string;
+  payeeId: string;
+  role: Role;
+  kind: LineKind;
+  position: number;
+  baseAmount: string;
+  amount: string;
+  planId: string | null;
+  adjustsLineId: string | null;
+  explanation: Record<string, unknown>;
+}
+
+export interface StatementFilter {
+  period?: string;
+  payeeId?: string;
+  /** Only these statuses (the caller's role may narrow what it asked for). */
+  statuses: StatementStatus[];
+}
+
+/** Statements are listed by period (newest first), then payee, then sequence. */
+export interface StatementListPosition {
+  period: string;
+  payeeId: string;
+  sequence: number;
+}
+
+type StatementRow = Prisma.StatementGetPayload<object>;
+type LineRow = Prisma.StatementLineGetPayload<object>;
+
+@Injectable()
+export class StatementsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  async find(id: string, db: DatabaseClient = this.database.client): Promise<StatementRecord | null> {
+    const row = await db.statement.findUnique({ where: { id } });
+    return row ? toStatement(row) : null;
+  }
+
+  async findMany(ids: string[], db: DatabaseClient = this.database.client): Promise<StatementRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await db.statement.findMany({ where: { id: { in: ids } }, orderBy: [{ payeeId: 'asc' }, { sequence: 'asc' }] });
+    return rows.map(toStatement);
+  }
+
+  async lines(statementId: string, currency: string): Promise<StatementLineRecord[]> {
+    const rows = await this.database.client.statementLine.findMany({ where: { statementId }, orderBy: { position: 'asc' } });
+    return rows.map((row) => toLine(row, currency));
+  }
+
+  /** Every line paying or adjusting a call, with its statement, oldest period first. */
+  async linesForCall(callId: string): Promise<{ line: StatementLineRecord; statement: StatementRecord }[]> {
+    const rows = await this.database.client.statementLine.findMany({
+      where: { callId },
+      include: { statement: true },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
+    return rows
+      .map(({ statement, ...line }) => ({ line: toLine(line, statement.currency), statement: toStatement(statement) }))
+      .sort((a, b) => compareText(a.statement.period, b.statement.period) || a.statement.sequence - b.statement.sequence || a.line.position - b.line.position);
+  }
+
+  async list(filter: StatementFilter, limit: number, after: StatementListPosition | null): Promise<StatementRecord[]> {
+    const conditions: Prisma.StatementWhereInput[] = [{ status: { in: filter.statuses } }];
+    if (filter.period !== undefined) conditions.push({ period: filter.period });
+    if (filter.payeeId !== undefined) conditions.push({ payeeId: filter.payeeId });
+    if (after) {
+      conditions.push({
+        OR: [
+          { period: { lt: after.period } },
+          { period: after.period, payeeId: { gt: after.payeeId } },
+          { period: after.period, payeeId: after.payeeId, sequence: { gt: after.sequence } },
+        ],
+      });
+    }
+    const rows = await this.database.client.statement.findMany({
+      where: { AND: conditions },
+      orderBy: [{ period: 'desc' }, { payeeId: 'asc' }, { sequence: 'asc' }],
+      take: limit + 1,
+    });
+    return rows.map(toStatement);
+  }
+
+  /**
+   * Moves a statement from one status to another if it is still in `from`
+   * with the content `hash`; false when it is not (someone got there first).
+   */
+  async transition(
+    tx: DatabaseClient,
+    id: string,
+    from: { status: StatementStatus; hash: string },
+    change: {
+      status: StatementStatus;
+      at: Date;
+      approvedAt?: Date | null;
+      approvedBy?: string | null;
+      paidAt?: Date | null;
+      paidBy?: string | null;
+      payrollReference?: string | null;
+    },
+  ): Promise<boolean> {
+    const { at, ...data } = change;
+    const updated = await tx.statement.updateMany({ where: { id, status: from.status, hash: from.hash }, data: { ...data, updatedAt: at } });
+    return updated.count === 1;
+  }
+
+  /** Approves every draft of the period; returns their ids. */
+  async approveDrafts(tx: DatabaseClient, period: string, approvedBy: string, at: Date): Promise<string[]> {
+    const rows = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE statements SET status = 'approved', approved_at = ${at}, approved_by = ${approvedBy}, updated_at = ${at}
+      WHERE period = ${period} AND status = 'draft'
+      RETURNING id::text AS id`;
+    return rows.map((row) => row.id);
+  }
+
+  /** Approved and paid statements of a period, by payee then sequence: what payroll pays. */
+  async payable(period: string): Promise<StatementRecord[]> {
+    const rows = await this.database.client.statement.findMany({
+      where: { period, status: { in: ['approved', 'paid'] } },
+      orderBy: [{ payeeId: 'asc' }, { sequence: 'asc' }],
+    });
+    return rows.map(toStatement);
+  }
+}
+
+function toStatement(row: StatementRow): StatementRecord {
+  const digits = minorUnitDigits(row.currency);
+  return {
+    id: row.id,
+    payeeId: row.payeeId,
+    period: row.period,
+    sequence: row.sequence,
+    currency: row.currency,
+    status: row.status as StatementStatus,
+    commissionTotal: decimalColumnToString(row.commissionTotal, digits),
+    adjustmentTotal: decimalColumnToString(row.adjustmentTotal, digits),
+    total: decimalColumnToString(row.total, digits),
+    version: row.version,
+    hash: row.hash,
+    runId: row.runId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    approvedAt: row.approvedAt,
+    approvedBy: row.approvedBy,
+    paidAt: row.paidAt,
+    paidBy: row.paidBy,
+    payrollReference: row.payrollReference,
+  };
+}
+
+function toLine(row: LineRow, currency: string): StatementLineRecord {
+  const digits = minorUnitDigits(currency);
+  return {
+    id: row.id,
+    lineKey: row.lineKey,
+    statementId: row.statementId,
+    runId: row.runId,
+    callId: row.callId,
+    callPeriod: row.callPeriod,
+    payeeId: row.payeeId,
+    role: row.role as Role,
+    kind: row.kind as LineKind,
+    position: row.position,
+    baseAmount: decimalColumnToString(row.baseAmount, digits),
+    amount: decimalColumnToString(row.amount, digits),
+    planId: row.planId,
+    adjustsLineId: row.adjustsLineId,
+    explanation: row.explanation as Record<string, unknown>,
+  };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@app/access';
+import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { DatabaseClient, DatabaseService } from '@app/persistence';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import type { StatementStatus } from '../ledger/period-ledger';
+import { isPeriod } from '../periods/period';
+import { presentLine, presentStatement } from './dto/statement.view';
+import { StatementListPosition, StatementRecord, StatementsRepository } from './statements.repository';
+
+/** What each role may read: payroll sees only what it pays. */
+const READABLE: Record<Principal['role'], StatementStatus[]> = {
+  admin: ['draft', 'approved', 'paid'],
+  finance: ['draft', 'approved', 'paid'],
+  payroll: ['approved', 'paid'],
+};
+
+/** A status change waits for a run that is writing statements; give it time. */
+const TRANSITION_TIMEOUT_SECONDS = 120;
+
+/**
+ * Reading statements and moving them draft → approved → paid (and, for an
+ * admin, approved → draft). Approved and paid statements never change their
+ * lines. Every change takes the ledger lock that a run's write holds, so a
+ * change and a run's write never interleave.
+ */
+@Injectable()
+export class StatementsService {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly statements: StatementsRepository,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  async list(
+    principal: Principal,
+    filter: { period?: string; payeeId?: string; status?: StatementStatus },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>> {
+    const readable = READABLE[principal.role];
+    const statuses = filter.status ? readable.filter((status) => status === filter.status) : readable;
+    const after = positionOf(decodeCursor(cursor, 3));
+    const rows = statuses.length === 0 ? [] : await this.statements.list({ period: filter.period, payeeId: filter.payeeId, statuses }, limit, after);
+    return toPage(rows, limit, (row) => [row.period, row.payeeId, row.sequence], presentStatement);
+  }
+
+  async get(principal: Principal, id: string): Promise<Record<string, unknown>> {
+    const statement = await this.statements.find(id);
+    if (!statement || !READABLE[principal.role].includes(statement.status)) throw new NotFoundError('Statement', id);
+    const lines = await this.statements.lines(id, statement.currency);
+    return { ...presentStatement(statement), lines: lines.map(presentLine) };
+  }
+
+  /** draft → approved; with `expectedHash`, only the content the approver reviewed. */
+  async approve(id: string, principal: Principal, expectedHash?: string): Promise<Record<string, unknown>> {
+    return this.change(id, (current) => {
+      if (current.status !== 'draft') throw new ConflictError(`Statement ${id} is ${current.status}; only a draft can be approved`, [{ status: current.status }]);
+      if (expectedHash !== undefined && expectedHash !== current.hash) {
+        throw new ConflictError(`Statement ${id} changed since it was read (now version ${current.version}); review it again`, [
+          { hash: current.hash, version: current.version },
+        ]);
+      }
+      return { status: 'approved', approvedAt: new Date(), approvedBy: principal.keyId };
+    });
+  }
+
+  /** Approves every draft of the period in one transaction; returns them. */
+  async approvePeriod(period: string, principal: Principal): Promise<Record<string, unknown>> {
+    const approved = await this.database.transaction(
+      async (tx) => {
+        await this.ledger.lockLedger(tx);
+        const ids = await this.statements.approveDrafts(tx, period, principal.keyId, new Date());
+        return this.statements.findMany(ids, tx);
+      },
+      { timeoutSeconds: TRANSITION_TIMEOUT_SECONDS },
+    );
+    return { period, approved: approved.length, data: approved.map(presentStatement) };
+  }
+
+  /** approved (and not paid) → draft: the next run of the period rebuilds it. Admin only; audited. */
+  async reopen(id: string): Promise<Record<string, unknown>> {
+    return this.change(id, (current) => {
+      if (current.status === 'paid') throw new ConflictError(`Statement ${id} is paid (${current.payrollReference}); a paid statement cannot be reopened`, [{ status: current.status }]);
+      if (current.status !== 'approved') throw new ConflictError(`Statement ${id} is ${current.status}; only an approved statement can be reopened`, [{ status: current.status }]);
+      return { status: 'draft', approvedAt: null, approvedBy: null };
+    });
+  }
+
+  /** approved → paid, with payroll's reference. */
+  async markPaid(id: string, payrollReference: string, principal: Principal): Promise<Record<string, unknown>> {
+    if (payrollReference.length < 1 || payrollReference.length > 200) {
+      throw new ValidationFailedError([{ field: 'payroll_reference', message: 'must be a string of 1 to 200 characters' }]);
+    }
+    return this.change(id, (current) => {
+      if (current.status === 'paid') {
+        throw new ConflictError(`Statement ${id} is already paid (payroll reference ${current.payrollReference})`, [
+          { status: current.status, payroll_reference: current.payrollReference },
+        ]);
+      }
+      if (current.status !== 'approved') throw new ConflictError(`Statement ${id} is ${current.status}; only an approved statement can be marked paid`, [{ status: current.status }]);
+      return { status: 'paid', paidAt: new Date(), paidBy: principal.keyId, payrollReference };
+    });
+  }
+
+  private async change(
+    id: string,
+    decide: (current: StatementRecord) => { status: StatementStatus } & Partial<Pick<StatementRecord, 'approvedAt' | 'approvedBy' | 'paidAt' | 'paidBy' | 'payrollReference'>>,
+  ): Promise<Record<string, unknown>> {
+    const statement = await this.database.transaction(
+      async (tx: DatabaseClient) => {
+        await this.ledger.lockLedger(tx);
+        const current = await this.statements.find(id, tx);
+        if (!current) throw new NotFoundError('Statement', id);
+        const next = decide(current);
+        if (!(await this.statements.transition(tx, id, { status: current.status, hash: current.hash }, { ...next, at: new Date() }))) {
+          throw new ConflictError(`Statement ${id} changed while it was being updated; read it again`);
+        }
+        return (await this.statements.find(id, tx))!;
+      },
+      { timeoutSeconds: TRANSITION_TIMEOUT_SECONDS },
+    );
+    return presentStatement(statement);
+  }
+}
+
+/** The cursor's [period, payee, sequence], checked: a forged one is a 400, not a database error. */
+function positionOf(key: (string | number)[] | null): StatementListPosition | null {
+  if (key === null) return null;
+  const [period, payeeId, sequence] = key;
+  if (!isPeriod(period) || typeof payeeId !== 'string' || typeof sequence !== 'number' || !Number.isInteger(sequence)) {
+    throw new ValidationFailedError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
+  }
+  return { period, payeeId, sequence };
+}

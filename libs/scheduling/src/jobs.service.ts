@@ -1,0 +1,65 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { CronJob } from 'cron';
+import { jobsConfig, type JobsConfig } from '@app/configuration';
+import { ConflictError } from '@app/http-platform';
+import { SyncService } from '@app/ingestion';
+import { previousMonth, RunsService } from '@app/payouts';
+
+export const DAILY_SYNC_JOB = 'daily-sync';
+export const MONTHLY_RUN_JOB = 'monthly-run';
+
+/**
+ * The schedule: the daily sync (SYNC_CRON) and the monthly run of the
+ * previous month (MONTHLY_RUN_CRON), in COMMISSION_TIMEZONE, unless
+ * JOBS_ENABLED=false. Each tick calls one application method; the
+ * application services take the locks, so on several replicas one does the
+ * work and the others skip quietly.
+ */
+@Injectable()
+export class JobsService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(JobsService.name);
+
+  constructor(
+    private readonly registry: SchedulerRegistry,
+    private readonly sync: SyncService,
+    private readonly runs: RunsService,
+    @Inject(jobsConfig.KEY) private readonly config: JobsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.config.enabled) {
+      this.logger.log('JOBS_ENABLED=false: the daily sync and the monthly run are not scheduled');
+      return;
+    }
+    this.schedule(DAILY_SYNC_JOB, this.config.syncCron, () => this.dailySync());
+    this.schedule(MONTHLY_RUN_JOB, this.config.monthlyRunCron, () => this.monthlyRun());
+    this.logger.log(`Scheduled the daily sync (${this.config.syncCron}) and the monthly run (${this.config.monthlyRunCron}) in ${this.config.timezone}`);
+  }
+
+  /** The daily sync tick. Null when another replica holds the sync. */
+  async dailySync(): Promise<void> {
+    try {
+      const run = await this.sync.syncAndWait('schedule');
+      if (run === null) this.logger.debug('Scheduled sync skipped: another replica is syncing');
+    } catch (error) {
+      if (error instanceof ConflictError) this.logger.debug(`Scheduled sync skipped: ${error.message}`);
+      else this.logger.error({ err: error }, 'Scheduled sync failed');
+    }
+  }
+
+  /** The monthly run tick: the month before now in the commission time zone. */
+  async monthlyRun(firedAt: Date = new Date()): Promise<void> {
+    try {
+      await this.runs.runScheduled(previousMonth(firedAt, this.config.timezone), firedAt);
+    } catch (error) {
+      this.logger.error({ err: error }, 'Scheduled run failed to start');
+    }
+  }
+
+  private schedule(name: string, cronTime: string, tick: () => Promise<void>): void {
+    const job = CronJob.from({ cronTime, onTick: tick, start: false, timeZone: this.config.timezone, waitForCompletion: true, name });
+    this.registry.addCronJob(name, job);
+    job.start();
+  }
+}
