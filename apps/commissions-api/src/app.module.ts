@@ -3,13 +3,15 @@ import { AccessModule } from '@app/access';
 import { ConfigurationModule } from '@app/configuration';
 import { HttpPlatformModule } from '@app/http-platform';
 import { IngestionModule } from '@app/ingestion';
+import { PayoutsModule } from '@app/payouts';
 import { PersistenceModule } from '@app/persistence';
 import { PlansModule } from '@app/plans';
+import { SchedulingModule } from '@app/scheduling';
 import { HealthController } from './health/health.controller';
 import { LoggingModule } from './logging.module';
 
 @Module({
-  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, AccessModule, IngestionModule, PlansModule],
+  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, AccessModule, IngestionModule, PlansModule, PayoutsModule, SchedulingModule],
   controllers: [HealthController],
 })
 export class AppModule {}
