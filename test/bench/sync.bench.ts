@@ -1,0 +1,233 @@
+/**
+ * Sync throughput: N calls from the Aura sandbox (no rate limit) into an
+ * empty PGlite and an empty PostgreSQL through the real SyncService, each
+ * compared with the same rows written by a raw multi-row INSERT … ON
+ * CONFLICT (id) DO UPDATE in batches of 100 (the service's page size).
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { AuraClient, parseAuraCall } from '@app/aura-client';
+import { contentHash } from '@app/content-hash';
+import { deriveCall, SyncService } from '@app/ingestion';
+import { DatabaseService, prismaDirectory } from '@app/persistence';
+import { BenchmarkOutcome, formatNumber, formatRatio, formatSeconds, skipped } from './bench-report';
+import { rawMultiRowInsert, RawInsertResult, readRowsAsText, TableRows } from './raw-insert';
+import { startSandboxProcess, type SandboxProcess } from './sandbox-process';
+import { createScratchDatabase } from './scratch-postgres';
+import { startInProcessApp } from './service-under-test';
+
+export const SYNC_SANDBOX_OPTIONS = {
+  seed: 11,
+  months: 3,
+  endMonth: '2026-10',
+  now: '2026-11-15T00:00:00Z',
+  upcomingShare: 0, // the sync reads past calls only: every generated call is synced
+  faults: { malformedShare: 0 },
+};
+const PAGE_SIZE = 100;
+
+export interface SyncMeasurement {
+  calls: number;
+  seconds: number;
+  pages: number;
+  /** Seconds per page of 100 calls, unpaced: what one rate-limit window's 100 requests cost. */
+  secondsPerPage: number;
+}
+
+export interface SyncBenchmarkResults {
+  outcomes: BenchmarkOutcome[];
+  pglite: SyncMeasurement | null;
+  postgresql: SyncMeasurement | null;
+}
+
+export async function runSyncBenchmarks(options: { calls: number; postgresSkipReason: string | null }): Promise<SyncBenchmarkResults> {
+  const sandbox = await startSandboxProcess({ ...SYNC_SANDBOX_OPTIONS, calls: options.calls, rateLimit: { perMinute: null } });
+  try {
+    const fetchOnly = await fetchAndParseOnly(sandbox);
+
+    const pglite = await syncIntoPGlite(sandbox);
+    const pgliteRaw = await rawIntoPGlite(pglite.rows);
+    pglite.rows = emptyRows();
+
+    let postgresql: (SyncRun & { raw: RawInsertResult }) | null = null;
+    let postgresError: string | null = options.postgresSkipReason;
+    if (!postgresError) {
+      try {
+        postgresql = await syncIntoPostgres(sandbox);
+      } catch (error) {
+        postgresError = `PostgreSQL sync failed: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    }
+
+    const calls = sandbox.size;
+    const outcomes: BenchmarkOutcome[] = [
+      {
+        name: 'sync reference: fetch + parse only',
+        method:
+          `The service's AuraClient pages all ${formatNumber(calls)} calls from the sandbox (its own process, no rate limit) and each record is parsed, ` +
+          'derived and hashed as the sync does, but nothing is written. Timed from the first request to the last page; the code is cold.',
+        figures: [
+          { label: 'calls per second', value: formatNumber(calls / fetchOnly.seconds) },
+          { label: 'seconds', value: formatSeconds(fetchOnly.seconds) },
+        ],
+      },
+      syncOutcome('sync → PGlite', 'an empty embedded PGlite in a temp directory on disk', pglite, postgresql?.raw ?? null, postgresError, {
+        label: 'raw INSERT into PGlite, calls/s',
+        raw: pgliteRaw,
+      }),
+      postgresql
+        ? syncOutcome('sync → PostgreSQL', 'an empty scratch PostgreSQL database', postgresql, postgresql.raw, null, null)
+        : skipped('sync → PostgreSQL', 'SyncService.syncAndWait into a scratch PostgreSQL database.', postgresError ?? 'unknown'),
+    ];
+    return {
+      outcomes,
+      pglite: measurement(pglite),
+      postgresql: postgresql ? measurement(postgresql) : null,
+    };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+interface SyncRun {
+  calls: number;
+  seconds: number;
+  pages: number;
+  runDurationMs: number | null;
+  rows: TableRows;
+}
+
+function measurement(run: SyncRun): SyncMeasurement {
+  return { calls: run.calls, seconds: run.seconds, pages: run.pages, secondsPerPage: run.seconds / run.pages };
+}
+
+function syncOutcome(
+  name: string,
+  into: string,
+  run: SyncRun,
+  postgresRaw: RawInsertResult | null,
+  postgresRawMissing: string | null,
+  local: { label: string; raw: RawInsertResult } | null,
+): BenchmarkOutcome {
+  const callsPerSecond = run.calls / run.seconds;
+  const figures = [
+    { label: 'calls per second', value: formatNumber(callsPerSecond) },
+    { label: 'seconds', value: `${formatSeconds(run.seconds)} (${formatNumber(run.pages)} pages; sync run's own duration_ms ${run.runDurationMs ?? '?'})` },
+  ];
+  if (postgresRaw) {
+    figures.push(
+      { label: 'raw INSERT into PostgreSQL, calls/s', value: `${formatNumber(postgresRaw.rowsPerSecond)} (${formatSeconds(postgresRaw.seconds)})` },
+      { label: 'sync time ÷ raw PostgreSQL INSERT time', value: formatRatio(run.seconds / postgresRaw.seconds) },
+    );
+  } else {
+    figures.push({ label: 'ratio to raw PostgreSQL INSERT', value: `skipped: ${postgresRawMissing ?? 'not measured'}` });
+  }
+  if (local) {
+    figures.push(
+      { label: local.label, value: `${formatNumber(local.raw.rowsPerSecond)} (${formatSeconds(local.raw.seconds)})` },
+      { label: 'sync time ÷ raw PGlite INSERT time', value: formatRatio(run.seconds / local.raw.seconds) },
+    );
+  }
+  return {
+    name,
+    method:
+      `SyncService.syncAndWait('manual') of ${formatNumber(run.calls)} calls from the sandbox (own process, no rate limit) into ${into}, booted by createApp() ` +
+      'in the bench process; timed from the call to the finished run (fetch, parse, derive, hash, one transaction per 100-call page, final missing-upstream pass), app boot and migrations excluded. ' +
+      'The raw INSERT writes the same rows (every column as the sync stored them, read back) into an empty copy of `calls` (same indexes), ' +
+      '100 rows per multi-row INSERT … ON CONFLICT (id) DO UPDATE, one statement per batch, autocommit, through one connection.',
+    figures,
+    headline: figures.filter((figure) => !figure.label.startsWith('seconds')),
+  };
+}
+
+async function fetchAndParseOnly(sandbox: SandboxProcess): Promise<{ seconds: number; calls: number }> {
+  const client = new AuraClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, pacing: false });
+  const settings = { amountScale: 2, currency: 'USD', timezone: 'UTC', commissionableStatuses: ['closed'], commissionDateFields: ['ended_at', 'scheduled_at', 'created_at'] };
+  let calls = 0;
+  const started = process.hrtime.bigint();
+  for await (const page of client.pages({ is_upcoming: 'false' })) {
+    for (const raw of page.records) {
+      const parsed = parseAuraCall(raw);
+      if (parsed.ok) {
+        deriveCall(parsed.call, settings);
+        contentHash(raw);
+        calls += 1;
+      }
+    }
+  }
+  return { seconds: Number(process.hrtime.bigint() - started) / 1e9, calls };
+}
+
+async function syncOnce(sandbox: SandboxProcess, env: Record<string, string>, expectedKind: 'pglite' | 'postgresql'): Promise<SyncRun> {
+  const service = await startInProcessApp({ AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, ...env });
+  try {
+    const database = service.app.get(DatabaseService);
+    if (database.kind !== expectedKind) throw new Error(`expected ${expectedKind}, the app opened ${database.describe()}`);
+    const started = process.hrtime.bigint();
+    const run = await service.app.get(SyncService).syncAndWait('manual');
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (!run || run.status !== 'succeeded') throw new Error(`sync ended ${run?.status ?? 'without a run'}: ${run?.error ?? ''}`);
+    if (run.inserted !== sandbox.size) throw new Error(`sync inserted ${run.inserted} of ${sandbox.size} calls`);
+    const rows = await readRowsAsText(
+      (sql, params = []) => database.client.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params),
+      'calls',
+      'first_seen_at, id',
+    );
+    return { calls: run.inserted, seconds, pages: run.pages, runDurationMs: run.durationMs, rows };
+  } finally {
+    await service.close();
+  }
+}
+
+async function syncIntoPGlite(sandbox: SandboxProcess): Promise<SyncRun> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-sync-pglite-'));
+  try {
+    return await syncOnce(sandbox, { DATA_DIR: dataDir }, 'pglite');
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function syncIntoPostgres(sandbox: SandboxProcess): Promise<SyncRun & { raw: RawInsertResult }> {
+  const scratch = await createScratchDatabase('sync');
+  try {
+    const run = await syncOnce(sandbox, { DATABASE_URL: scratch.url }, 'postgresql');
+    const client = new Client({ connectionString: scratch.url });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE calls_raw (LIKE calls INCLUDING ALL)');
+      await client.query('VACUUM ANALYZE calls_raw');
+      const raw = await rawMultiRowInsert(client, 'calls_raw', run.rows, { batchSize: PAGE_SIZE, upsertOn: 'id' });
+      const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM calls_raw');
+      if (Number(rows[0].count) !== run.calls) throw new Error(`raw insert wrote ${rows[0].count} rows`);
+      return { ...run, rows: emptyRows(), raw };
+    } finally {
+      await client.end();
+    }
+  } finally {
+    await scratch.drop();
+  }
+}
+
+/** The same rows into a fresh PGlite (temp directory) holding the ingestion migration's tables. */
+async function rawIntoPGlite(rows: TableRows): Promise<RawInsertResult> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-raw-pglite-'));
+  const pglite = await PGlite.create(dataDir);
+  try {
+    const migrations = path.join(prismaDirectory(), 'migrations');
+    const ingestion = readdirSync(migrations).find((name) => name.endsWith('_ingestion'));
+    if (!ingestion) throw new Error('no ingestion migration found');
+    await pglite.exec(readFileSync(path.join(migrations, ingestion, 'migration.sql'), 'utf8'));
+    return await rawMultiRowInsert(pglite, 'calls', rows, { batchSize: PAGE_SIZE, upsertOn: 'id' });
+  } finally {
+    await pglite.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function emptyRows(): TableRows {
+  return { columns: [], rows: [] };
+}
