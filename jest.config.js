@@ -22,4 +22,5 @@ module.exports = {
   moduleNameMapper,
   // End-to-end specs boot PGlite, the sandbox and real processes on a 2-core machine.
   testTimeout: 120000,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
 };

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { createApp } from '../../apps/commissions-api/src/create-app';
+import { copyOfTemplate } from './pglite-template';
 
 export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefgh';
 
@@ -19,13 +20,14 @@ export interface TestApp {
 
 /**
  * Boots the real application (same module, pipes, filters, guards) on a
- * throwaway in-memory PGlite unless `env.DATABASE_URL` says otherwise. One per
- * test file: PGlite takes seconds to initialise.
+ * throwaway copy of a migrated PGlite directory, unless `env` names a
+ * DATA_DIR or DATABASE_URL. One per test file.
  */
 export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const previous = { ...process.env };
+  const scratch = env.DATA_DIR || env.DATABASE_URL ? null : copyOfTemplate();
   Object.assign(process.env, {
-    DATA_DIR: 'memory://',
+    DATA_DIR: scratch?.dataDir ?? 'memory://',
     ADMIN_API_KEY: TEST_ADMIN_KEY,
     LOG_LEVEL: 'silent',
     JOBS_ENABLED: 'false',
@@ -48,6 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     close: async () => {
       await app.close();
       process.env = previous;
+      scratch?.remove();
     },
   };
 }

@@ -1,0 +1,5 @@
+import { ensureTemplate } from './pglite-template';
+
+export default async function globalSetup(): Promise<void> {
+  await ensureTemplate();
+}
