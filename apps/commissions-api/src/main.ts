@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigurationError, loadConfiguration } from '@app/configuration';
 import { DatabaseUnavailableError, MigrationError, openDatabase } from '@app/persistence';
 import { createApp } from './create-app';
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
   }
   const app = await createApp();
   await app.listen(config.http.port, '0.0.0.0');
+  new Logger('Main').log(`Listening on port ${config.http.port}; API docs at /docs`);
 }
 
 main().catch((error: unknown) => {
