@@ -2,14 +2,15 @@
  * Runs the engine benchmark alone in this process (main.ts starts it pinned
  * to one CPU with taskset when available), so that the peak RSS it reports
  * is the engine's and its input's, not the benchmark runner's. Prints one
- * JSON line: EngineBenchmarkResult.
+ * JSON line: EngineBenchmarkResult. `--stream` times forEachPayout (lines
+ * handed over one by one) instead of computePayouts (every line held).
  */
 import { runEngineBenchmark } from './engine.bench';
 
 const argument = process.argv.find((arg) => arg.startsWith('--calls='));
 const calls = argument ? Number.parseInt(argument.slice('--calls='.length), 10) : 100_000;
 
-runEngineBenchmark({ calls }).then(
+runEngineBenchmark({ calls, holdLines: !process.argv.includes('--stream') }).then(
   (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
   (error: unknown) => {
     process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -21,12 +21,14 @@ interface Sizes {
   syncCalls: number;
   pacingWindows: number;
   pacingPageSize: number;
+  /** Pacing window ÷ estimated unpaced time of 100 pages. */
+  pacingHeadroom: number;
   runCalls: number;
   apiSeconds: number;
 }
 
-const FULL: Sizes = { engineCalls: 1_000_000, syncCalls: 100_000, pacingWindows: 4, pacingPageSize: 100, runCalls: 100_000, apiSeconds: 20 };
-const QUICK: Sizes = { engineCalls: 100_000, syncCalls: 2_000, pacingWindows: 3, pacingPageSize: 10, runCalls: 5_000, apiSeconds: 4 };
+const FULL: Sizes = { engineCalls: 1_000_000, syncCalls: 100_000, pacingWindows: 4, pacingPageSize: 100, pacingHeadroom: 2, runCalls: 100_000, apiSeconds: 20 };
+const QUICK: Sizes = { engineCalls: 100_000, syncCalls: 2_000, pacingWindows: 3, pacingPageSize: 10, pacingHeadroom: 1.5, runCalls: 3_000, apiSeconds: 3 };
 const ALL = ['engine', 'sync', 'pacing', 'run', 'api'] as const;
 type Part = (typeof ALL)[number];
 
@@ -77,13 +79,13 @@ async function main(): Promise<void> {
   };
 
   if (only.has('engine')) {
-    await attempt('engine', 'computePayouts in a child process.', async () => [await runEngineInChildProcess(sizes.engineCalls)]);
+    await attempt('engine', 'computePayouts in a child process.', async () => [await runEngineInChildProcess(sizes.engineCalls, { streamed: !quick })]);
   }
 
   let syncMeasured: { pglite: SyncMeasurement | null; postgresql: SyncMeasurement | null } = { pglite: null, postgresql: null };
   if (only.has('sync')) {
     await attempt('sync', 'SyncService.syncAndWait from the sandbox.', async () => {
-      const results = await runSyncBenchmarks({ calls: sizes.syncCalls, postgresSkipReason });
+      const results = await runSyncBenchmarks({ calls: sizes.syncCalls, postgresSkipReason, rawPGlite: !quick });
       syncMeasured = results;
       return results.outcomes;
     });
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
     // A page of 10 calls costs about a fifth of a page of 100 (per-transaction overhead dominates; measured on this machine).
     const secondsPerPage = choice.secondsPerPage * (sizes.pacingPageSize >= 100 ? 1 : 0.2);
     await attempt('pacing', 'SyncService against a rate-limited sandbox.', async () => [
-      await runPacingBenchmark({ windows: sizes.pacingWindows, pageSize: sizes.pacingPageSize, target: choice.target, secondsPerPage }),
+      await runPacingBenchmark({ windows: sizes.pacingWindows, pageSize: sizes.pacingPageSize, target: choice.target, secondsPerPage, headroom: sizes.pacingHeadroom }),
     ]);
   }
 

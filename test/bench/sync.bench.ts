@@ -43,13 +43,14 @@ export interface SyncBenchmarkResults {
   postgresql: SyncMeasurement | null;
 }
 
-export async function runSyncBenchmarks(options: { calls: number; postgresSkipReason: string | null }): Promise<SyncBenchmarkResults> {
+/** `rawPGlite`: also time the raw INSERT into a fresh PGlite (a few seconds of PGlite start-up; off in --quick). */
+export async function runSyncBenchmarks(options: { calls: number; postgresSkipReason: string | null; rawPGlite: boolean }): Promise<SyncBenchmarkResults> {
   const sandbox = await startSandboxProcess({ ...SYNC_SANDBOX_OPTIONS, calls: options.calls, rateLimit: { perMinute: null } });
   try {
     const fetchOnly = await fetchAndParseOnly(sandbox);
 
     const pglite = await syncIntoPGlite(sandbox);
-    const pgliteRaw = await rawIntoPGlite(pglite.rows);
+    const pgliteRaw = options.rawPGlite ? await rawIntoPGlite(pglite.rows) : null;
     pglite.rows = emptyRows();
 
     let postgresql: (SyncRun & { raw: RawInsertResult }) | null = null;
@@ -74,7 +75,7 @@ export async function runSyncBenchmarks(options: { calls: number; postgresSkipRe
           { label: 'seconds', value: formatSeconds(fetchOnly.seconds) },
         ],
       },
-      syncOutcome('sync → PGlite', 'an empty embedded PGlite in a temp directory on disk', pglite, postgresql?.raw ?? null, postgresError, {
+      syncOutcome('sync → PGlite', 'an empty embedded PGlite in a temp directory on disk', pglite, postgresql?.raw ?? null, postgresError, pgliteRaw && {
         label: 'raw INSERT into PGlite, calls/s',
         raw: pgliteRaw,
       }),
