@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@app/commission-engine';
 import { minorUnitDigits } from '@app/commission-engine';
-import { DatabaseClient, decimalColumnToString, lockKey, Prisma } from '@app/persistence';
+import { DatabaseClient, decimalColumnToString, lockKey } from '@app/persistence';
 import type { LedgerOutcome, LineKind, LockedLine, PeriodStatementHead, StatementStatus } from './period-ledger';
 
-/** Rows per INSERT: 13 columns × 1,000 stays far below PostgreSQL's 65,535 bind parameters. */
-const INSERT_CHUNK = 1_000;
+/** Lines per INSERT (a few MB of JSON at most). */
+const INSERT_CHUNK = 2_000;
 
 /** The rows the ledger of a run reads and writes. Every method runs in the caller's transaction. */
 @Injectable()
@@ -145,28 +145,35 @@ export class LedgerRepository {
         })),
       });
     }
-    const lines: Prisma.StatementLineCreateManyInput[] = written.flatMap((statement) =>
+    const lines = written.flatMap((statement) =>
       statement.lines.map((line) => ({
         id: line.id,
-        lineKey: line.lineKey,
-        statementId: statement.id,
-        runId,
-        callId: line.callId,
-        callPeriod: line.callPeriod,
-        payeeId: line.payeeId,
+        line_key: line.lineKey,
+        statement_id: statement.id,
+        run_id: runId,
+        call_id: line.callId,
+        call_period: line.callPeriod,
+        payee_id: line.payeeId,
         role: line.role,
         kind: line.kind,
         position: line.position,
-        baseAmount: line.baseAmount,
+        base_amount: line.baseAmount,
         amount: line.amount,
-        planId: line.planId,
-        adjustsLineId: line.adjustsLineId,
-        explanation: line.explanation as Prisma.InputJsonValue,
-        createdAt: at,
+        plan_id: line.planId,
+        adjusts_line_id: line.adjustsLineId,
+        explanation: line.explanation,
       })),
     );
+    // One set-based INSERT per chunk: the lines travel as one JSON parameter, PostgreSQL unpacks them.
     for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
-      await tx.statementLine.createMany({ data: lines.slice(start, start + INSERT_CHUNK) });
+      await tx.$executeRaw`
+        INSERT INTO statement_lines (id, line_key, statement_id, run_id, call_id, call_period, payee_id, role, kind, "position",
+                                     base_amount, amount, plan_id, adjusts_line_id, explanation, created_at)
+        SELECT id, line_key, statement_id, run_id, call_id, call_period, payee_id, role, kind, "position",
+               base_amount, amount, plan_id, adjusts_line_id, explanation, ${at}
+        FROM jsonb_to_recordset(${JSON.stringify(lines.slice(start, start + INSERT_CHUNK))}::jsonb) AS line(
+          id uuid, line_key text, statement_id uuid, run_id uuid, call_id text, call_period text, payee_id text, role text, kind text,
+          "position" int, base_amount numeric, amount numeric, plan_id uuid, adjusts_line_id uuid, explanation jsonb)`;
     }
   }
 }

@@ -1,8 +1,8 @@
 import { Decimal, formatMoney, minorUnitDigits, type PayoutLine, type PayoutResult, type Role } from '@app/commission-engine';
-import { contentHash } from '@app/content-hash';
 import { decimalColumnToString } from '@app/persistence';
 import { periodStart } from '../periods/period';
 import { adjustmentLineKey, commissionLineKey, lineIdOf, statementIdOf } from './line-identity';
+import { statementHash } from './statement-hash';
 
 /**
  * The ledger of one run: what period P's draft statements must contain so
@@ -402,31 +402,4 @@ function byStatementThenId(a: LockedLine, b: LockedLine): number {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/**
- * The statement's fingerprint: sha256 of the canonical JSON of its currency,
- * payee, period and ordered lines — no timestamps, no run ids — so anyone can
- * recompute it from GET /v1/statements/:id.
- */
-export function statementHash(
-  statement: { currency: string; payeeId: string; period: string },
-  lines: readonly Pick<StatementLineDraft, 'lineKey' | 'callId' | 'role' | 'kind' | 'baseAmount' | 'amount' | 'planId' | 'adjustsLineId' | 'explanation'>[],
-): string {
-  return contentHash({
-    currency: statement.currency,
-    payee_id: statement.payeeId,
-    period: statement.period,
-    lines: lines.map((line) => ({
-      line_key: line.lineKey,
-      call_id: line.callId,
-      role: line.role,
-      kind: line.kind,
-      base_amount: line.baseAmount,
-      amount: line.amount,
-      plan_id: line.planId,
-      adjusts_line_id: line.adjustsLineId,
-      explanation: line.explanation,
-    })),
-  });
 }
