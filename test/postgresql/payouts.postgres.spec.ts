@@ -301,6 +301,14 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       expect(after.reduce((total, statement) => total + Number(statement.lines), 0)).toBe(rerun.counts.lines);
       const duplicates = await sql('SELECT call_id, role, payee_id FROM statement_lines GROUP BY call_id, role, payee_id, kind HAVING count(*) > 1');
       expect(duplicates).toEqual([]);
+      // SIGTERM in the middle of a run: the process lets the run finish before it exits.
+      const last = await api(second, 'POST', '/v1/runs', { period });
+      expect(last.status).toBe(202);
+      expect(await second.stop('SIGTERM')).toBe('SIGTERM');
+      processes.length = 0;
+      const [finished] = await sql<{ status: string; active_period: string | null }>('SELECT status, active_period FROM payout_runs WHERE id = $1', [last.body.id]);
+      expect(finished).toEqual({ status: 'succeeded', active_period: null });
+
       const raised = await sql<{ wrong: number }>(
         `SELECT count(*)::int AS wrong FROM statement_lines WHERE role = 'closer' AND explanation->'plan'->>'name' <> 'Closers, raised'`,
       );
