@@ -87,8 +87,8 @@ describe('sync from Aura: 10,000 calls', () => {
     expect(afterStatus.history).toEqual([expect.objectContaining({ version: 1, status: 'closed', commissionable: true, base_amount: paid.base_amount })]);
 
     const afterValue = (await t.as(TEST_ADMIN_KEY).get(`/v1/calls/${revalued.id}`).expect(200)).body;
-    expect(afterValue.base_amount).toBe('1234.56');
-    expect(afterValue.history[0].base_amount).toBe(revalued.base_amount);
+    expect(afterValue).toMatchObject({ base_amount: '1234.56', expected_deal_value: '123456' });
+    expect(afterValue.history[0]).toMatchObject({ base_amount: revalued.base_amount, expected_deal_value: revalued.expected_deal_value });
 
     const afterUnlink = (await t.as(TEST_ADMIN_KEY).get(`/v1/calls/${unlinked.id}`).expect(200)).body;
     expect(afterUnlink).toMatchObject({ linked_payment_id: null, reason: 'no_payment' });

@@ -170,7 +170,7 @@ function snapshotOf(row: CallRow): Record<string, unknown> {
     setter_id: call.setterId,
     linked_payment_id: call.linkedPaymentId,
     product_id: call.productId,
-    expected_deal_value: call.expectedDealValue === null ? null : Number(call.expectedDealValue),
+    expected_deal_value: call.expectedDealValue === null ? null : call.expectedDealValue.toString(),
     base_amount: call.baseAmount,
     commission_date: call.commissionAt?.toISOString() ?? null,
     period: call.period,
