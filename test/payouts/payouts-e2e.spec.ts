@@ -353,7 +353,7 @@ describe('payouts end to end (embedded PGlite)', () => {
 
   describe('one run per period', () => {
     it('answers 409 naming the running run while one runs, to every concurrent request', async () => {
-      sandbox.setFaults({ latencyMs: 40 });
+      sandbox.setFaults({ latencyMs: 100 }); // the winner syncs first: long enough to hold the period through the burst
       try {
         const answers = await Promise.all(Array.from({ length: 12 }, () => t.as(finance).post('/v1/runs').send({ period: '2026-08', sync: true })));
         const started = answers.filter((answer) => answer.status === 202);

@@ -106,7 +106,7 @@ describeOnPostgres('payouts on PostgreSQL', () => {
     });
 
     it('answers 50 concurrent starts of one period with one 202 and 49 × 409 naming that run, and makes one run', async () => {
-      sandbox.setFaults({ latencyMs: 80 }); // the winner syncs first: long enough to hold the period through the burst
+      sandbox.setFaults({ latencyMs: 150 }); // the winner syncs first: long enough to hold the period through the burst
       let answers;
       try {
         answers = await Promise.all(Array.from({ length: 50 }, () => t.as(finance).post('/v1/runs').send({ period: '2026-08', sync: true })));
@@ -184,7 +184,9 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       database = await createScratchDatabase();
       sandbox = await createAuraSandbox({ calls: 1_200, seed: 44, months: 1, endMonth: period, rateLimit: { perMinute: null } });
       const env = { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN, AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, COMMISSION_TIMEZONE: 'UTC' };
+      const booting = Date.now();
       const setup = await startService(env);
+      const bootMs = Date.now() - booting;
       processes.push(setup);
       const sync = await api(setup, 'POST', '/v1/sync');
       await until('the sync', async () => ((await api(setup, 'GET', `/v1/sync/runs/${sync.body.id}`)).body.status === 'succeeded' ? true : undefined));
@@ -192,8 +194,9 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       await setup.stop();
       processes.length = 0;
 
-      // Both replicas: the monthly job at one second, 15 s from now (time to boot); the daily sync far away.
-      const fireAt = new Date(Math.ceil((Date.now() + 15_000) / 1000) * 1000);
+      // Both replicas: the monthly job at one second, far enough ahead for both to boot on a loaded machine
+      // (four times what one boot took, at least 15 s); the daily sync far away.
+      const fireAt = new Date(Math.ceil((Date.now() + Math.max(15_000, 4 * bootMs)) / 1000) * 1000);
       const cron = `${fireAt.getUTCSeconds()} ${fireAt.getUTCMinutes()} ${fireAt.getUTCHours()} ${fireAt.getUTCDate()} ${fireAt.getUTCMonth() + 1} *`;
       const replicaEnv = { ...env, JOBS_ENABLED: 'true', MONTHLY_RUN_CRON: cron, SYNC_CRON: '0 0 1 1 *', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' };
       processes.push(...(await Promise.all([startService(replicaEnv), startService(replicaEnv)])));
