@@ -195,8 +195,8 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       processes.length = 0;
 
       // Both replicas: the monthly job at one second, far enough ahead for both to boot on a loaded machine
-      // (four times what one boot took, at least 15 s); the daily sync far away.
-      const fireAt = new Date(Math.ceil((Date.now() + Math.max(15_000, 4 * bootMs)) / 1000) * 1000);
+      // (two booting at once took over four times one boot in CI; eight times, at least 40 s); the daily sync far away.
+      const fireAt = new Date(Math.ceil((Date.now() + Math.max(40_000, 8 * bootMs)) / 1000) * 1000);
       const cron = `${fireAt.getUTCSeconds()} ${fireAt.getUTCMinutes()} ${fireAt.getUTCHours()} ${fireAt.getUTCDate()} ${fireAt.getUTCMonth() + 1} *`;
       const replicaEnv = { ...env, JOBS_ENABLED: 'true', MONTHLY_RUN_CRON: cron, SYNC_CRON: '0 0 1 1 *', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' };
       processes.push(...(await Promise.all([startService(replicaEnv), startService(replicaEnv)])));
@@ -216,7 +216,7 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       const logs = processes.map((service) => service.output());
       expect(logs.filter((log) => log.includes(`Run ${run.id} of ${period} succeeded`))).toHaveLength(1);
       expect(logs.filter((log) => log.includes(`Scheduled run of ${period} skipped`))).toHaveLength(1);
-    });
+    }, 300_000);
 
     it('leaves the previous drafts whole when killed mid-write, and a rerun completes them with no duplicate line', async () => {
       const period = '2026-10';
@@ -316,7 +316,7 @@ describeOnPostgres('payouts on PostgreSQL', () => {
         `SELECT count(*)::int AS wrong FROM statement_lines WHERE role = 'closer' AND explanation->'plan'->>'name' <> 'Closers, raised'`,
       );
       expect(raised[0].wrong).toBe(0);
-    });
+    }, 300_000);
   });
 });
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { minorUnitDigits, type Role } from '@app/commission-engine';
 import { DatabaseClient, DatabaseService, decimalColumnToString, Prisma } from '@app/persistence';
-import type { LineKind, StatementStatus } from '../ledger/period-ledger';
+import type { LineKind, StatementLineDraft, StatementStatus } from '../ledger/period-ledger';
 
 export interface StatementRecord {
   id: string;
@@ -26,22 +26,10 @@ export interface StatementRecord {
   payrollReference: string | null;
 }
 
-export interface StatementLineRecord {
-  id: string;
-  lineKey: string;
+/** A stored line: what the ledger drafted, and where it was written. */
+export interface StatementLineRecord extends StatementLineDraft {
   statementId: string;
   runId: string;
-  callId: string;
-  callPeriod: string;
-  payeeId: string;
-  role: Role;
-  kind: LineKind;
-  position: number;
-  baseAmount: string;
-  amount: string;
-  planId: string | null;
-  adjustsLineId: string | null;
-  explanation: Record<string, unknown>;
 }
 
 export interface StatementFilter {
