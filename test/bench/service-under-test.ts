@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createApp } from '../../apps/commissions-api/src/create-app';
@@ -82,13 +83,22 @@ export async function startServiceProcess(env: Record<string, string>, timeoutMs
   return {
     url,
     request: async <T>(method: 'GET' | 'POST', route: string, body?: unknown) => {
-      const response = await fetch(`${url}${route}`, {
-        method,
-        headers: { Authorization: `Bearer ${BENCH_ADMIN_KEY}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+      // A POST carries an Idempotency-Key, so that it, like a GET, can be sent again when the
+      // connection drops: a keep-alive socket the service closes while a long run blocks its
+      // event loop surfaces here as "fetch failed" (ECONNRESET).
+      const headers: Record<string, string> = { Authorization: `Bearer ${BENCH_ADMIN_KEY}` };
+      if (body !== undefined) headers['Content-Type'] = 'application/json';
+      if (method === 'POST') headers['Idempotency-Key'] = randomUUID();
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const response = await fetch(`${url}${route}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+          const text = await response.text();
+          return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+        } catch (error) {
+          if (attempt >= 5 || !(error instanceof TypeError)) throw error;
+          await sleep(250 * attempt);
+        }
+      }
     },
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) {
