@@ -25,6 +25,37 @@ export class ExclusiveLock {
     }
   }
 
+  /**
+   * Starts exclusive work in the background and answers as soon as it has
+   * begun. Holding the lock, `claim` decides the answer and, optionally, the
+   * work that goes on after it (the answer reaches the caller first). When
+   * the lock is held elsewhere the answer is `whenHeld()`. `done` settles
+   * when everything is finished; errors after the answer go to `onLateError`.
+   */
+  startInBackground<A>(
+    name: string,
+    claim: () => Promise<{ answer: A; continueWith?: () => Promise<void> }>,
+    whenHeld: () => Promise<A>,
+    onLateError: (error: unknown) => void,
+  ): Promise<{ answer: A; done: Promise<unknown> }> {
+    return new Promise((resolve, reject) => {
+      let answered = false;
+      const done: Promise<unknown> = this.tryWithLock(name, async () => {
+        const { answer, continueWith } = await claim();
+        answered = true;
+        resolve({ answer, done });
+        if (continueWith) await continueWith();
+      })
+        .then(async (outcome) => {
+          if (!outcome.acquired) resolve({ answer: await whenHeld(), done });
+        })
+        .catch((error: unknown) => {
+          if (answered) onLateError(error);
+          else reject(error);
+        });
+    });
+  }
+
   private async withAdvisoryLock<T>(name: string, work: () => Promise<T>): Promise<{ acquired: true; value: T } | { acquired: false }> {
     if (this.target.kind !== 'postgresql') throw new Error('advisory locks need PostgreSQL');
     const client = new Client({ connectionString: this.target.url, connectionTimeoutMillis: 5_000 });

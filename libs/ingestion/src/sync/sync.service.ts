@@ -76,28 +76,21 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.runs.find(started.run.id);
   }
 
-  private launch(trigger: SyncTrigger): Promise<{ run: SyncRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null }> {
-    if (!this.clients.configured) return Promise.reject(new ConflictError('Syncing is off: AURA_API_KEY is not set'));
-    return new Promise((resolve, reject) => {
-      let announced = false;
-      const job = this.lock.tryWithLock(SYNC_LOCK, async () => {
+  private async launch(trigger: SyncTrigger): Promise<{ run: SyncRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null }> {
+    if (!this.clients.configured) throw new ConflictError('Syncing is off: AURA_API_KEY is not set');
+    const { answer, done } = await this.lock.startInBackground<SyncRunRecord | { activeRunId: string | null }>(
+      SYNC_LOCK,
+      async () => {
         const interrupted = await this.runs.findActive(); // we hold the lock, so its holder died
         const run = interrupted ? await this.runs.markResumed(interrupted.id) : await this.runs.create(trigger, new Date());
-        announced = true;
-        resolve({ run, done: job });
-        await this.execute(run);
-      });
-      this.inFlight.add(job);
-      job
-        .then(async (outcome) => {
-          if (!outcome.acquired) resolve({ run: null, activeRunId: (await this.runs.findActive())?.id ?? null });
-        })
-        .catch((error: unknown) => {
-          if (announced) this.logger.error({ err: error }, 'Sync failed outside its run');
-          else reject(error);
-        })
-        .finally(() => this.inFlight.delete(job));
-    });
+        return { answer: run, continueWith: () => this.execute(run) };
+      },
+      async () => ({ activeRunId: (await this.runs.findActive())?.id ?? null }),
+      (error) => this.logger.error({ err: error }, 'Sync failed outside its run'),
+    );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    return 'activeRunId' in answer ? { run: null, activeRunId: answer.activeRunId } : { run: answer, done };
   }
 
   private async execute(run: SyncRunRecord): Promise<void> {

@@ -12,7 +12,8 @@ const WINNER_LOOKUP_MS = 2_000;
 /** Replicas' clocks and cron timers differ a little: a scheduled run this recent answered the same tick. */
 const SCHEDULE_TICK_TOLERANCE_MS = 60_000;
 
-type Launch = { run: PayoutRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null; reason: 'locked' | 'already_run' };
+type Refusal = { activeRunId: string | null; reason: 'locked' | 'already_run' };
+type Launch = { run: PayoutRunRecord; done: Promise<unknown> } | ({ run: null } & Refusal);
 
 /**
  * Starting, scheduling and finishing payout runs. One run per period at a
@@ -75,36 +76,25 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.runs.find(started.run.id);
   }
 
-  private launch(period: string, trigger: RunTrigger, syncFirst: boolean, skipIfScheduledSince: Date | null): Promise<Launch> {
-    return new Promise<Launch>((resolve, reject) => {
-      let announced = false;
-      const job = this.lock.tryWithLock(lockName(period), async () => {
+  private async launch(period: string, trigger: RunTrigger, syncFirst: boolean, skipIfScheduledSince: Date | null): Promise<Launch> {
+    const { answer, done } = await this.lock.startInBackground<PayoutRunRecord | Refusal>(
+      lockName(period),
+      async () => {
         const orphans = await this.runs.failInterrupted(period, new Date(), INTERRUPTED_MESSAGE); // we hold the lock: their process is gone
         if (orphans.length > 0) this.logger.warn(`Run ${orphans.join(', ')} of ${period} was interrupted by a stop; marked failed`);
         if (skipIfScheduledSince) {
           const already = await this.runs.scheduledSince(period, skipIfScheduledSince);
-          if (already) {
-            announced = true;
-            resolve({ run: null, activeRunId: already.id, reason: 'already_run' });
-            return;
-          }
+          if (already) return { answer: { activeRunId: already.id, reason: 'already_run' } };
         }
         const run = await this.runs.create({ period, trigger, syncFirst, at: new Date() });
-        announced = true;
-        resolve({ run, done: job });
-        await this.execute(run);
-      });
-      this.inFlight.add(job);
-      job
-        .then(async (outcome) => {
-          if (!outcome.acquired) resolve({ run: null, activeRunId: await this.winnerOf(period), reason: 'locked' });
-        })
-        .catch((error: unknown) => {
-          if (announced) this.logger.error({ err: error }, `Run of ${period} failed outside its run`);
-          else reject(error);
-        })
-        .finally(() => this.inFlight.delete(job));
-    });
+        return { answer: run, continueWith: () => this.execute(run) };
+      },
+      async () => ({ activeRunId: await this.winnerOf(period), reason: 'locked' as const }),
+      (error) => this.logger.error({ err: error }, `Run of ${period} failed outside its run`),
+    );
+    this.inFlight.add(done);
+    void done.finally(() => this.inFlight.delete(done));
+    return 'reason' in answer ? { run: null, ...answer } : { run: answer, done };
   }
 
   /** The run holding the period: the winner may not have inserted its row yet, so look for a moment. */
