@@ -20,7 +20,9 @@ export async function createApp(): Promise<INestApplication> {
   app.use(invalidJsonBodyHandler);
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
-  app.enableShutdownHooks();
+  // Exit through process.exit so pino flushes what shutdown logged; re-raising
+  // the signal (Nest's default) could end the process with lines unwritten.
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
