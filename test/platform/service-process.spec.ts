@@ -27,7 +27,7 @@ describe('the service process', () => {
 
     const second = await startService({ DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN });
     try {
-      expect(second.output()).toMatch(/up to date; no migration applied/);
+      expect(await second.waitForOutput(/up to date; no migration applied/)).toMatch(/up to date; no migration applied/);
       const asPayroll = await fetch(`${second.url}/v1/api-keys`, { headers: { Authorization: `Bearer ${secret}` } });
       expect(asPayroll.status).toBe(403); // known key, wrong role: it survived the restart
     } finally {

@@ -16,7 +16,7 @@ describeOnPostgres('platform on PostgreSQL', () => {
 
     const second = await startService({ DATABASE_URL: database.url });
     try {
-      expect(second.output()).toMatch(/PostgreSQL \(.*\) is up to date; no migration applied/);
+      expect(await second.waitForOutput(/is up to date; no migration applied/)).toMatch(/PostgreSQL \(.*\) is up to date; no migration applied/);
       const ready = await (await fetch(`${second.url}/health/ready`)).json();
       expect(ready).toMatchObject({ status: 'ready', database: { kind: 'postgresql', migrations: { pending: [], up_to_date: true } } });
     } finally {

@@ -8,6 +8,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   url: string;
   output(): string;
+  /** Waits until the output matches (logs reach the pipe asynchronously); returns the output. */
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** Resolves with the exit code, or the signal name when it ended by re-raising one. */
   stop(signal?: NodeJS.Signals): Promise<number | string | null>;
 }
@@ -23,7 +25,8 @@ export async function startService(env: Record<string, string>, timeoutMs = 30_0
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | string | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  // 'close', not 'exit': it comes after stdout and stderr have been read to the end.
+  const exited = new Promise<number | string | null>((resolve) => child.once('close', (code, signal) => resolve(code ?? signal)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -43,6 +46,11 @@ export async function startService(env: Record<string, string>, timeoutMs = 30_0
     child,
     url,
     output: () => output,
+    waitForOutput: async (pattern, waitMs = 10_000) => {
+      const until = Date.now() + waitMs;
+      while (!pattern.test(output) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+      return output;
+    },
     stop: async (signal = 'SIGTERM') => {
       if (child.exitCode === null) child.kill(signal);
       return exited;
@@ -61,7 +69,7 @@ export function runServiceToExit(env: Record<string, string>, timeoutMs = 30_000
       child.kill('SIGKILL');
       reject(new Error(`service still running after ${timeoutMs} ms:\n${output}`));
     }, timeoutMs);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
     });
