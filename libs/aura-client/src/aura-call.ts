@@ -154,7 +154,8 @@ function present(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-function describe(value: unknown): string {
+/** A short, safe description of an untrusted value for a quarantine message. */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
@@ -169,7 +170,7 @@ function describe(value: unknown): string {
  */
 export function parseAuraCall(raw: unknown): ParseAuraCallResult {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, reason: 'not_an_object', message: `record is ${describe(raw)}, not an object` };
+    return { ok: false, reason: 'not_an_object', message: `record is ${describeValue(raw)}, not an object` };
   }
   const record = raw as Record<string, unknown>;
 
@@ -178,7 +179,7 @@ export function parseAuraCall(raw: unknown): ParseAuraCallResult {
     return { ok: false, reason: 'missing_id', field: 'id', message: 'record has no id' };
   }
   if (typeof id !== 'string') {
-    return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describe(id)}, not a string` };
+    return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describeValue(id)}, not a string` };
   }
   const reject = (
     reason: AuraCallRejectionReason,
@@ -189,7 +190,7 @@ export function parseAuraCall(raw: unknown): ParseAuraCallResult {
   const status = present(record['status']) ? record['status'] : record['outcome'];
   const statusField = present(record['status']) ? 'status' : 'outcome';
   if (present(status) && typeof status !== 'string') {
-    return reject('invalid_status', statusField, `${statusField} is ${describe(status)}, not a string`);
+    return reject('invalid_status', statusField, `${statusField} is ${describeValue(status)}, not a string`);
   }
 
   const dealValue = record['expected_deal_value'];
@@ -200,28 +201,28 @@ export function parseAuraCall(raw: unknown): ParseAuraCallResult {
     return reject(
       'invalid_deal_value',
       'expected_deal_value',
-      `expected_deal_value is ${describe(dealValue)}, not a non-negative integer`,
+      `expected_deal_value is ${describeValue(dealValue)}, not a non-negative integer`,
     );
   }
 
   for (const field of AURA_CALL_DATE_FIELDS) {
     const value = record[field];
     if (present(value) && !(typeof value === 'string' && isIsoDateTime(value))) {
-      return reject('invalid_date', field, `${field} is ${describe(value)}, not an ISO 8601 date-time with a time zone`);
+      return reject('invalid_date', field, `${field} is ${describeValue(value)}, not an ISO 8601 date-time with a time zone`);
     }
   }
 
   for (const field of PERSON_FIELDS) {
     const value = record[field];
     if (present(value) && typeof value !== 'string') {
-      return reject('invalid_person_id', field, `${field} is ${describe(value)}, not a string`);
+      return reject('invalid_person_id', field, `${field} is ${describeValue(value)}, not a string`);
     }
   }
 
   for (const field of STRING_FIELDS) {
     const value = record[field];
     if (present(value) && typeof value !== 'string') {
-      return reject('invalid_field', field, `${field} is ${describe(value)}, not a string`);
+      return reject('invalid_field', field, `${field} is ${describeValue(value)}, not a string`);
     }
   }
 

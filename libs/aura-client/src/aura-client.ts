@@ -9,7 +9,9 @@ import {
   describeUpstream,
 } from './aura-errors';
 import { CallsPage, ListCallsPage, ListCallsQuery, toSearchParams } from './list-calls-query';
-import { parseRetryAfterMs, RateLimitPacer, RateLimitSnapshot } from './rate-limit-pacer';
+import { ListPaymentsQuery, toPaymentSearchParams } from './list-payments-query';
+import { AuraKeyGate } from './aura-key-gate';
+import { parseRetryAfterMs, RateLimitSnapshot } from './rate-limit-pacer';
 
 export interface AuraClientLogger {
   warn(message: string): void;
@@ -37,6 +39,12 @@ export interface AuraClientOptions {
   pacing?: boolean | { marginMs?: number; maxWaitMs?: number };
   /** Upper bound on honouring one Retry-After. Default 120 000 ms. */
   maxRetryAfterMs?: number;
+  /**
+   * The key's shared queue and rate-limit pacer. Every client of one Aura key
+   * (sync, webhook worker …) must share one gate, so that together they stay
+   * inside the key's window. Default: a gate of this client's own.
+   */
+  gate?: AuraKeyGate;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -73,8 +81,9 @@ const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Typed client for Aura's `GET /v1/calls` and `GET /v1/calls/{id}`.
- * Requests from one client are sent one at a time (concurrent calls queue),
+ * Typed client for Aura's calls (`GET /v1/calls`, `GET /v1/calls/{id}`) and
+ * payments (`GET /v1/payments`, `GET /v1/payments/{id}`). Requests through
+ * one gate (one Aura key) are sent one at a time, concurrent callers queue,
  * which is what makes header-based pacing exact.
  */
 export class AuraClient {
@@ -86,7 +95,7 @@ export class AuraClient {
   private readonly backoffBaseMs: number;
   private readonly backoffMaxMs: number;
   private readonly maxRetryAfterMs: number;
-  private readonly pacer: RateLimitPacer | null;
+  private readonly gate: AuraKeyGate;
   private readonly pacingMarginMs: number;
   private readonly fetchImpl: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -102,7 +111,6 @@ export class AuraClient {
     timeouts: 0,
     networkErrors: 0,
   };
-  private queueTail: Promise<void> = Promise.resolve();
 
   constructor(options: AuraClientOptions) {
     if (!options.apiKey) {
@@ -128,10 +136,11 @@ export class AuraClient {
     const pacing = options.pacing ?? true;
     const pacingOptions = typeof pacing === 'object' ? pacing : {};
     this.pacingMarginMs = pacingOptions.marginMs ?? 100;
-    this.pacer =
-      pacing === false
-        ? null
-        : new RateLimitPacer(this.now, this.pacingMarginMs, pacingOptions.maxWaitMs ?? 65_000);
+    this.gate = options.gate ?? new AuraKeyGate({ now: this.now, pacing: pacing !== false, marginMs: this.pacingMarginMs, maxWaitMs: pacingOptions.maxWaitMs });
+  }
+
+  private get pacer() {
+    return this.gate.pacer;
   }
 
   /** One page of calls, raw. Validation is the caller's job (`parseAuraCall`). */
@@ -143,26 +152,43 @@ export class AuraClient {
   }
 
   /** One call, raw. A missing call raises `AuraNotFoundError`. */
-  async getCall(id: string): Promise<unknown> {
-    const path = `/v1/calls/${encodeURIComponent(id)}`;
-    const body = await this.get(path);
-    if (!isObject(body) || !('data' in body) || !isObject(body['data'])) {
-      throw new AuraProtocolError(`Aura GET ${path} returned a body without a data object`);
-    }
-    return body['data'];
+  getCall(id: string): Promise<unknown> {
+    return this.getOne(`/v1/calls/${encodeURIComponent(id)}`);
+  }
+
+  /** One page of payments, raw. Validation is the caller's job (`parseAuraPayment`). */
+  async listPayments(query: ListPaymentsQuery = {}): Promise<ListCallsPage> {
+    const params = toPaymentSearchParams(query).toString();
+    const path = `/v1/payments${params ? `?${params}` : ''}`;
+    return readListPage(await this.get(path), path);
+  }
+
+  /** One payment, raw. A missing payment raises `AuraNotFoundError`. */
+  getPayment(id: string): Promise<unknown> {
+    return this.getOne(`/v1/payments/${encodeURIComponent(id)}`);
   }
 
   /**
-   * Every page of a query, in order, from `startCursor` (or `cursor`) on.
-   * Each page says which cursor fetched it, so a caller can checkpoint and
-   * resume. Stops when `has_more` is false.
+   * Every page of a calls query, in order, from `startCursor` (or `cursor`)
+   * on. Each page says which cursor fetched it, so a caller can checkpoint
+   * and resume. Stops when `has_more` is false.
    */
-  async *pages(query: ListCallsQuery & { startCursor?: string | null } = {}): AsyncGenerator<CallsPage> {
-    const { startCursor, cursor: queryCursor, ...filters } = query;
-    let cursor = startCursor ?? queryCursor ?? null;
+  pages(query: ListCallsQuery & { startCursor?: string | null } = {}): AsyncGenerator<CallsPage> {
+    const { startCursor, cursor, ...filters } = query;
+    return this.walk(startCursor ?? cursor ?? null, (next) => this.listCalls({ ...filters, limit: filters.limit ?? this.pageSize, cursor: next }));
+  }
+
+  /** Every page of a payments query, like `pages()`. */
+  paymentPages(query: ListPaymentsQuery & { startCursor?: string | null } = {}): AsyncGenerator<CallsPage> {
+    const { startCursor, cursor, ...filters } = query;
+    return this.walk(startCursor ?? cursor ?? null, (next) => this.listPayments({ ...filters, limit: filters.limit ?? this.pageSize, cursor: next }));
+  }
+
+  private async *walk(start: string | null, fetchPage: (cursor: string | null) => Promise<ListCallsPage>): AsyncGenerator<CallsPage> {
+    let cursor = start;
     const seen = new Set<string>();
     for (;;) {
-      const page = await this.listCalls({ ...filters, limit: filters.limit ?? this.pageSize, cursor });
+      const page = await fetchPage(cursor);
       const { has_more: hasMore, next_cursor: nextCursor } = page.pagination;
       yield { cursor, records: page.data, nextCursor, hasMore };
       if (!hasMore || nextCursor === null) return;
@@ -172,6 +198,14 @@ export class AuraClient {
       seen.add(nextCursor);
       cursor = nextCursor;
     }
+  }
+
+  private async getOne(path: string): Promise<unknown> {
+    const body = await this.get(path);
+    if (!isObject(body) || !('data' in body) || !isObject(body['data'])) {
+      throw new AuraProtocolError(`Aura GET ${path} returned a body without a data object`);
+    }
+    return body['data'];
   }
 
   /** Cumulative counters since the client was created. */
@@ -189,7 +223,7 @@ export class AuraClient {
     let last: AttemptOutcome | null = null;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
       if (attempt > 0) this.counters.retries++;
-      const outcome = await this.exclusive(() => this.attempt(url));
+      const outcome = await this.gate.exclusive(() => this.attempt(url));
       last = outcome;
 
       if (outcome.kind === 'response') {
@@ -282,14 +316,6 @@ export class AuraClient {
     if (status === 404) return new AuraNotFoundError(message, details);
     if (status >= 400 && status < 500) return new AuraRequestError(message, details);
     return new AuraProtocolError(`Aura GET ${path} answered with unexpected status ${status}`, details);
-  }
-
-  /** Run `task` after every earlier task of this client has finished. */
-  private exclusive<T>(task: () => Promise<T>): Promise<T> {
-    const previous = this.queueTail;
-    let release!: () => void;
-    this.queueTail = new Promise<void>((resolve) => (release = resolve));
-    return previous.then(task).finally(release);
   }
 }
 
