@@ -1,8 +1,11 @@
 /**
  * The local Aura over HTTP: the seed contract (auth, filters, limits, cursors,
- * error envelope), rate-limit headers, faults, admin endpoints, and the
- * generated data set.
+ * error envelope), rate-limit headers, faults, admin endpoints, the
+ * generated data set, payments and their changes, and signed webhooks.
  */
+import { createHash, createHmac } from 'node:crypto';
+import { createServer, IncomingHttpHeaders } from 'node:http';
+import { AddressInfo } from 'node:net';
 import { AuraSandbox, createAuraSandbox } from './index';
 
 const NOW = '2026-05-15T12:00:00Z';
@@ -115,7 +118,7 @@ describe('aura sandbox contract', () => {
   });
 
   it('answers unknown routes with a 404 envelope', async () => {
-    const response = await call('/v1/payments');
+    const response = await call('/v1/refunds');
     expect(response.status).toBe(404);
     expectEnvelope(response.body, 'NOT_FOUND');
   });
@@ -270,6 +273,19 @@ describe('aura sandbox rate limit', () => {
     await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 20));
     expect((await call('/v1/calls?limit=1')).status).toBe(200);
   });
+
+  it('counts /v1/calls and /v1/payments against the one limit of the key', async () => {
+    sandbox.setRateLimit({ perMinute: 3, timeScale: 30 }); // a two-second window
+    const windowMs = 2000;
+    await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 20));
+    const responses = [];
+    for (const path of ['/v1/calls?limit=1', '/v1/payments?limit=1', `/v1/payments/${sandbox.payments.ids()[0]}`, '/v1/payments']) {
+      responses.push(await call(path));
+    }
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429]);
+    expect(responses.map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['2', '1', '0', '0']);
+    expectEnvelope(responses[3].body, 'RATE_LIMITED');
+  });
 });
 
 describe('aura sandbox data set', () => {
@@ -287,11 +303,18 @@ describe('aura sandbox data set', () => {
     const other = await createAuraSandbox({ calls: 2000, now: NOW, seed: 2 });
     try {
       expect(again.store.all()).toEqual(records);
+      expect(again.payments.all()).toEqual(sandbox.payments.all());
       expect(other.store.ids()).not.toEqual(sandbox.store.ids());
     } finally {
       await again.close();
       await other.close();
     }
+  });
+
+  it('keeps the calls byte-identical to the ones generated before payments existed', () => {
+    // sha256 of the calls this seed, clock and malformedShare produced before payments were added.
+    const hash = createHash('sha256').update(JSON.stringify(records)).digest('hex');
+    expect(hash).toBe('1b57a43ef642959abc3403f50850142d41e3bd281a9f2524d70e9f1fcdb42e8a');
   });
 
   it('does not change the rest of the data when malformed records are turned on', async () => {
@@ -301,6 +324,7 @@ describe('aura sandbox data set', () => {
       const cleanRecords = (clean.store.all() as Json[]).filter((r) => !malformed.has(r['id'] as string));
       const rest = records.filter((r) => r['id'] !== undefined && !malformed.has(r['id'] as string));
       expect(rest).toEqual(cleanRecords);
+      expect(clean.payments.all()).toEqual(sandbox.payments.all());
     } finally {
       await clean.close();
     }
@@ -409,5 +433,487 @@ describe('aura sandbox throughput', () => {
     } finally {
       await sandbox.close();
     }
+  });
+});
+
+describe('aura sandbox payments', () => {
+  let sandbox: AuraSandbox;
+  let call: ReturnType<typeof api>;
+  let payments: Json[];
+
+  beforeAll(async () => {
+    sandbox = await createAuraSandbox({ calls: 2000, now: NOW, rateLimit: { perMinute: null } });
+    call = api(sandbox);
+    payments = sandbox.payments.all() as Json[];
+  });
+  afterAll(() => sandbox.close());
+
+  async function listAll(query: string): Promise<Json[]> {
+    const found: Json[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call(`/v1/payments?limit=100&${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      found.push(...(page.body['data'] as Json[]));
+      cursor = (page.body['pagination'] as Json)['next_cursor'] as string | null;
+    } while (cursor);
+    return found;
+  }
+
+  it("resolves every closed call's linked_payment_id through GET /v1/payments/{id}, consistent with the call", async () => {
+    const linked = (sandbox.store.all() as Json[]).filter((r) => typeof r['linked_payment_id'] === 'string');
+    expect(linked.length).toBeGreaterThan(500);
+    expect(linked.every((r) => (r['status'] ?? r['outcome']) === 'closed')).toBe(true);
+    const price = new Map(sandbox.dataset.products.map((p) => [p.id, p.priceCents]));
+    for (const r of linked) {
+      const response = await call(`/v1/payments/${r['linked_payment_id']}`);
+      expect(response.status).toBe(200);
+      expect(response.body['success']).toBe(true);
+      const payment = response.body['data'] as Json;
+      expect(payment).toMatchObject({
+        id: r['linked_payment_id'],
+        call_id: r['id'],
+        lead_id: r['lead_id'],
+        matched_product_id: r['product_id'],
+        amount: r['expected_deal_value'] ?? price.get(r['product_id'] as string),
+        source: payment['provider'],
+      });
+      expect(['usd', 'eur']).toContain(payment['currency']);
+      const paidMs = Date.parse(payment['payment_date'] as string);
+      const soldMs = Date.parse((r['ended_at'] ?? r['scheduled_at']) as string);
+      expect(payment['payment_date']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(paidMs).toBeGreaterThanOrEqual(soldMs);
+      expect(paidMs).toBeLessThanOrEqual(Math.min(soldMs + 72 * 3_600_000, Date.parse(NOW)));
+    }
+    expect(sandbox.payments.size).toBe(linked.length);
+    const missing = await call('/v1/payments/00000000-0000-4000-8000-000000000000');
+    expect(missing.status).toBe(404);
+    expectEnvelope(missing.body, 'NOT_FOUND');
+    expect(missing.body['error']).toBe('Payment not found');
+  });
+
+  it('mixes every kind of payment: succeeded, pending, failed, refunded in full and in part, a few in eur', () => {
+    const { payments: info } = sandbox.dataset;
+    const count = (kind: string) => info.filter((p) => p.kind === kind).length;
+    expect(count('succeeded') / info.length).toBeGreaterThan(0.7);
+    for (const kind of ['pending', 'failed', 'refunded', 'partially_refunded']) expect(count(kind)).toBeGreaterThan(0);
+    expect(info.some((p) => p.currency === 'eur')).toBe(true);
+
+    const byId = new Map(payments.map((p) => [p['id'], p]));
+    for (const { id, kind } of info) {
+      const p = byId.get(id)!;
+      const amount = p['amount'] as number;
+      if (kind === 'refunded') {
+        expect(p).toMatchObject({ status: 'refunded', refund_status: 'full', refunded_amount: amount });
+        expect(Date.parse(p['refunded_at'] as string)).toBeGreaterThan(Date.parse(p['payment_date'] as string));
+      } else if (kind === 'partially_refunded') {
+        expect(p['refund_status']).toBe('partial');
+        expect(p['refunded_amount']).toBeGreaterThanOrEqual(amount * 0.1);
+        expect(p['refunded_amount']).toBeLessThanOrEqual(amount * 0.6);
+        expect(Number.isInteger(p['refunded_amount'])).toBe(true);
+      } else {
+        expect(p).toMatchObject({ status: kind, refund_status: null, refunded_amount: null, refunded_at: null });
+      }
+    }
+    const partial = info.filter((p) => p.kind === 'partially_refunded').map((p) => byId.get(p.id)!['status']);
+    expect(Math.abs(partial.filter((s) => s === 'succeeded').length - partial.filter((s) => s === 'refunded').length)).toBeLessThanOrEqual(1);
+    expect(new Set(payments.map((p) => p['provider']))).toEqual(new Set(['stripe', 'fanbasis', 'wop', 'manual']));
+  });
+
+  it('takes the mix and the foreign-currency share as options, and refuses bad ones', async () => {
+    const allPending = await createAuraSandbox({ calls: 200, now: NOW, paymentMix: { pending: 1 }, paymentForeignCurrencyShare: 1 });
+    try {
+      expect(allPending.dataset.payments.length).toBeGreaterThan(0);
+      expect(allPending.dataset.payments.every((p) => p.kind === 'pending' && p.currency === 'eur')).toBe(true);
+      expect((allPending.payments.all() as Json[]).every((p) => p['status'] === 'pending')).toBe(true);
+    } finally {
+      await allPending.close();
+    }
+    await expect(createAuraSandbox({ paymentMix: { chargeback: 1 } as never })).rejects.toThrow(/paymentMix/);
+    await expect(createAuraSandbox({ paymentMix: { failed: -1 } })).rejects.toThrow(/paymentMix\.failed/);
+    await expect(createAuraSandbox({ paymentMix: {} })).rejects.toThrow(/paymentMix/);
+    await expect(createAuraSandbox({ paymentForeignCurrencyShare: 2 })).rejects.toThrow(/paymentForeignCurrencyShare/);
+  });
+
+  it('pages /v1/payments in (created_at, id) order with cursors, 50 by default', async () => {
+    const first = await call('/v1/payments');
+    expect(Object.keys(first.body).sort()).toEqual(['data', 'pagination']);
+    expect(first.body['data']).toHaveLength(50);
+    expect(first.body['pagination']).toEqual({ has_more: true, next_cursor: expect.any(String) });
+    const everything = await listAll('');
+    expect(everything.map((p) => p['id'])).toEqual(sandbox.payments.ids());
+    const keys = everything.map((p) => `${p['created_at']}|${p['id']}`);
+    expect([...keys].sort()).toEqual(keys);
+  });
+
+  it('filters /v1/payments by status and lead_id', async () => {
+    for (const status of ['succeeded', 'pending', 'failed', 'refunded']) {
+      const found = await listAll(`status=${status}`);
+      expect(found.length).toBe(payments.filter((p) => p['status'] === status).length);
+      expect(found.every((p) => p['status'] === status)).toBe(true);
+    }
+    const leadId = payments[10]['lead_id'] as string;
+    const byLead = await listAll(`lead_id=${leadId}`);
+    expect(byLead.map((p) => p['id'])).toEqual(payments.filter((p) => p['lead_id'] === leadId).map((p) => p['id']));
+    expect(byLead.length).toBeGreaterThan(0);
+  });
+
+  it('filters /v1/payments on payment_date: from_date inclusive, to_date exclusive', async () => {
+    const from = '2026-02-01T00:00:00Z';
+    const to = '2026-03-01T00:00:00Z';
+    const [atFrom, atTo] = payments.filter((p) => p['status'] === 'succeeded').map((p) => p['id'] as string);
+    sandbox.payments.update(atFrom, { payment_date: from });
+    sandbox.payments.update(atTo, { payment_date: to });
+    try {
+      const found = await listAll(`from_date=${from}&to_date=${encodeURIComponent('2026-03-01T01:00:00+01:00')}`);
+      const expected = (sandbox.payments.all() as Json[]).filter((p) => p['payment_date'] as string >= from && p['payment_date'] as string < to);
+      expect(found.map((p) => p['id'])).toEqual(expected.map((p) => p['id']));
+      expect(found.length).toBeGreaterThan(50);
+      expect(found.map((p) => p['id'])).toContain(atFrom);
+      expect(found.map((p) => p['id'])).not.toContain(atTo);
+      const since = await listAll(`from_date=${to}&status=failed`);
+      expect(since.every((p) => (p['payment_date'] as string) >= to && p['status'] === 'failed')).toBe(true);
+    } finally {
+      sandbox.payments.update(atFrom, { payment_date: payments.find((p) => p['id'] === atFrom)!['payment_date'] });
+      sandbox.payments.update(atTo, { payment_date: payments.find((p) => p['id'] === atTo)!['payment_date'] });
+    }
+  });
+
+  it.each([
+    ['from_date=2026-02-30T00:00:00Z', 'from_date'],
+    ['from_date=yesterday', 'from_date'],
+    ['from_date=2026-02-01', 'from_date'],
+    ['to_date=2026-02-01T00:00:00', 'to_date'],
+    ['lead_id=abc', 'lead_id'],
+    ['limit=101', 'limit'],
+    ['cursor=nope!', 'cursor'],
+  ])('answers /v1/payments?%s with a 400 VALIDATION_FAILED envelope naming it', async (query, field) => {
+    const response = await call(`/v1/payments?${query}`);
+    expect(response.status).toBe(400);
+    expectEnvelope(response.body, 'VALIDATION_FAILED');
+    expect(response.body['error']).toContain(field);
+  });
+
+  it('needs the key and suffers the same injected faults as /v1/calls', async () => {
+    const anonymous = await fetch(`${sandbox.url}/v1/payments`);
+    expect(anonymous.status).toBe(401);
+    sandbox.setFaults({ rate5xx: 1 });
+    try {
+      const failing = await call('/v1/payments?limit=1');
+      expect(failing.status).toBe(500);
+      expectEnvelope(failing.body, 'INTERNAL');
+    } finally {
+      sandbox.setFaults({ rate5xx: 0 });
+    }
+  });
+});
+
+describe('aura sandbox payment changes', () => {
+  let sandbox: AuraSandbox;
+  let call: ReturnType<typeof api>;
+
+  beforeEach(async () => {
+    sandbox = await createAuraSandbox({ calls: 300, seed: 5, now: NOW, rateLimit: { perMinute: null } });
+    call = api(sandbox);
+  });
+  afterEach(() => sandbox.close());
+
+  function paymentOf(kind: string): Json {
+    const info = sandbox.dataset.payments.find((p) => p.kind === kind)!;
+    return sandbox.payments.get(info.id) as Json;
+  }
+
+  it('refunds part, then the rest: partial keeps succeeded, full turns refunded; a third refund is a 409', async () => {
+    const payment = paymentOf('succeeded');
+    const id = payment['id'] as string;
+    const amount = payment['amount'] as number;
+    const part = Math.round(amount * 0.3);
+
+    const partial = await call(`/admin/payments/${id}/refund`, {
+      method: 'POST',
+      body: { amount: part, refunded_at: '2026-05-10T09:30:00Z', reason: 'Moved to a cheaper plan.' },
+    });
+    expect(partial.status).toBe(200);
+    expect(partial.body).toEqual({ success: true, data: expect.any(Object) });
+    expect(partial.body['data']).toMatchObject({
+      status: 'succeeded',
+      refund_status: 'partial',
+      refunded_amount: part,
+      refunded_at: '2026-05-10T09:30:00Z',
+      refund_reason: 'Moved to a cheaper plan.',
+      amount,
+      payment_date: payment['payment_date'],
+    });
+    expect(Date.parse((partial.body['data'] as Json)['updated_at'] as string)).toBeGreaterThan(Date.parse(payment['updated_at'] as string));
+
+    const full = await call(`/admin/payments/${id}/refund`, { method: 'POST' });
+    expect(full.status).toBe(200);
+    expect(full.body['data']).toMatchObject({
+      status: 'refunded',
+      refund_status: 'full',
+      refunded_amount: amount,
+      refunded_at: '2026-05-15T12:00:00Z',
+      refund_reason: 'Moved to a cheaper plan.',
+    });
+    expect((await call(`/v1/payments/${id}`)).body['data']).toEqual(full.body['data']);
+
+    const again = await call(`/admin/payments/${id}/refund`, { method: 'POST', body: { amount: 100 } });
+    expect(again.status).toBe(409);
+    expectEnvelope(again.body, 'CONFLICT');
+
+    // A refund long after the payment does not move it into a recent payment_date window.
+    const recent = await call(`/v1/payments?limit=100&from_date=2026-05-01T00:00:00Z`);
+    expect((recent.body['data'] as Json[]).map((p) => p['id'])).not.toContain(id);
+  });
+
+  it('caps a refund at what remains, and refunds programmatically too', () => {
+    const payment = paymentOf('partially_refunded');
+    const id = payment['id'] as string;
+    const refunded = sandbox.refundPayment(id, { amount: 10 * (payment['amount'] as number), refundedAt: new Date('2026-05-01T08:00:00Z') });
+    expect(refunded).toMatchObject({ status: 'refunded', refund_status: 'full', refunded_amount: payment['amount'], refunded_at: '2026-05-01T08:00:00Z' });
+    expect(sandbox.payments.get(id)).toEqual(refunded);
+  });
+
+  it.each([
+    [{ amount: -5 }, 'amount'],
+    [{ amount: 12.5 }, 'amount'],
+    [{ amount: 'abc' }, 'amount'],
+    [{ refunded_at: 'yesterday' }, 'refunded_at'],
+    [{ reason: 42 }, 'reason'],
+    [{ refundedAt: '2026-05-01T00:00:00Z' }, 'refundedAt'],
+    [[1], 'body'],
+  ])('refuses a refund of %j with a 400 naming %s', async (body, field) => {
+    const id = paymentOf('succeeded')['id'] as string;
+    const response = await call(`/admin/payments/${id}/refund`, { method: 'POST', body });
+    expect(response.status).toBe(400);
+    expectEnvelope(response.body, 'VALIDATION_FAILED');
+    expect(response.body['error']).toContain(field);
+    expect(sandbox.payments.get(id)).toMatchObject({ refund_status: null });
+  });
+
+  it('refuses to refund a pending or failed payment (409) and an unknown one (404)', async () => {
+    for (const kind of ['pending', 'failed']) {
+      const response = await call(`/admin/payments/${paymentOf(kind)['id']}/refund`, { method: 'POST' });
+      expect(response.status).toBe(409);
+    }
+    const missing = await call('/admin/payments/00000000-0000-4000-8000-000000000000/refund', { method: 'POST' });
+    expect(missing.status).toBe(404);
+    expectEnvelope(missing.body, 'NOT_FOUND');
+  });
+
+  it('settles a pending payment as succeeded or failed, over HTTP and programmatically', async () => {
+    const pending = sandbox.dataset.payments.filter((p) => p.kind === 'pending');
+    expect(pending.length).toBeGreaterThanOrEqual(2);
+    const succeeded = await call(`/admin/payments/${pending[0].id}/succeed`, { method: 'POST' });
+    expect(succeeded.status).toBe(200);
+    expect(succeeded.body['data']).toMatchObject({ id: pending[0].id, status: 'succeeded' });
+    const failed = await call(`/admin/payments/${pending[1].id}/fail`, { method: 'POST' });
+    expect(failed.body['data']).toMatchObject({ id: pending[1].id, status: 'failed' });
+    expect(sandbox.succeedPayment(pending[1].id)).toMatchObject({ status: 'succeeded' });
+    expect(sandbox.failPayment(pending[0].id)).toMatchObject({ status: 'failed' });
+    expect(((await call(`/v1/payments/${pending[0].id}`)).body['data'] as Json)['status']).toBe('failed');
+    expect((await call(`/admin/payments/${pending[0].id}/succeed`, { method: 'GET' })).status).toBe(405);
+  });
+
+  it('PATCH merges and bumps updated_at; POST inserts any JSON as-is; GET reads one', async () => {
+    const payment = paymentOf('succeeded');
+    const id = payment['id'] as string;
+    const patched = await call(`/admin/payments/${id}`, { method: 'PATCH', body: { amount: 123400, currency: 'eur', call_id: null } });
+    expect(patched.status).toBe(200);
+    const after = (await call(`/admin/payments/${id}`)).body['data'] as Json;
+    expect(after).toMatchObject({ amount: 123400, currency: 'eur', call_id: null, created_at: payment['created_at'] });
+    expect(Date.parse(after['updated_at'] as string)).toBeGreaterThan(Date.parse(payment['updated_at'] as string));
+
+    const raw = { id: 'pay-raw-1', amount: '12.50', currency: 'USD', created_at: '2026-05-01T00:00:00Z', extra: { a: 1 } };
+    expect((await call('/admin/payments', { method: 'POST', body: raw })).status).toBe(201);
+    expect((await call('/admin/payments', { method: 'POST', body: raw })).status).toBe(409);
+    expect((await call('/v1/payments/pay-raw-1')).body['data']).toEqual(raw);
+    expect((await call('/admin/payments/nope')).status).toBe(404);
+  });
+});
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  at: number;
+}
+
+/** A webhook receiver on a free port; answers with `statuses` in turn, then 200. */
+async function startReceiver(statuses: number[] = []) {
+  const received: Received[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/aura`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function hmac(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+describe('aura sandbox webhooks', () => {
+  let sandbox: AuraSandbox;
+  let call: ReturnType<typeof api>;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+  beforeEach(async () => {
+    // timeScale 100: retries after 10, 50 and 150 ms instead of 1, 5 and 15 s.
+    sandbox = await createAuraSandbox({ calls: 300, seed: 6, now: NOW, rateLimit: { perMinute: null, timeScale: 100 } });
+    call = api(sandbox);
+  });
+  afterEach(async () => {
+    await sandbox.close();
+    await receiver?.close();
+  });
+
+  it('sends payment and call changes, signed with the subscription secret, as Aura does', async () => {
+    receiver = await startReceiver();
+    const subscribed = await call('/admin/webhooks', { method: 'POST', body: { target_url: receiver.url, secret: 'whsec_test' } });
+    expect(subscribed.status).toBe(201);
+    expect(subscribed.body).toEqual({ success: true, data: { id: expect.any(String), target_url: receiver.url, secret: 'whsec_test' } });
+
+    const pending = sandbox.dataset.payments.find((p) => p.kind === 'pending')!.id;
+    const succeeded = sandbox.dataset.payments.find((p) => p.kind === 'succeeded')!.id;
+    const callId = sandbox.store.ids()[3];
+    await call(`/admin/payments/${pending}/succeed`, { method: 'POST' });
+    await call(`/admin/payments/${succeeded}/refund`, { method: 'POST', body: { amount: 5000 } });
+    await call(`/admin/payments/${pending}/fail`, { method: 'POST' });
+    await call(`/admin/calls/${callId}`, { method: 'PATCH', body: { status: 'canceled' } });
+    await sandbox.flushWebhooks();
+
+    expect(receiver.received).toHaveLength(4);
+    const events = receiver.received.map((r) => JSON.parse(r.body) as Json);
+    expect(events.map((e) => [e['event'], (e['data'] as Json)['id']]).sort()).toEqual(
+      [
+        ['payment.succeeded', pending],
+        ['payment.refunded', succeeded],
+        ['payment.failed', pending],
+        ['call.updated', callId],
+      ].sort(),
+    );
+    for (const [index, r] of receiver.received.entries()) {
+      expect(r.headers['content-type']).toBe('application/json');
+      expect(r.headers['x-aura-signature']).toBe(hmac('whsec_test', r.body));
+      expect(Object.keys(events[index]).sort()).toEqual(['created_at', 'data', 'event', 'organization_id']);
+      expect(events[index]['organization_id']).toBe(sandbox.organizationId);
+      expect(events[index]['created_at']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    }
+    expect(sandbox.organizationId).toMatch(UUID);
+    expect(new Set(events.map((e) => e['created_at'])).size).toBe(4);
+    const refunded = events.find((e) => e['event'] === 'payment.refunded')!['data'];
+    expect(refunded).toEqual(sandbox.payments.get(succeeded));
+    expect(refunded).toMatchObject({ refund_status: 'partial', refunded_amount: 5000 });
+    const updated = events.find((e) => e['event'] === 'call.updated')!['data'];
+    expect(updated).toEqual(sandbox.store.get(callId));
+
+    const log = sandbox.webhookDeliveries();
+    expect(log).toHaveLength(4);
+    expect(log.every((d) => d.status === 'delivered' && d.attempts === 1 && d.lastStatusCode === 200)).toBe(true);
+    expect(log.map((d) => d.dataId).sort()).toEqual([pending, succeeded, pending, callId].sort());
+  });
+
+  it('sends nothing for silent store changes, generates a secret, lists and deletes subscriptions', async () => {
+    receiver = await startReceiver();
+    const generated = await call('/admin/webhooks', { method: 'POST', body: { target_url: receiver.url } });
+    const { id, secret } = generated.body['data'] as { id: string; secret: string };
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{20,}$/);
+    expect((await call('/admin/webhooks')).body['data']).toEqual([{ id, target_url: receiver.url, secret }]);
+
+    sandbox.store.update(sandbox.store.ids()[0], { notes: 'silent' });
+    sandbox.payments.update(sandbox.payments.ids()[0], { status: 'failed' });
+    sandbox.updateCall(sandbox.store.ids()[1], { notes: 'announced' });
+    await sandbox.flushWebhooks();
+    expect(receiver.received.map((r) => JSON.parse(r.body)['event'])).toEqual(['call.updated']);
+    expect(receiver.received[0].headers['x-aura-signature']).toBe(hmac(secret, receiver.received[0].body));
+
+    expect((await call(`/admin/webhooks/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await call(`/admin/webhooks/${id}`, { method: 'DELETE' })).status).toBe(404);
+    expect(sandbox.webhookSubscriptions()).toEqual([]);
+    expect(sandbox.emitWebhook('payment.succeeded', { id: 'x' })).toEqual([]);
+    for (const body of [{}, { target_url: 'ftp://example.test/x' }, { target_url: 'not a url' }, { target_url: receiver.url, secret: '' }]) {
+      const refused = await call('/admin/webhooks', { method: 'POST', body });
+      expect(refused.status).toBe(400);
+      expectEnvelope(refused.body, 'VALIDATION_FAILED');
+    }
+  });
+
+  it('retries a delivery the receiver first answers 500, with the same body and signature', async () => {
+    receiver = await startReceiver([500]);
+    const subscription = sandbox.subscribeWebhook(receiver.url, 'whsec_retry');
+    const payment = sandbox.payments.get(sandbox.payments.ids()[0]);
+    const [started] = sandbox.emitWebhook('payment.succeeded', payment);
+    expect(started).toMatchObject({ subscriptionId: subscription.id, status: 'pending', dataId: (payment as Json)['id'] });
+    await sandbox.flushWebhooks();
+
+    expect(receiver.received).toHaveLength(2);
+    expect(receiver.received[1].body).toBe(receiver.received[0].body);
+    expect(receiver.received[1].headers['x-aura-signature']).toBe(hmac('whsec_retry', receiver.received[0].body));
+    // 1 s of sandbox time at timeScale 100.
+    expect(receiver.received[1].at - receiver.received[0].at).toBeGreaterThanOrEqual(9);
+    expect(sandbox.webhookDeliveries()).toEqual([
+      { ...started, status: 'delivered', attempts: 2, lastStatusCode: 200, lastError: null },
+    ]);
+  });
+
+  it('gives up after 3 retries, whether the receiver fails or cannot be reached', async () => {
+    receiver = await startReceiver([503, 503, 503, 503, 503]);
+    sandbox.subscribeWebhook(receiver.url);
+    const unreachable = await startReceiver();
+    await unreachable.close();
+    sandbox.subscribeWebhook(unreachable.url);
+    sandbox.emitWebhook('call.updated', { id: 'call-1' });
+    await sandbox.flushWebhooks();
+
+    expect(receiver.received).toHaveLength(4);
+    const [answered, refused] = sandbox.webhookDeliveries();
+    expect(answered).toMatchObject({ status: 'failed', attempts: 4, lastStatusCode: 503 });
+    expect(refused).toMatchObject({ status: 'failed', attempts: 4, lastStatusCode: null, lastError: expect.stringContaining('ECONNREFUSED') });
+  });
+
+  it('sends bursts in full and replays an event byte for byte when given its created_at', async () => {
+    receiver = await startReceiver();
+    sandbox.subscribeWebhook(receiver.url, 'whsec_burst');
+    for (let i = 0; i < 60; i++) sandbox.emitWebhook('payment.succeeded', { id: `pay-${i}` });
+    const [original] = sandbox.emitWebhook('payment.refunded', { id: 'pay-0', refunded_amount: 100 });
+    const createdAt = (JSON.parse(original.body) as Json)['created_at'] as string;
+    const [replay] = sandbox.emitWebhook('payment.refunded', { id: 'pay-0', refunded_amount: 100 }, { createdAt });
+    await sandbox.flushWebhooks();
+
+    expect(receiver.received).toHaveLength(62);
+    const bodies = receiver.received.map((r) => JSON.parse(r.body) as Json);
+    expect(new Set(bodies.map((b) => `${(b['data'] as Json)['id']}|${b['created_at']}`)).size).toBe(61);
+    expect(replay.body).toBe(original.body);
+    expect(replay.signature).toBe(original.signature);
+    expect(sandbox.webhookDeliveries().every((d) => d.status === 'delivered')).toBe(true);
+  });
+
+  it('close() gives up pending retries, so nothing is sent after it', async () => {
+    await sandbox.close();
+    sandbox = await createAuraSandbox({ calls: 10, now: NOW, rateLimit: { perMinute: null } }); // retries after 1 s
+    receiver = await startReceiver([500]);
+    sandbox.subscribeWebhook(receiver.url);
+    sandbox.emitWebhook('payment.failed', { id: 'pay-1' });
+    while (sandbox.webhookDeliveries()[0].lastStatusCode === null) await new Promise((resolve) => setImmediate(resolve));
+    expect(sandbox.webhookDeliveries()[0]).toMatchObject({ status: 'pending', attempts: 1, lastStatusCode: 500 });
+    await sandbox.close();
+    await sandbox.flushWebhooks();
+    expect(sandbox.webhookDeliveries()[0]).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(receiver.received).toHaveLength(1);
   });
 });

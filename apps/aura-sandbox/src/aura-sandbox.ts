@@ -3,7 +3,10 @@ import { AddressInfo } from 'node:net';
 import { CallStore } from './call-store';
 import { generateDataset, MalformedRecordInfo, SandboxProduct } from './call-generator';
 import { FaultInjector } from './fault-injector';
+import { SandboxPaymentInfo } from './payment-generator';
+import { PaymentStore } from './payment-store';
 import { FixedWindowRateLimiter } from './rate-limiter';
+import { RefundRequest, SandboxChanges } from './sandbox-changes';
 import {
   DEFAULT_RATE_LIMIT,
   DEFAULT_RUNTIME_FAULTS,
@@ -18,6 +21,7 @@ import {
   toEpochMs,
 } from './sandbox-options';
 import { SandboxRoutes, SandboxStats } from './sandbox-routes';
+import { EmitWebhookOptions, WebhookDelivery, WebhookSender, WebhookSubscription } from './webhook-sender';
 
 export interface SandboxDatasetInfo {
   closers: string[];
@@ -26,6 +30,8 @@ export interface SandboxDatasetInfo {
   bookingLinks: string[];
   /** Records generated malformed (kinds parseAuraCall rejects). */
   malformed: MalformedRecordInfo[];
+  /** The generated payments (one per linked_payment_id) and how each turned out. */
+  payments: SandboxPaymentInfo[];
   /** The history window of past calls, [from, to). */
   from: string;
   to: string;
@@ -36,15 +42,38 @@ export interface AuraSandbox {
   url: string;
   port: number;
   apiKey: string;
-  /** The calls, for direct changes in tests (same operations as /admin/calls). */
+  /** The organisation of the data: webhook payloads and legacy records carry it. */
+  organizationId: string;
+  /** The calls, for direct changes in tests (same operations as /admin/calls; silent: no webhook). */
   store: CallStore;
+  /** The payments, for direct changes in tests (same operations as /admin/payments; silent: no webhook). */
+  payments: PaymentStore;
   dataset: SandboxDatasetInfo;
+  /** Change a call like PATCH /admin/calls/:id: merge `patch`, bump updated_at, send `call.updated`. */
+  updateCall(id: string, patch: Record<string, unknown>): Record<string, unknown>;
+  /** Like POST /admin/payments/:id/succeed: status `succeeded`, send `payment.succeeded`. */
+  succeedPayment(id: string): Record<string, unknown>;
+  /** Like POST /admin/payments/:id/fail: status `failed`, send `payment.failed`. */
+  failPayment(id: string): Record<string, unknown>;
+  /** Like POST /admin/payments/:id/refund: refund part or the rest, send `payment.refunded`. */
+  refundPayment(id: string, refund?: RefundRequest): Record<string, unknown>;
+  /** Subscribe a receiver, like POST /admin/webhooks (a secret is generated when none is given). */
+  subscribeWebhook(targetUrl: string, secret?: string): WebhookSubscription;
+  unsubscribeWebhook(id: string): boolean;
+  webhookSubscriptions(): WebhookSubscription[];
+  /** Send any event to every subscriber (bursts, replays: pass the same createdAt). */
+  emitWebhook(event: string, data: unknown, options?: EmitWebhookOptions): WebhookDelivery[];
+  /** Every delivery so far, oldest first. */
+  webhookDeliveries(): WebhookDelivery[];
+  /** Resolves when no delivery is pending (retries wait 1 s, 5 s, 15 s divided by the time scale). */
+  flushWebhooks(): Promise<void>;
   setFaults(faults: Partial<RuntimeFaults>): RuntimeFaults;
   setRateLimit(rateLimit: Partial<RateLimitOptions>): RateLimitOptions;
   stats(): SandboxStats;
   resetStats(): void;
   /** The sandbox clock (fixed when `now` was given). */
   now(): number;
+  /** Stop the server; pending webhook retries are cancelled (marked failed). */
   close(): Promise<void>;
 }
 
@@ -63,9 +92,12 @@ export async function createAuraSandbox(options: SandboxOptions = {}): Promise<A
   const rateLimit = resolveRateLimit(DEFAULT_RATE_LIMIT, options.rateLimit ?? {});
 
   const dataset = generateDataset(resolveDatasetOptions(options, clock()), seed, clock(), malformedShare);
-  const store = new CallStore(dataset.records, clock);
+  const calls = new CallStore(dataset.records, clock);
+  const payments = new PaymentStore(dataset.payments, clock);
   const limiter = new FixedWindowRateLimiter(rateLimit);
-  const routes = new SandboxRoutes(apiKey, store, limiter, new FaultInjector(faults, seed), rateLimit);
+  const webhooks = new WebhookSender(dataset.organizationId, clock, () => limiter.timeScale);
+  const changes = new SandboxChanges(calls, payments, webhooks, clock);
+  const routes = new SandboxRoutes(apiKey, { calls, payments, changes, webhooks }, limiter, new FaultInjector(faults, seed), rateLimit);
 
   const server = createServer(routes.handle);
   server.keepAliveTimeout = 5_000;
@@ -83,16 +115,29 @@ export async function createAuraSandbox(options: SandboxOptions = {}): Promise<A
     url: `http://${address.includes(':') ? `[${address}]` : address}:${port}`,
     port,
     apiKey,
-    store,
+    organizationId: dataset.organizationId,
+    store: calls,
+    payments,
     dataset: {
       closers: dataset.closers,
       setters: dataset.setters,
       products: dataset.products,
       bookingLinks: dataset.bookingLinks,
       malformed: dataset.malformed,
+      payments: dataset.paymentInfo,
       from: new Date(dataset.fromMs).toISOString(),
       to: new Date(dataset.toMs).toISOString(),
     },
+    updateCall: (id, patch) => changes.updateCall(id, patch),
+    succeedPayment: (id) => changes.succeedPayment(id),
+    failPayment: (id) => changes.failPayment(id),
+    refundPayment: (id, refund) => changes.refundPayment(id, refund),
+    subscribeWebhook: (targetUrl, secret) => webhooks.subscribe(targetUrl, secret),
+    unsubscribeWebhook: (id) => webhooks.unsubscribe(id),
+    webhookSubscriptions: () => webhooks.list(),
+    emitWebhook: (event, data, emitOptions) => webhooks.emit(event, data, emitOptions),
+    webhookDeliveries: () => webhooks.deliveries(),
+    flushWebhooks: () => webhooks.flush(),
     setFaults: (change) => routes.setFaults(change),
     setRateLimit: (change) => routes.setRateLimit(change),
     stats: () => routes.stats(),
@@ -100,6 +145,7 @@ export async function createAuraSandbox(options: SandboxOptions = {}): Promise<A
     now: clock,
     close: () =>
       (closed ??= new Promise<void>((resolve, reject) => {
+        webhooks.close();
         routes.cancelPending();
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();

@@ -1,4 +1,6 @@
+import { GeneratedPayment, generatePayments, SandboxPaymentInfo } from './payment-generator';
 import { ResolvedDatasetOptions } from './sandbox-options';
+import { DAY, HOUR, isoSeconds, MINUTE } from './sandbox-time';
 import { SeededRandom } from './seeded-random';
 
 export type MalformedKind =
@@ -32,6 +34,11 @@ export interface GeneratedDataset {
   products: SandboxProduct[];
   bookingLinks: string[];
   malformed: MalformedRecordInfo[];
+  /** The payments behind every linked_payment_id (any order). */
+  payments: GeneratedPayment[];
+  paymentInfo: SandboxPaymentInfo[];
+  /** The organisation the data belongs to (legacy records and webhooks carry it). */
+  organizationId: string;
   /** First instant of the history window (UTC). */
   fromMs: number;
   /** End of the history window (exclusive), at most the sandbox clock. */
@@ -46,10 +53,6 @@ const MALFORMED_KINDS: readonly MalformedKind[] = [
   'deal_value_fraction',
   'ended_at_not_a_date',
 ];
-
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
 
 const PRODUCT_NAMES = [
   'Starter Coaching',
@@ -78,14 +81,9 @@ const FORM_ANSWERS: readonly unknown[] = ['<5k', '5k-10k', '10k-25k', '25k+'].ma
   ]),
 );
 
-/** `2026-01-17T08:00:00Z` — the seed's format (no milliseconds). */
-export function isoSeconds(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
- * A deterministic, realistic set of calls: same options, seed and clock →
- * byte-identical records.
+ * A deterministic, realistic set of calls and their payments: same options,
+ * seed and clock → byte-identical records.
  */
 export function generateDataset(
   options: ResolvedDatasetOptions,
@@ -229,8 +227,22 @@ export function generateDataset(
     records.push(record);
   }
 
+  // Payments are drawn from the calls as generated, before any is made malformed.
+  const payments = generatePayments(records, products, options, seed, nowMs);
   const malformed = malform(records, new SeededRandom(seed, 'malformed'), malformedShare);
-  return { records, closers, setters, products, bookingLinks, malformed, fromMs, toMs };
+  return {
+    records,
+    closers,
+    setters,
+    products,
+    bookingLinks,
+    malformed,
+    payments: payments.records,
+    paymentInfo: payments.info,
+    organizationId,
+    fromMs,
+    toMs,
+  };
 }
 
 /** Turn an exact, seed-chosen share of records into the kinds a client must quarantine. */

@@ -1,9 +1,11 @@
 /**
  * `npm run sandbox`: a local Aura on SANDBOX_PORT (default 4010), for demos
  * and for running the service against something that behaves like Aura.
+ * SANDBOX_WEBHOOK_URL (+ SANDBOX_WEBHOOK_SECRET) subscribes a receiver at start.
  */
 import { createAuraSandbox } from './aura-sandbox';
 import { DEFAULT_SANDBOX_API_KEY, SandboxOptions } from './sandbox-options';
+import { WebhookSubscription } from './webhook-sender';
 
 function numberFromEnv(name: string, fallback?: number): number | undefined {
   const raw = process.env[name];
@@ -45,15 +47,30 @@ async function main(): Promise<void> {
     process.stderr.write(`aura-sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
+  const webhookUrl = process.env['SANDBOX_WEBHOOK_URL'];
+  let subscription: WebhookSubscription | undefined;
+  if (webhookUrl) {
+    try {
+      subscription = sandbox.subscribeWebhook(webhookUrl, process.env['SANDBOX_WEBHOOK_SECRET'] || undefined);
+    } catch (error) {
+      process.stderr.write(`aura-sandbox: SANDBOX_WEBHOOK_URL: ${error instanceof Error ? error.message : String(error)}\n`);
+      await sandbox.close();
+      process.exit(1);
+    }
+  }
   const limit = sandbox.stats().windowLimit;
   process.stdout.write(
     [
       `Aura sandbox listening on ${sandbox.url}`,
       `  AURA_API_URL=${sandbox.url}`,
       `  AURA_API_KEY=${sandbox.apiKey}`,
-      `  calls: ${sandbox.store.size}, history ${sandbox.dataset.from.slice(0, 10)} – ${sandbox.dataset.to.slice(0, 10)}`,
+      `  calls: ${sandbox.store.size}, payments: ${sandbox.payments.size}, history ${sandbox.dataset.from.slice(0, 10)} – ${sandbox.dataset.to.slice(0, 10)}`,
       `  rate limit: ${limit === null ? 'none' : `${limit} requests per ${60 / (options.rateLimit?.timeScale ?? 1)} s`}`,
       `  admin: PATCH/DELETE ${sandbox.url}/admin/calls/:id, POST /admin/calls, PUT /admin/faults, PUT /admin/rate-limit, GET /admin/stats`,
+      `         PATCH /admin/payments/:id, POST /admin/payments/:id/succeed|fail|refund, POST|GET /admin/webhooks`,
+      ...(subscription === undefined
+        ? []
+        : [`  webhooks: ${subscription.target_url} (X-Aura-Signature secret ${subscription.secret})`]),
       '',
     ].join('\n'),
   );

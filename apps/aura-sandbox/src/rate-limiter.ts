@@ -26,6 +26,11 @@ export class FixedWindowRateLimiter {
     return this.options.perMinute;
   }
 
+  /** How much faster than real time a sandbox minute runs. */
+  get timeScale(): number {
+    return this.options.timeScale;
+  }
+
   get windowMs(): number {
     return 60_000 / this.options.timeScale;
   }

@@ -8,6 +8,15 @@ export interface UtmMixEntry {
   weight: number;
 }
 
+/**
+ * How a generated payment turned out. `partially_refunded` payments carry
+ * refund_status `partial`; half of them keep status `succeeded`, half show `refunded`.
+ */
+export type PaymentKind = 'succeeded' | 'pending' | 'failed' | 'refunded' | 'partially_refunded';
+
+/** Weights of the payment kinds; they need not sum to 1. */
+export type PaymentMix = Record<PaymentKind, number>;
+
 /** Shape of the generated data set. Deterministic given these and `seed`/`now`. */
 export interface DatasetOptions {
   /** Number of calls. Default 2000. */
@@ -40,6 +49,13 @@ export interface DatasetOptions {
   legacyShare?: number;
   /** Traffic sources and their weights. */
   utmMix?: UtmMixEntry[];
+  /**
+   * How the payments behind linked_payment_id turn out, by weight. Replaces the
+   * default as a whole: kinds left out weigh 0. Default DEFAULT_PAYMENT_MIX.
+   */
+  paymentMix?: Partial<PaymentMix>;
+  /** Share of payments in the second currency, `eur` (the rest are `usd`). Default 0.02. */
+  paymentForeignCurrencyShare?: number;
 }
 
 export interface RateLimitOptions {
@@ -100,7 +116,17 @@ export const DEFAULT_UTM_MIX: readonly UtmMixEntry[] = [
   { source: null, weight: 20 },
 ];
 
-export type ResolvedDatasetOptions = Required<DatasetOptions>;
+export const PAYMENT_KINDS: readonly PaymentKind[] = ['succeeded', 'pending', 'failed', 'refunded', 'partially_refunded'];
+
+export const DEFAULT_PAYMENT_MIX: Readonly<PaymentMix> = {
+  succeeded: 0.78,
+  pending: 0.06,
+  failed: 0.05,
+  refunded: 0.04,
+  partially_refunded: 0.07,
+};
+
+export type ResolvedDatasetOptions = Required<Omit<DatasetOptions, 'paymentMix'>> & { paymentMix: PaymentMix };
 
 export const DEFAULT_RUNTIME_FAULTS: RuntimeFaults = {
   rate429: 0,
@@ -131,6 +157,8 @@ export function resolveDatasetOptions(options: DatasetOptions, nowMs: number): R
     missingDealValueShare: options.missingDealValueShare ?? 0.03,
     legacyShare: options.legacyShare ?? 0.02,
     utmMix: options.utmMix ?? [...DEFAULT_UTM_MIX],
+    paymentMix: resolvePaymentMix(options.paymentMix),
+    paymentForeignCurrencyShare: options.paymentForeignCurrencyShare ?? 0.02,
   };
   requireInteger('calls', resolved.calls, 0);
   requireInteger('months', resolved.months, 1);
@@ -149,6 +177,7 @@ export function resolveDatasetOptions(options: DatasetOptions, nowMs: number): R
     'upcomingShare',
     'missingDealValueShare',
     'legacyShare',
+    'paymentForeignCurrencyShare',
   ] as const) {
     requireShare(key, resolved[key]);
   }
@@ -157,6 +186,27 @@ export function resolveDatasetOptions(options: DatasetOptions, nowMs: number): R
   }
   if (resolved.utmMix.length === 0 || resolved.utmMix.some((entry) => !(entry.weight >= 0))) {
     throw new RangeError('sandbox: utmMix needs at least one entry with a non-negative weight');
+  }
+  return resolved;
+}
+
+function resolvePaymentMix(mix: Partial<PaymentMix> | undefined): PaymentMix {
+  if (mix === undefined) return { ...DEFAULT_PAYMENT_MIX };
+  if (typeof mix !== 'object' || mix === null || Array.isArray(mix)) {
+    throw new RangeError('sandbox: paymentMix must be an object of weights by payment kind');
+  }
+  const unknownKind = Object.keys(mix).find((key) => !PAYMENT_KINDS.some((kind) => kind === key));
+  if (unknownKind !== undefined) {
+    throw new RangeError(`sandbox: paymentMix has an unknown kind ${JSON.stringify(unknownKind)} (kinds: ${PAYMENT_KINDS.join(', ')})`);
+  }
+  const resolved: PaymentMix = { succeeded: 0, pending: 0, failed: 0, refunded: 0, partially_refunded: 0 };
+  for (const kind of PAYMENT_KINDS) {
+    const weight = mix[kind] ?? 0;
+    requireNonNegative(`paymentMix.${kind}`, weight);
+    resolved[kind] = weight;
+  }
+  if (PAYMENT_KINDS.every((kind) => resolved[kind] === 0)) {
+    throw new RangeError('sandbox: paymentMix needs at least one kind with a positive weight');
   }
   return resolved;
 }

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { CallFilter, CallStore, decodeCursor, encodeCursor, SandboxStoreError } from './call-store';
+import { AdminResources, AdminRoutes, SandboxControls } from './admin-routes';
+import { ApiRoutes } from './api-routes';
 import { FaultInjector } from './fault-injector';
+import { HttpProblem, methodNotAllowed } from './http-exchange';
 import { FixedWindowRateLimiter } from './rate-limiter';
+import { SandboxStoreError } from './record-store';
 import { RateLimitOptions, resolveRateLimit, resolveRuntimeFaults, RuntimeFaults } from './sandbox-options';
 
 export interface SandboxStats {
@@ -19,37 +22,38 @@ export interface SandboxStats {
   injected: { throttled: number; serverErrors: number; stalled: number };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const CLERK_USER_ID = /^user_[A-Za-z0-9]+$/;
-const MAX_BODY_BYTES = 1_000_000;
-
-class HttpProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
-
-/** The sandbox's HTTP surface: Aura's /v1 contract plus /admin for tests. */
-export class SandboxRoutes {
+/**
+ * The sandbox's HTTP surface: auth, the one rate limit and the faults in
+ * front of Aura's /v1 routes, plus /admin for tests.
+ */
+export class SandboxRoutes implements SandboxControls {
   private counters = emptyCounters();
   private readonly pendingTimers = new Set<NodeJS.Timeout>();
+  private readonly api: ApiRoutes;
+  private readonly admin: AdminRoutes;
 
   constructor(
     private readonly apiKey: string,
-    private readonly store: CallStore,
+    resources: AdminResources,
     private readonly limiter: FixedWindowRateLimiter,
-    private readonly faults: FaultInjector,
+    private readonly faultInjector: FaultInjector,
     private rateLimitOptions: RateLimitOptions,
-  ) {}
+  ) {
+    this.api = new ApiRoutes(resources.calls, resources.payments);
+    this.admin = new AdminRoutes(resources, this);
+  }
+
+  faults(): RuntimeFaults {
+    return { ...this.faultInjector.faults };
+  }
 
   setFaults(change: Partial<RuntimeFaults>): RuntimeFaults {
-    this.faults.faults = resolveRuntimeFaults(this.faults.faults, change);
-    return { ...this.faults.faults };
+    this.faultInjector.faults = resolveRuntimeFaults(this.faultInjector.faults, change);
+    return this.faults();
+  }
+
+  rateLimit(): RateLimitOptions {
+    return { ...this.rateLimitOptions };
   }
 
   setRateLimit(change: Partial<RateLimitOptions>): RateLimitOptions {
@@ -117,7 +121,10 @@ export class SandboxRoutes {
         req.headers.authorization ? 'Invalid API key' : 'Missing Authorization: Bearer <key> header',
       );
     }
-    if (isAdmin) return this.routeAdmin(req, res, method, path, requestId);
+    if (isAdmin) {
+      const reply = await this.admin.route(req, method, path);
+      return this.send(req, res, reply.status, reply.body, requestId);
+    }
 
     const decision = this.limiter.hit();
     for (const [name, value] of Object.entries(decision.headers)) res.setHeader(name, value);
@@ -126,8 +133,8 @@ export class SandboxRoutes {
       throw new HttpProblem(429, 'RATE_LIMITED', 'Rate limit exceeded');
     }
 
-    const { latencyMs, stallMs, retryAfterSeconds } = this.faults.faults;
-    const fault = this.faults.roll();
+    const { latencyMs, stallMs, retryAfterSeconds } = this.faultInjector.faults;
+    const fault = this.faultInjector.roll();
     const delay = latencyMs + (fault.kind === 'stall' ? stallMs : 0);
     if (fault.kind === 'stall') this.counters.injected.stalled++;
     if (delay > 0) await this.wait(delay);
@@ -152,117 +159,8 @@ export class SandboxRoutes {
     }
 
     if (method !== 'GET' && method !== 'HEAD') throw methodNotAllowed();
-    if (path === '/v1/calls') return this.listCalls(req, res, url.searchParams, requestId);
-    const match = /^\/v1\/calls\/([^/]+)$/.exec(path);
-    if (match) {
-      const call = this.store.peek(decodePathSegment(match[1]));
-      if (call === undefined) throw new HttpProblem(404, 'NOT_FOUND', 'Call not found');
-      return this.send(req, res, 200, { success: true, data: call }, requestId);
-    }
-    throw new HttpProblem(404, 'NOT_FOUND', 'Route not found');
-  }
-
-  private listCalls(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, requestId: string): void {
-    const limitText = query.get('limit');
-    let limit = 50;
-    if (limitText !== null) {
-      limit = /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
-      if (!(limit >= 1 && limit <= 100)) {
-        throw new HttpProblem(400, 'VALIDATION_FAILED', 'limit must be an integer from 1 to 100');
-      }
-    }
-    const cursorText = query.get('cursor');
-    const after = cursorText === null || cursorText === '' ? null : decodeCursor(cursorText);
-    if (after === null && cursorText) throw new HttpProblem(400, 'VALIDATION_FAILED', 'cursor is invalid');
-
-    const filter: CallFilter = {};
-    const status = query.get('status');
-    if (status !== null && status !== '') filter.status = status;
-    for (const field of ['lead_id', 'booking_link_id'] as const) {
-      const value = query.get(field);
-      if (value === null || value === '') continue;
-      if (!UUID.test(value)) throw new HttpProblem(400, 'VALIDATION_FAILED', `${field} must be a uuid`);
-      filter[field] = value;
-    }
-    for (const field of ['closer_id', 'setter_id'] as const) {
-      const value = query.get(field);
-      if (value === null || value === '') continue;
-      if (!CLERK_USER_ID.test(value)) {
-        throw new HttpProblem(400, 'VALIDATION_FAILED', `${field} must match ^user_[A-Za-z0-9]+$`);
-      }
-      filter[field] = value;
-    }
-    const upcoming = query.get('is_upcoming');
-    if (upcoming !== null && upcoming !== '') {
-      if (upcoming !== 'true' && upcoming !== 'false') {
-        throw new HttpProblem(400, 'VALIDATION_FAILED', 'is_upcoming must be true or false');
-      }
-      filter.is_upcoming = upcoming === 'true';
-    }
-
-    const page = this.store.list(filter, after, limit);
-    const nextCursor = page.nextKey === null ? null : encodeCursor(page.nextKey);
-    this.send(req, res, 200, { data: page.records, pagination: { has_more: page.hasMore, next_cursor: nextCursor } }, requestId);
-  }
-
-  private async routeAdmin(
-    req: IncomingMessage,
-    res: ServerResponse,
-    method: string,
-    path: string,
-    requestId: string,
-  ): Promise<void> {
-    const callMatch = /^\/admin\/calls\/([^/]+)$/.exec(path);
-    if (callMatch) {
-      const id = decodePathSegment(callMatch[1]);
-      if (method === 'GET') {
-        const call = this.store.get(id);
-        if (call === undefined) throw new HttpProblem(404, 'NOT_FOUND', 'Call not found');
-        return this.send(req, res, 200, { success: true, data: call }, requestId);
-      }
-      if (method === 'PATCH') {
-        const patch = await readJsonBody(req);
-        if (!isObject(patch)) throw new HttpProblem(400, 'VALIDATION_FAILED', 'body must be a JSON object');
-        return this.send(req, res, 200, { success: true, data: this.store.update(id, patch) }, requestId);
-      }
-      if (method === 'DELETE') {
-        if (!this.store.delete(id)) throw new HttpProblem(404, 'NOT_FOUND', 'Call not found');
-        return this.send(req, res, 200, { success: true }, requestId);
-      }
-      throw methodNotAllowed();
-    }
-    if (path === '/admin/calls') {
-      if (method !== 'POST') throw methodNotAllowed();
-      const raw = await readJsonBody(req);
-      const id = this.store.insert(raw);
-      return this.send(req, res, 201, { success: true, data: raw, id }, requestId);
-    }
-    if (path === '/admin/faults') {
-      if (method === 'GET') return this.send(req, res, 200, { success: true, data: this.faults.faults }, requestId);
-      if (method !== 'PUT') throw methodNotAllowed();
-      const change = await readJsonBody(req);
-      if (!isObject(change)) throw new HttpProblem(400, 'VALIDATION_FAILED', 'body must be a JSON object');
-      if ('malformedShare' in change) {
-        throw new HttpProblem(400, 'VALIDATION_FAILED', 'malformedShare applies when the data set is generated');
-      }
-      return this.send(req, res, 200, { success: true, data: this.setFaults(change) }, requestId);
-    }
-    if (path === '/admin/rate-limit') {
-      if (method === 'GET') return this.send(req, res, 200, { success: true, data: this.rateLimitOptions }, requestId);
-      if (method !== 'PUT') throw methodNotAllowed();
-      const change = await readJsonBody(req);
-      if (!isObject(change)) throw new HttpProblem(400, 'VALIDATION_FAILED', 'body must be a JSON object');
-      return this.send(req, res, 200, { success: true, data: this.setRateLimit(change) }, requestId);
-    }
-    if (path === '/admin/stats') {
-      if (method === 'GET') return this.send(req, res, 200, { success: true, data: this.stats() }, requestId);
-      if (method === 'DELETE') {
-        this.resetStats();
-        return this.send(req, res, 200, { success: true }, requestId);
-      }
-      throw methodNotAllowed();
-    }
-    throw new HttpProblem(404, 'NOT_FOUND', 'Route not found');
+    const reply = this.api.route(path, url.searchParams);
+    this.send(req, res, reply.status, reply.body, requestId);
   }
 
   private wait(ms: number): Promise<void> {
@@ -312,37 +210,4 @@ function emptyCounters() {
     rateLimited: 0,
     injected: { throttled: 0, serverErrors: 0, stalled: 0 },
   };
-}
-
-function decodePathSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    throw new HttpProblem(404, 'NOT_FOUND', 'Call not found');
-  }
-}
-
-function methodNotAllowed(): HttpProblem {
-  return new HttpProblem(405, 'METHOD_NOT_ALLOWED', 'Method not allowed');
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new HttpProblem(413, 'PAYLOAD_TOO_LARGE', 'Body too large');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') throw new HttpProblem(400, 'VALIDATION_FAILED', 'body must be JSON');
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new HttpProblem(400, 'VALIDATION_FAILED', 'body is not valid JSON');
-  }
 }
