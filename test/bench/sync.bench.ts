@@ -146,7 +146,8 @@ function syncOutcome(
 
 async function fetchAndParseOnly(sandbox: SandboxProcess): Promise<{ seconds: number; calls: number }> {
   const client = new AuraClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, pacing: false });
-  const settings = { amountScale: 2, currency: 'USD', timezone: 'UTC', commissionableStatuses: ['closed'], commissionDateFields: ['ended_at', 'scheduled_at', 'created_at'] };
+  const settings = { amountScale: 2, currency: 'USD',
+  roundingMode: 'half_up' as const, timezone: 'UTC', commissionableStatuses: ['closed'], commissionDateFields: ['ended_at', 'scheduled_at', 'created_at'] };
   let calls = 0;
   const started = process.hrtime.bigint();
   for await (const page of client.pages({ is_upcoming: 'false' })) {

@@ -56,7 +56,9 @@ describe('a sync killed mid-way', () => {
       });
       expect(finished).toMatchObject({ status: 'succeeded', resumed: 1 });
       expect(second.output()).toContain(`Resuming sync ${runId} from its checkpoint`);
-      const pagesUpstream = Math.ceil(finished.counts.received / 100);
+      // A pass over the calls, then one over the payments.
+      const pagesUpstream = Math.ceil(finished.counts.received / 100) + Math.ceil(finished.counts.payments.received / 100);
+      expect(finished.counts.payments.received).toBe(sandbox.payments.size);
       expect(finished.counts.pages).toBe(pagesUpstream);
       expect(sandbox.stats().requests).toBeLessThanOrEqual(pagesUpstream + 1); // the page in flight at the kill, at most
       expect(sandbox.stats().requests).toBeGreaterThan(requestsBeforeCrash);
@@ -69,6 +71,7 @@ describe('a sync killed mid-way', () => {
     try {
       const rows = await connection.prisma.call.findMany({ select: { id: true, contentHash: true } });
       expect(new Map(rows.map((row) => [row.id, row.contentHash]))).toEqual(new Map(expected));
+      expect(await connection.prisma.payment.count()).toBe(sandbox.payments.size);
     } finally {
       await connection.close();
     }

@@ -378,6 +378,7 @@ describe('plans API (embedded PGlite)', () => {
           linkedPaymentId: `pay_${id}`,
           expectedDealValue: BigInt(Math.round(Number(fields.base) * 100)),
           baseAmount: fields.base,
+          effectiveBase: fields.base,
           currency: 'USD',
           commissionAt: new Date(fields.at),
           commissionDay: fields.at.slice(0, 10),

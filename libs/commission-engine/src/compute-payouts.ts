@@ -261,6 +261,7 @@ function payLine(
   } as Explanation;
   if (entry.creditedAs) explanation.credited_as = entry.creditedAs;
   explanation.base = call.baseAmount;
+  if (call.refund) explanation.refund = { gross_base: call.refund.grossBase, refunded_share: call.refund.refundedShare, effective_base: call.baseAmount };
   explanation.rate_source = rateSource;
   if (rule !== null) explanation.rule = rule.explanation;
   if (rateText !== null) explanation.rate = rateText;

@@ -13,7 +13,12 @@ export function describeLine(explanation: Omit<Explanation, 'sentence'>): string
   const parts: string[] = [explanation.role === 'closer' ? 'Closer commission for ' : 'Setter commission for ', explanation.payee_id];
   if (explanation.credited_as === 'self_set') parts.push(' (who also set the call; the plan pays self-set calls to both roles)');
   if (explanation.credited_as === 'missing_setter') parts.push(' (the call has no setter, so the plan gives the setter line to the closer)');
-  parts.push(' on call ', explanation.call_id, ': ');
+  parts.push(' on call ', explanation.call_id);
+  if (explanation.refund) {
+    const { gross_base: gross, refunded_share: share, effective_base: effective } = explanation.refund;
+    parts.push(' (base ', formatAmount(gross, digits), ' less the ', percent(share), ' of its payment refunded = ', formatAmount(effective, digits), ')');
+  }
+  parts.push(': ');
   describeRatePart(explanation, digits, parts);
   parts.push(' plus ', formatAmount(explanation.flat, digits), ' flat');
   if (explanation.rule) parts.push(' (', describeRule(explanation.rule), ')');

@@ -1,7 +1,7 @@
 export type { CommissionCall } from './commission-call';
 export { computePayouts, forEachPayout, type ComputePayoutsInput, type PayoutVisitor } from './compute-payouts';
 export { EngineInputError, type EngineInputProblem } from './engine-input-error';
-export { describeLine } from './explanation';
+export { describeLine, formatAmount, percent } from './explanation';
 export {
   Decimal,
   ROUNDING_MODES,

@@ -37,6 +37,8 @@ export interface Explanation {
   /** Set on a setter line paid to the call's closer: a self-set call (self_set both) or a call without setter (missing_setter closer). */
   credited_as?: 'self_set' | 'missing_setter';
   base: string;
+  /** The call's base before a partial refund, the share refunded, and `base` (the effective base) after it. */
+  refund?: { gross_base: string; refunded_share: string; effective_base: string };
   rate_source: 'role_rate' | 'rule' | 'tiers';
   /** The first matching rule, when one matched (index is its position in rules, from 0). */
   rule?: RuleUsed;

@@ -13,7 +13,7 @@ export interface ServiceConfiguration {
     target: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
     migrateOnStart: boolean;
   };
-  aura: { apiUrl: string; apiKey: string | null; pageSize: number; requestTimeoutMs: number; amountScale: number };
+  aura: { apiUrl: string; apiKey: string | null; pageSize: number; requestTimeoutMs: number; amountScale: number; webhookSecret: string | null };
   commission: {
     currency: string;
     timezone: string;
@@ -59,6 +59,7 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       pageSize: parseInteger('AURA_PAGE_SIZE', read('AURA_PAGE_SIZE') ?? '100', 1, 100),
       requestTimeoutMs: parseInteger('AURA_REQUEST_TIMEOUT_MS', read('AURA_REQUEST_TIMEOUT_MS') ?? '15000', 100, 600_000),
       amountScale: parseInteger('AURA_AMOUNT_SCALE', read('AURA_AMOUNT_SCALE') ?? '2', 0, 6),
+      webhookSecret: parseWebhookSecret('AURA_WEBHOOK_SECRET', read('AURA_WEBHOOK_SECRET')),
     },
     commission: {
       currency: parseCurrency('COMMISSION_CURRENCY', read('COMMISSION_CURRENCY') ?? 'USD'),
@@ -167,6 +168,12 @@ function parseCron(name: string, raw: string): string {
 function parseByteSize(name: string, raw: string): string {
   if (!/^\d+(b|kb|mb)$/i.test(raw)) throw new ConfigurationError(name, 'must be a size such as 512kb or 1mb', raw);
   return raw.toLowerCase();
+}
+
+function parseWebhookSecret(name: string, raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  if (raw.length < 16) throw new ConfigurationError(name, 'must be at least 16 characters long (the secret Aura gave for the webhook subscription)', '<hidden>');
+  return raw;
 }
 
 function parseAdminKey(name: string, raw: string | undefined): string | null {

@@ -4,6 +4,7 @@ import { calendarDay, deriveCall, DerivationSettings } from './call-derivation';
 const settings: DerivationSettings = {
   amountScale: 2,
   currency: 'USD',
+  roundingMode: 'half_up' as const,
   timezone: 'UTC',
   commissionableStatuses: ['closed'],
   commissionDateFields: ['ended_at', 'scheduled_at', 'created_at'],

@@ -1,12 +1,15 @@
 import Decimal from 'decimal.js';
 import type { AuraCall } from '@app/aura-client';
+import type { RoundingMode } from '@app/commission-engine';
 
-/** Why a stored call earns nothing; shown by the API. */
-export type NotCommissionableReason = 'not_closed' | 'no_payment' | 'no_closer' | 'no_deal_value' | 'no_commission_date';
+/** Why a call earns nothing judged on its own fields, in the order checked; the payment's reasons come after (commissionability.ts). */
+export const CALL_ONLY_REASONS = ['not_closed', 'no_payment', 'no_closer', 'no_deal_value', 'no_commission_date'] as const;
+export type CallOnlyReason = (typeof CALL_ONLY_REASONS)[number];
 
 export interface DerivationSettings {
   amountScale: number;
   currency: string;
+  roundingMode: RoundingMode;
   timezone: string;
   commissionableStatuses: readonly string[];
   /** Date fields tried in order; the first present one is the commission date. */
@@ -39,8 +42,9 @@ export interface DerivedCall {
   commissionDay: string | null;
   /** YYYY-MM of commissionDay. */
   period: string | null;
+  /** Judged on the call's own fields only; `judgeCall` adds the payment's verdict. */
   commissionable: boolean;
-  reason: NotCommissionableReason | null;
+  reason: CallOnlyReason | null;
   upstreamUpdatedAt: Date | null;
 }
 
@@ -79,10 +83,10 @@ export function deriveCall(call: AuraCall, settings: DerivationSettings): Derive
   return { ...derived, commissionable: reason === null, reason };
 }
 
-function reasonNotCommissionable(
+export function reasonNotCommissionable(
   call: Pick<DerivedCall, 'status' | 'linkedPaymentId' | 'closerId' | 'expectedDealValue' | 'commissionAt'>,
-  settings: DerivationSettings,
-): NotCommissionableReason | null {
+  settings: Pick<DerivationSettings, 'commissionableStatuses'>,
+): CallOnlyReason | null {
   if (call.status === null || !settings.commissionableStatuses.includes(call.status)) return 'not_closed';
   if (call.linkedPaymentId === null) return 'no_payment';
   if (call.closerId === null) return 'no_closer';

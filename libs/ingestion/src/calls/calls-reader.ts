@@ -9,6 +9,14 @@ export interface CallFacts {
   commissionAt: Date | null;
   commissionable: boolean;
   reason: string | null;
+  /** When what the call earns last changed (the call's terms or its payment's): the clawback window's "change". */
+  earningsChangedAt: Date | null;
+}
+
+/** What a run reads: the calls in the engine's shape, and when each one's earnings last changed. */
+export interface RunCalls {
+  calls: CommissionCall[];
+  earningsChangedAt: Map<string, Date | null>;
 }
 
 @Injectable()
@@ -21,20 +29,29 @@ export class CallsReader {
     return (await this.calls.commissionableInPeriods(periods)).map(toCommissionCall);
   }
 
+  /** The commissionable calls of these periods for a run, with their change times. */
+  async forRun(periods: string[]): Promise<RunCalls> {
+    const stored = periods.length === 0 ? [] : await this.calls.commissionableInPeriods(periods);
+    return { calls: stored.map(toCommissionCall), earningsChangedAt: new Map(stored.map((call) => [call.id, call.earningsChangedAt])) };
+  }
+
   async facts(ids: string[]): Promise<CallFacts[]> {
-    return (await this.calls.findMany(ids)).map(({ id, period, commissionAt, commissionable, reason }) => ({ id, period, commissionAt, commissionable, reason }));
+    return (await this.calls.findMany(ids)).map(({ id, period, commissionAt, commissionable, reason, earningsChangedAt }) => ({ id, period, commissionAt, commissionable, reason, earningsChangedAt }));
   }
 }
 
 export function toCommissionCall(call: StoredCall): CommissionCall {
-  if (!call.closerId || !call.baseAmount || !call.commissionAt || !call.commissionDay || !call.period) {
+  if (!call.closerId || !call.baseAmount || !call.effectiveBase || !call.commissionAt || !call.commissionDay || !call.period) {
     throw new Error(`call ${call.id} is stored as commissionable without the fields that requires`);
   }
+  const refunded = call.refundedShare !== null && Number(call.refundedShare) > 0;
   return {
     id: call.id,
     closerId: call.closerId,
     setterId: call.setterId,
-    baseAmount: call.baseAmount,
+    // product.md "Payments": the engine reads the effective base everywhere a base is read.
+    baseAmount: call.effectiveBase,
+    ...(refunded ? { refund: { grossBase: call.baseAmount, refundedShare: call.refundedShare! } } : {}),
     commissionAt: call.commissionAt.toISOString(),
     commissionDay: call.commissionDay,
     period: call.period,

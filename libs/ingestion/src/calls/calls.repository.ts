@@ -2,9 +2,20 @@ import { Injectable } from '@nestjs/common';
 import { minorUnitDigits } from '@app/commission-engine';
 import { DatabaseClient, DatabaseService, decimalColumnToString, Prisma } from '@app/persistence';
 import type { DerivedCall } from './call-derivation';
+import type { CallJudgement, NotCommissionableReason } from './commissionability';
+import { laterOf } from '../payments/payment-derivation';
 
-/** A stored call: derived fields, the raw upstream record, and bookkeeping. */
-export interface StoredCall extends DerivedCall {
+/** A stored call: derived fields, its verdict with its payment, the raw upstream record, and bookkeeping. */
+export interface StoredCall extends Omit<DerivedCall, 'reason'> {
+  /** The call's own reason first, then its payment's (commissionability.ts). */
+  reason: NotCommissionableReason | null;
+  /** r to 6 places; null without a stored payment. */
+  refundedShare: string | null;
+  /** What the engine reads as the base: base_amount less the refunded share. */
+  effectiveBase: string | null;
+  /** null: no change since first stored. */
+  termsChangedAt: Date | null;
+  earningsChangedAt: Date | null;
   missingUpstream: boolean;
   raw: Record<string, unknown>;
   contentHash: string;
@@ -34,8 +45,35 @@ export interface CallFilter {
 
 export interface IncomingCall {
   derived: DerivedCall;
+  /** The verdict with the call's payment as stored when the page is written. */
+  judgement: CallJudgement;
+  /** When the linked payment's terms last changed; null without a stored payment or a change. */
+  paymentTermsChangedAt: Date | null;
   raw: Record<string, unknown>;
   contentHash: string;
+}
+
+/** A stored call's fields that its verdict is made from. */
+export interface CallToJudge {
+  id: string;
+  status: string | null;
+  linkedPaymentId: string | null;
+  closerId: string | null;
+  expectedDealValue: bigint | null;
+  commissionAt: Date | null;
+  baseAmount: string | null;
+  commissionable: boolean;
+  reason: string | null;
+  refundedShare: string | null;
+  effectiveBase: string | null;
+  termsChangedAt: Date | null;
+  earningsChangedAt: Date | null;
+}
+
+export interface JudgementUpdate {
+  id: string;
+  judgement: CallJudgement;
+  earningsChangedAt: Date | null;
 }
 
 export interface PageWriteResult {
@@ -54,7 +92,7 @@ export class CallsRepository {
    * Inserts new calls, updates changed ones (their previous values go to
    * history) and leaves unchanged ones untouched.
    */
-  async writePage(tx: DatabaseClient, calls: IncomingCall[], syncRunId: string, at: Date): Promise<PageWriteResult> {
+  async writePage(tx: DatabaseClient, calls: IncomingCall[], syncRunId: string | null, at: Date): Promise<PageWriteResult> {
     const byId = new Map(calls.map((call) => [call.derived.id, call])); // a repeated id: the last one wins
     const existing = await tx.call.findMany({ where: { id: { in: [...byId.keys()] } } });
     const known = new Map(existing.map((row) => [row.id, row]));
@@ -63,7 +101,7 @@ export class CallsRepository {
     let unchanged = 0;
     for (const incoming of byId.values()) {
       const previous = known.get(incoming.derived.id);
-      if (!previous) inserts.push({ ...columns(incoming), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
+      if (!previous) inserts.push({ ...columns(incoming, null), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
       else if (previous.contentHash === incoming.contentHash) unchanged += 1;
       else changed.push({ incoming, previous });
     }
@@ -81,18 +119,56 @@ export class CallsRepository {
         })),
       });
       for (const { incoming, previous } of changed) {
+        const termsAt = termsDiffer(previous, incoming.derived) ? at : previous.termsChangedAt;
         await tx.call.update({
           where: { id: previous.id },
-          data: { ...columns(incoming), version: previous.version + 1, lastSyncedAt: at, lastChangedAt: at, missingUpstream: false },
+          data: { ...columns(incoming, termsAt), version: previous.version + 1, lastSyncedAt: at, lastChangedAt: at, missingUpstream: false },
         });
       }
     }
     return { inserted: inserts.length, updated: changed.length, unchanged };
   }
 
+  /** The calls whose linked_payment_id is one of `paymentIds`: to be judged again after their payment changed. */
+  async linkedTo(tx: DatabaseClient, paymentIds: string[]): Promise<CallToJudge[]> {
+    if (paymentIds.length === 0) return [];
+    const rows = await tx.call.findMany({
+      where: { linkedPaymentId: { in: paymentIds } },
+      select: {
+        id: true, status: true, linkedPaymentId: true, closerId: true, expectedDealValue: true, commissionAt: true, baseAmount: true, currency: true,
+        commissionable: true, reason: true, refundedShare: true, effectiveBase: true, termsChangedAt: true, earningsChangedAt: true,
+      },
+    });
+    return rows.map((row) => {
+      const digits = minorUnitDigits(row.currency);
+      return {
+        ...row,
+        baseAmount: row.baseAmount === null ? null : decimalColumnToString(row.baseAmount, digits),
+        refundedShare: row.refundedShare === null ? null : row.refundedShare.toFixed(),
+        effectiveBase: row.effectiveBase === null ? null : decimalColumnToString(row.effectiveBase, digits),
+      };
+    });
+  }
+
+  /** Stores new verdicts (only the ones given: callers skip what did not change). */
+  async applyJudgements(tx: DatabaseClient, updates: JudgementUpdate[]): Promise<void> {
+    for (const { id, judgement, earningsChangedAt } of updates) {
+      await tx.call.update({
+        where: { id },
+        data: {
+          commissionable: judgement.commissionable,
+          reason: judgement.reason,
+          refundedShare: judgement.refundedShareText,
+          effectiveBase: judgement.effectiveBase,
+          earningsChangedAt,
+        },
+      });
+    }
+  }
+
   /** After a complete pass: flags calls upstream no longer returned, and clears the flag on those it did. */
   async markMissingUpstream(tx: DatabaseClient, syncRunId: string): Promise<number> {
-    const seen = Prisma.sql`SELECT unnest(call_ids) FROM sync_run_pages WHERE sync_run_id = ${syncRunId}::uuid`;
+    const seen = Prisma.sql`SELECT unnest(call_ids) FROM sync_run_pages WHERE sync_run_id = ${syncRunId}::uuid AND resource = 'calls'`;
     await tx.$executeRaw`UPDATE calls SET missing_upstream = false WHERE missing_upstream AND id IN (${seen})`;
     await tx.$executeRaw`UPDATE calls SET missing_upstream = true WHERE NOT missing_upstream AND id NOT IN (${seen})`;
     return tx.call.count({ where: { missingUpstream: true } });
@@ -151,14 +227,36 @@ export class CallsRepository {
   }
 }
 
-function columns(call: IncomingCall): Omit<Prisma.CallCreateManyInput, 'firstSeenAt' | 'lastSyncedAt' | 'lastChangedAt'> {
-  const { derived } = call;
+function columns(call: IncomingCall, termsChangedAt: Date | null): Omit<Prisma.CallCreateManyInput, 'firstSeenAt' | 'lastSyncedAt' | 'lastChangedAt'> {
+  const { derived, judgement } = call;
+  const paymentAt = call.paymentTermsChangedAt;
   return {
     ...derived,
     baseAmount: derived.baseAmount,
+    commissionable: judgement.commissionable,
+    reason: judgement.reason,
+    refundedShare: judgement.refundedShareText,
+    effectiveBase: judgement.effectiveBase,
+    termsChangedAt,
+    earningsChangedAt: laterOf(termsChangedAt, paymentAt),
     raw: call.raw as Prisma.InputJsonValue,
     contentHash: call.contentHash,
   };
+}
+
+/** Fields whose change can change what a call earns (a new note or transcript cannot). */
+const TERMS: readonly (keyof DerivedCall & keyof CallRow)[] = [
+  'status', 'closerId', 'setterId', 'leadId', 'productId', 'bookingLinkId', 'linkedPaymentId', 'callKind',
+  'utmSource', 'utmMedium', 'utmCampaign', 'utmContent', 'utmTerm', 'referral', 'expectedDealValue', 'commissionAt',
+];
+
+function termsDiffer(previous: CallRow, next: DerivedCall): boolean {
+  return TERMS.some((field) => {
+    const before = previous[field];
+    const after = next[field];
+    if (before instanceof Date || after instanceof Date) return (before as Date | null)?.getTime() !== (after as Date | null)?.getTime();
+    return before !== after;
+  });
 }
 
 /** What a call looked like before a change: its derived fields and raw record. */
@@ -176,6 +274,8 @@ function snapshotOf(row: CallRow): Record<string, unknown> {
     period: call.period,
     commissionable: call.commissionable,
     reason: call.reason,
+    refunded_share: call.refundedShare,
+    effective_base_amount: call.effectiveBase,
     raw: call.raw,
   };
 }
@@ -205,6 +305,10 @@ function toStoredCall(row: CallRow): StoredCall {
     period: row.period,
     commissionable: row.commissionable,
     reason: row.reason as StoredCall['reason'],
+    refundedShare: row.refundedShare === null ? null : row.refundedShare.toFixed(),
+    effectiveBase: row.effectiveBase === null ? null : decimalColumnToString(row.effectiveBase, minorUnitDigits(row.currency)),
+    termsChangedAt: row.termsChangedAt,
+    earningsChangedAt: row.earningsChangedAt,
     upstreamUpdatedAt: row.upstreamUpdatedAt,
     missingUpstream: row.missingUpstream,
     raw: row.raw as Record<string, unknown>,

@@ -1,12 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { decodeCursor, NotFoundError, Page, toPage } from '@app/http-platform';
 import { CALL_LINES_READER, type CallLinesReader } from './call-lines.port';
+import { PaymentsRepository, StoredPayment } from '../payments/payments.repository';
 import { CallFilter, CallsRepository, StoredCall } from './calls.repository';
 
 @Injectable()
 export class CallsService {
   constructor(
     private readonly calls: CallsRepository,
+    private readonly payments: PaymentsRepository,
     @Optional() @Inject(CALL_LINES_READER) private readonly lines?: CallLinesReader,
   ) {}
 
@@ -19,10 +21,27 @@ export class CallsService {
   async get(id: string): Promise<Record<string, unknown>> {
     const call = await this.calls.find(id);
     if (!call) throw new NotFoundError('Call', id);
-    const [history, lines] = await Promise.all([this.calls.history(id), this.lines?.linesForCall(id) ?? Promise.resolve([])]);
+    const [history, lines, payment] = await Promise.all([
+      this.calls.history(id),
+      this.lines?.linesForCall(id) ?? Promise.resolve([]),
+      call.linkedPaymentId ? this.payments.find(call.linkedPaymentId) : Promise.resolve(null),
+    ]);
+    const paymentHistory = payment ? await this.payments.history(payment.id) : [];
     return {
       ...presentCall(call),
       version: call.version,
+      payment: payment
+        ? {
+            ...presentPayment(payment),
+            history: paymentHistory.map((entry) => ({
+              version: entry.version,
+              valid_from: entry.validFrom.toISOString(),
+              valid_to: entry.validTo.toISOString(),
+              sync_run_id: entry.syncRunId,
+              ...entry.snapshot,
+            })),
+          }
+        : null,
       raw: call.raw,
       history: history.map((entry) => ({
         version: entry.version,
@@ -51,10 +70,35 @@ export function presentCall(call: StoredCall): Record<string, unknown> {
     currency: call.currency,
     commission_date: call.commissionAt?.toISOString() ?? null,
     period: call.period,
+    refunded_share: call.refundedShare,
+    effective_base_amount: call.effectiveBase,
     commissionable: call.commissionable,
     reason: call.reason,
+    earnings_changed_at: call.earningsChangedAt?.toISOString() ?? null,
     missing_upstream: call.missingUpstream,
     first_seen_at: call.firstSeenAt.toISOString(),
     last_synced_at: call.lastSyncedAt.toISOString(),
+  };
+}
+
+/** A stored payment as the single-call view shows it (amounts in Aura's minor units, as strings). */
+export function presentPayment(payment: StoredPayment): Record<string, unknown> {
+  return {
+    id: payment.id,
+    status: payment.status,
+    amount: payment.amount.toString(),
+    currency: payment.currency,
+    call_id: payment.callId,
+    lead_id: payment.leadId,
+    payment_date: payment.paymentDate?.toISOString() ?? null,
+    refunded_amount: payment.refundedAmount?.toString() ?? null,
+    refunded_at: payment.refundedAt?.toISOString() ?? null,
+    refund_status: payment.refundStatus,
+    terms_changed_at: payment.termsChangedAt?.toISOString() ?? null,
+    missing_upstream: payment.missingUpstream,
+    version: payment.version,
+    first_seen_at: payment.firstSeenAt.toISOString(),
+    last_synced_at: payment.lastSyncedAt.toISOString(),
+    raw: payment.raw,
   };
 }

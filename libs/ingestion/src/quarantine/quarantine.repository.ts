@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 
 export interface QuarantineEntry {
+  /** call or payment */
+  resource: 'call' | 'payment';
   contentHash: string;
   upstreamId: string | null;
   reason: string;
@@ -23,7 +25,7 @@ export class QuarantineRepository {
   constructor(private readonly database: DatabaseService) {}
 
   /** Keeps each distinct bad record once, counting how often a sync met it. */
-  async record(tx: DatabaseClient, entries: QuarantineEntry[], syncRunId: string, at: Date): Promise<void> {
+  async record(tx: DatabaseClient, entries: QuarantineEntry[], syncRunId: string | null, at: Date): Promise<void> {
     for (const entry of entries) {
       await tx.quarantinedRecord.upsert({
         where: { contentHash: entry.contentHash },
@@ -33,12 +35,12 @@ export class QuarantineRepository {
     }
   }
 
-  async list(filter: { syncRunId?: string; reason?: string }, limit: number, beforeId: bigint | null): Promise<QuarantinedRecordView[]> {
+  async list(filter: { syncRunId?: string; reason?: string; resource?: string }, limit: number, beforeId: bigint | null): Promise<QuarantinedRecordView[]> {
     const rows = await this.database.client.quarantinedRecord.findMany({
-      where: { lastSyncRunId: filter.syncRunId, reason: filter.reason, ...(beforeId !== null ? { id: { lt: beforeId } } : {}) },
+      where: { lastSyncRunId: filter.syncRunId, reason: filter.reason, resource: filter.resource, ...(beforeId !== null ? { id: { lt: beforeId } } : {}) },
       orderBy: { id: 'desc' },
       take: limit + 1,
     });
-    return rows.map((row) => ({ ...row, id: row.id.toString() }));
+    return rows.map((row) => ({ ...row, resource: row.resource as QuarantineEntry['resource'], id: row.id.toString() }));
   }
 }

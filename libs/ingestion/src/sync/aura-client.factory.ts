@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { AuraClient } from '@app/aura-client';
+import { AuraClient, AuraKeyGate } from '@app/aura-client';
 import { auraConfig, type AuraConfig } from '@app/configuration';
 
-/** A fresh client per sync, so each run's request counters start at zero. */
+/**
+ * A fresh client per sync (or webhook batch), so each one's request counters
+ * start at zero; all of them go through one gate, the key's, so that the
+ * sync and the webhook worker together stay inside the key's rate limit.
+ */
 @Injectable()
 export class AuraClientFactory {
   private readonly logger = new Logger('AuraClient');
+  private readonly gate = new AuraKeyGate();
 
   constructor(@Inject(auraConfig.KEY) private readonly config: AuraConfig) {}
 
@@ -20,6 +25,7 @@ export class AuraClientFactory {
       apiKey: this.config.apiKey,
       pageSize: this.config.pageSize,
       timeoutMs: this.config.requestTimeoutMs,
+      gate: this.gate,
       logger: { warn: (message) => this.logger.warn(message), debug: (message) => this.logger.debug(message) },
     });
   }

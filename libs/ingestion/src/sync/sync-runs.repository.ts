@@ -23,10 +23,30 @@ export interface SyncRunRecord {
   unchanged: number;
   quarantined: number;
   missingUpstream: number;
+  /** The pass the checkpoint belongs to: calls first, then payments. */
+  phase: SyncPhase;
+  payments: PaymentPassCounts;
   durationMs: number | null;
 }
 
+export type SyncPhase = 'calls' | 'payments';
+
+export interface PaymentPassCounts {
+  received: number;
+  inserted: number;
+  updated: number;
+  unchanged: number;
+  quarantined: number;
+  /** Stored calls judged again because their payment's terms changed. */
+  calls_judged_again: number;
+  missing_upstream: number;
+}
+
 export interface PageProgress {
+  resource: SyncPhase;
+  /** The last page of the calls pass: the checkpoint moves on to the payments pass. */
+  lastOfPhase: boolean;
+  callsJudgedAgain?: number;
   cursor: string | null;
   nextCursor: string | null;
   callIds: string[];
@@ -48,42 +68,61 @@ export class SyncRunsRepository {
 
   /** The queued or running sync, if any (after a crash: the one to resume). */
   async findActive(): Promise<SyncRunRecord | null> {
-    return (await this.database.client.syncRun.findUnique({ where: { activeSlot: ACTIVE_SLOT } })) as SyncRunRecord | null;
+    return toRecord(await this.database.client.syncRun.findUnique({ where: { activeSlot: ACTIVE_SLOT } }));
   }
 
   async create(trigger: string, at: Date): Promise<SyncRunRecord> {
-    return (await this.database.client.syncRun.create({
-      data: { trigger, status: 'running', activeSlot: ACTIVE_SLOT, createdAt: at, startedAt: at },
-    })) as SyncRunRecord;
+    return toRecord(await this.database.client.syncRun.create({
+      data: { trigger, status: 'running', activeSlot: ACTIVE_SLOT, createdAt: at, startedAt: at, payments: { ...EMPTY_PAYMENT_COUNTS } as Record<string, number> },
+    }))!;
   }
 
   async markResumed(id: string): Promise<SyncRunRecord> {
-    return (await this.database.client.syncRun.update({
+    return toRecord(await this.database.client.syncRun.update({
       where: { id },
       data: { status: 'running', resumedCount: { increment: 1 } },
-    })) as SyncRunRecord;
+    }))!;
   }
 
   /** Records a committed page and moves the checkpoint, in the page's transaction. */
   async recordPage(tx: DatabaseClient, id: string, pageNumber: number, page: PageProgress): Promise<void> {
     await tx.syncRunPage.create({
-      data: { syncRunId: id, pageNumber, cursor: page.cursor, nextCursor: page.nextCursor, callIds: page.callIds },
+      data: { syncRunId: id, pageNumber, resource: page.resource, cursor: page.cursor, nextCursor: page.nextCursor, callIds: page.callIds },
     });
-    await tx.syncRun.update({
-      where: { id },
-      data: {
-        checkpointCursor: page.nextCursor,
-        pages: { increment: 1 },
-        received: { increment: page.received },
-        inserted: { increment: page.inserted },
-        updated: { increment: page.updated },
-        unchanged: { increment: page.unchanged },
-        quarantined: { increment: page.quarantined },
-        requests: { increment: page.requests },
-        retries: { increment: page.retries },
-        rateLimitWaitMs: { increment: page.rateLimitWaitMs },
-      },
-    });
+    const common = {
+      checkpointCursor: page.lastOfPhase ? null : page.nextCursor,
+      pages: { increment: 1 },
+      requests: { increment: page.requests },
+      retries: { increment: page.retries },
+      rateLimitWaitMs: { increment: page.rateLimitWaitMs },
+    };
+    if (page.resource === 'calls') {
+      await tx.syncRun.update({
+        where: { id },
+        data: {
+          ...common,
+          ...(page.lastOfPhase ? { phase: 'payments' } : {}),
+          received: { increment: page.received },
+          inserted: { increment: page.inserted },
+          updated: { increment: page.updated },
+          unchanged: { increment: page.unchanged },
+          quarantined: { increment: page.quarantined },
+        },
+      });
+      return;
+    }
+    // One sync at a time holds the row, so a read-modify-write of the JSON counters is safe.
+    const current = paymentCounts((await tx.syncRun.findUniqueOrThrow({ where: { id }, select: { payments: true } })).payments);
+    const payments: PaymentPassCounts = {
+      ...current,
+      received: current.received + page.received,
+      inserted: current.inserted + page.inserted,
+      updated: current.updated + page.updated,
+      unchanged: current.unchanged + page.unchanged,
+      quarantined: current.quarantined + page.quarantined,
+      calls_judged_again: current.calls_judged_again + (page.callsJudgedAgain ?? 0),
+    };
+    await tx.syncRun.update({ where: { id }, data: { ...common, payments: { ...payments } as Record<string, number> } });
   }
 
   async pagesRecorded(id: string): Promise<number> {
@@ -100,33 +139,49 @@ export class SyncRunsRepository {
 
   async finish(
     id: string,
-    outcome: { status: 'succeeded' | 'failed'; error?: string; missingUpstream?: number; finishedAt: Date },
+    outcome: { status: 'succeeded' | 'failed'; error?: string; missingUpstream?: number; paymentsMissingUpstream?: number; finishedAt: Date },
     tx: DatabaseClient = this.database.client,
   ): Promise<SyncRunRecord> {
     const run = await tx.syncRun.findUniqueOrThrow({ where: { id } });
-    return (await tx.syncRun.update({
+    const payments = paymentCounts(run.payments);
+    if (outcome.paymentsMissingUpstream !== undefined) payments.missing_upstream = outcome.paymentsMissingUpstream;
+    return toRecord(await tx.syncRun.update({
       where: { id },
       data: {
         status: outcome.status,
         activeSlot: null,
         error: outcome.error ?? null,
         missingUpstream: outcome.missingUpstream ?? run.missingUpstream,
+        payments: { ...payments } as Record<string, number>,
         finishedAt: outcome.finishedAt,
         durationMs: outcome.finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime(),
       },
-    })) as SyncRunRecord;
+    }))!;
   }
 
   async find(id: string): Promise<SyncRunRecord | null> {
-    return (await this.database.client.syncRun.findUnique({ where: { id } })) as SyncRunRecord | null;
+    return toRecord(await this.database.client.syncRun.findUnique({ where: { id } }));
   }
 
   /** Newest first. */
   async list(limit: number, before: { createdAt: Date; id: string } | null): Promise<SyncRunRecord[]> {
-    return (await this.database.client.syncRun.findMany({
+    const rows = await this.database.client.syncRun.findMany({
       where: before ? { OR: [{ createdAt: { lt: before.createdAt } }, { createdAt: before.createdAt, id: { lt: before.id } }] } : {},
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit + 1,
-    })) as SyncRunRecord[];
+    });
+    return rows.map((row) => toRecord(row)!);
   }
+}
+
+const EMPTY_PAYMENT_COUNTS: PaymentPassCounts = { received: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, calls_judged_again: 0, missing_upstream: 0 };
+
+function paymentCounts(value: unknown): PaymentPassCounts {
+  const stored = typeof value === 'object' && value !== null ? (value as Partial<PaymentPassCounts>) : {};
+  return { ...EMPTY_PAYMENT_COUNTS, ...stored };
+}
+
+function toRecord<T extends { phase: string; payments: unknown }>(row: T | null): SyncRunRecord | null {
+  if (!row) return null;
+  return { ...(row as unknown as SyncRunRecord), phase: row.phase as SyncPhase, payments: paymentCounts(row.payments) };
 }

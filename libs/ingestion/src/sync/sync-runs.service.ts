@@ -23,7 +23,7 @@ export class SyncRunsService {
     return presentSyncRun(run);
   }
 
-  async quarantined(filter: { syncRunId?: string; reason?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async quarantined(filter: { syncRunId?: string; reason?: string; resource?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
     const key = decodeCursor(cursor, 1);
     const rows = await this.quarantine.list(filter, limit, key ? BigInt(String(key[0])) : null);
     return toPage(rows, limit, (row) => [row.id], presentQuarantined);
@@ -52,13 +52,16 @@ export function presentSyncRun(run: SyncRunRecord): Record<string, unknown> {
       unchanged: run.unchanged,
       quarantined: run.quarantined,
       missing_upstream: run.missingUpstream,
+      payments: run.payments,
     },
+    phase: run.phase,
   };
 }
 
 function presentQuarantined(row: QuarantinedRecordView): Record<string, unknown> {
   return {
     id: row.id,
+    resource: row.resource,
     upstream_id: row.upstreamId,
     reason: row.reason,
     field: row.field,

@@ -20,7 +20,7 @@ export class SyncController {
   @HttpCode(202)
   @Idempotent()
   @Audited('sync_run')
-  @ApiOperation({ summary: 'Start a full pass over Aura calls (202 with the sync run; 409 naming the one already running)' })
+  @ApiOperation({ summary: 'Start a full pass over Aura calls, then payments (202 with the sync run; 409 naming the one already running)' })
   async start() {
     return presentSyncRun(await this.sync.start('manual'));
   }
@@ -38,6 +38,6 @@ export class SyncController {
   @Get('quarantine')
   @ApiOperation({ summary: 'Upstream records that could not be understood, with their reason and raw payload' })
   quarantine(@Query() query: ListQuarantineQuery) {
-    return this.syncRuns.quarantined({ syncRunId: query.sync_run_id, reason: query.reason }, query.limit, query.cursor);
+    return this.syncRuns.quarantined({ syncRunId: query.sync_run_id, reason: query.reason, resource: query.resource }, query.limit, query.cursor);
   }
 }

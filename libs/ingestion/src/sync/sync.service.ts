@@ -1,28 +1,27 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AuraError, parseAuraCall } from '@app/aura-client';
-import { commissionConfig, type CommissionConfig, auraConfig, type AuraConfig } from '@app/configuration';
-import { contentHash } from '@app/content-hash';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AuraError } from '@app/aura-client';
 import { ConflictError } from '@app/http-platform';
 import { DatabaseService, ExclusiveLock } from '@app/persistence';
-import { CallsRepository, IncomingCall } from '../calls/calls.repository';
-import { deriveCall, DerivationSettings } from '../calls/call-derivation';
-import { QuarantineEntry, QuarantineRepository } from '../quarantine/quarantine.repository';
+import { CallsRepository, PageWriteResult } from '../calls/calls.repository';
+import { PaymentsRepository } from '../payments/payments.repository';
 import { AuraClientFactory } from './aura-client.factory';
-import { SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
+import { IngestionWriter } from './ingestion-writer';
+import { SyncPhase, SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
 
 export type SyncTrigger = 'manual' | 'schedule' | 'run' | 'resume';
 
 const SYNC_LOCK = 'sync';
 
 /**
- * A sync is a full pass over Aura's past calls. Each page is written in one
+ * A sync is a full pass over Aura's past calls, then a full pass over its
+ * payments (refunds do not move a payment's payment_date, so no date window
+ * could be trusted to catch them; see docs/domain.md). Each page is written in one
  * transaction together with the checkpoint, so a crash resumes after the last
  * committed page. One sync at a time across replicas (ExclusiveLock).
  */
 @Injectable()
 export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SyncService.name);
-  private readonly derivation: DerivationSettings;
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping = false;
 
@@ -31,13 +30,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly lock: ExclusiveLock,
     private readonly runs: SyncRunsRepository,
     private readonly calls: CallsRepository,
-    private readonly quarantine: QuarantineRepository,
+    private readonly payments: PaymentsRepository,
+    private readonly writer: IngestionWriter,
     private readonly clients: AuraClientFactory,
-    @Inject(commissionConfig.KEY) commission: CommissionConfig,
-    @Inject(auraConfig.KEY) aura: AuraConfig,
-  ) {
-    this.derivation = { ...commission, amountScale: aura.amountScale };
-  }
+  ) {}
 
   /** Says once that sync is off without a key; resumes a sync a crash interrupted. */
   async onApplicationBootstrap(): Promise<void> {
@@ -105,23 +101,36 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       counted = now;
       return delta;
     };
+    const stopHere = (page: { hasMore: boolean }) => {
+      if (!this.stopping || !page.hasMore) return false;
+      this.logger.warn(`Stopping sync ${run.id} after page ${pageNumber}; the next start resumes it`);
+      return true;
+    };
     try {
-      for await (const page of client.pages({ is_upcoming: 'false', startCursor: run.checkpointCursor })) {
-        pageNumber += 1;
-        await this.writePage(run.id, pageNumber, page, sinceLastPage());
-        if (this.stopping && page.hasMore) {
-          this.logger.warn(`Stopping sync ${run.id} after page ${pageNumber}; the next start resumes it`);
-          return;
+      // Calls first, then payments: each pass is a full pass, and the checkpoint says which pass it belongs to.
+      if (run.phase === 'calls') {
+        for await (const page of client.pages({ is_upcoming: 'false', startCursor: run.checkpointCursor })) {
+          pageNumber += 1;
+          await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
+          if (stopHere(page)) return;
         }
+      }
+      const paymentsFrom = run.phase === 'payments' ? run.checkpointCursor : null;
+      for await (const page of client.paymentPages({ startCursor: paymentsFrom })) {
+        pageNumber += 1;
+        await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
+        if (stopHere(page)) return;
       }
       const finishedAt = new Date();
       const finished = await this.database.transaction(async (tx) => {
         const missing = await this.calls.markMissingUpstream(tx, run.id);
-        return this.runs.finish(run.id, { status: 'succeeded', missingUpstream: missing, finishedAt }, tx);
+        const paymentsMissing = await this.payments.markMissingUpstream(tx, run.id);
+        return this.runs.finish(run.id, { status: 'succeeded', missingUpstream: missing, paymentsMissingUpstream: paymentsMissing, finishedAt }, tx);
       }, { timeoutSeconds: 300 });
       this.logger.log(
-        `Sync ${run.id} done: ${finished.inserted} new, ${finished.updated} changed, ${finished.unchanged} unchanged, ` +
-          `${finished.quarantined} quarantined, ${finished.missingUpstream} missing upstream in ${finished.pages} pages`,
+        `Sync ${run.id} done: calls ${finished.inserted} new, ${finished.updated} changed, ${finished.unchanged} unchanged, ` +
+          `${finished.quarantined} quarantined, ${finished.missingUpstream} missing upstream; payments ${finished.payments.inserted} new, ` +
+          `${finished.payments.updated} changed, ${finished.payments.quarantined} quarantined; ${finished.pages} pages`,
       );
     } catch (error) {
       await this.runs.addRequestCounters(run.id, sinceLastPage());
@@ -134,37 +143,34 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
   private async writePage(
     runId: string,
     pageNumber: number,
+    resource: SyncPhase,
     page: { cursor: string | null; nextCursor: string | null; records: unknown[]; hasMore: boolean },
     counters: { requests: number; retries: number; rateLimitWaitMs: number },
   ): Promise<void> {
-    const good: IncomingCall[] = [];
-    const bad: QuarantineEntry[] = [];
-    const seenIds: string[] = []; // quarantined records with an id are still upstream: not "missing"
-
-    for (const raw of page.records) {
-      const parsed = parseAuraCall(raw);
-      if (parsed.ok) {
-        good.push({ derived: deriveCall(parsed.call, this.derivation), raw: raw as Record<string, unknown>, contentHash: contentHash(raw) });
-        seenIds.push(parsed.call.id);
-      } else {
-        if (parsed.id) seenIds.push(parsed.id);
-        bad.push({ contentHash: contentHash(raw ?? null), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
-      }
-    }
     const at = new Date();
     await this.database.transaction(async (tx) => {
-      const written = await this.calls.writePage(tx, good, runId, at);
-      await this.quarantine.record(tx, bad, runId, at);
+      let written: PageWriteResult & { callsJudgedAgain?: number };
+      let parsed: { bad: unknown[]; seenIds: string[] };
+      if (resource === 'calls') {
+        const calls = this.writer.parseCalls(page.records);
+        written = await this.writer.writeCalls(tx, calls, runId, at);
+        parsed = calls;
+      } else {
+        const payments = this.writer.parsePayments(page.records);
+        written = await this.writer.writePayments(tx, payments, runId, at);
+        parsed = payments;
+      }
       await this.runs.recordPage(tx, runId, pageNumber, {
+        resource,
+        lastOfPhase: !page.hasMore,
         cursor: page.cursor,
         nextCursor: page.hasMore ? page.nextCursor : null,
-        callIds: seenIds,
+        callIds: parsed.seenIds,
         received: page.records.length,
-        quarantined: bad.length,
+        quarantined: parsed.bad.length,
         ...written,
         ...counters,
       });
     }, { timeoutSeconds: 120 });
   }
 }
-

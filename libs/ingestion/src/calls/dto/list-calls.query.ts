@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@app/http-platform';
 
-export const REASONS = ['not_closed', 'no_payment', 'no_closer', 'no_deal_value', 'no_commission_date'] as const;
+import { NOT_COMMISSIONABLE_REASONS } from '../commissionability';
 
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
@@ -23,9 +23,9 @@ export class ListCallsQuery extends PageQueryDto {
   @IsBoolean({ message: 'commissionable must be true or false' })
   commissionable?: boolean;
 
-  @ApiPropertyOptional({ enum: REASONS })
+  @ApiPropertyOptional({ enum: NOT_COMMISSIONABLE_REASONS })
   @IsOptional()
-  @IsIn(REASONS)
+  @IsIn(NOT_COMMISSIONABLE_REASONS)
   reason?: string;
 
   @ApiPropertyOptional({ type: Boolean })

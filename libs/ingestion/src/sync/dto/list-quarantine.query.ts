@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@app/http-platform';
 
 export class ListQuarantineQuery extends PageQueryDto {
@@ -13,4 +13,9 @@ export class ListQuarantineQuery extends PageQueryDto {
   @IsString()
   @MaxLength(100)
   reason?: string;
+
+  @ApiPropertyOptional({ enum: ['call', 'payment'], description: 'Quarantined calls or payments' })
+  @IsOptional()
+  @IsIn(['call', 'payment'])
+  resource?: 'call' | 'payment';
 }

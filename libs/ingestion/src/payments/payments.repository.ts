@@ -1,0 +1,169 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
+import type { PageWriteResult } from '../calls/calls.repository';
+import type { PaymentTerms } from '../calls/commissionability';
+import { DerivedPayment, termsChangedAt } from './payment-derivation';
+
+export interface IncomingPayment {
+  derived: DerivedPayment;
+  raw: Record<string, unknown>;
+  contentHash: string;
+}
+
+export interface StoredPayment extends DerivedPayment {
+  missingUpstream: boolean;
+  termsChangedAt: Date | null;
+  raw: Record<string, unknown>;
+  contentHash: string;
+  version: number;
+  firstSeenAt: Date;
+  lastSyncedAt: Date;
+  lastChangedAt: Date;
+}
+
+export interface PaymentVersionRecord {
+  version: number;
+  snapshot: Record<string, unknown>;
+  validFrom: Date;
+  validTo: Date;
+  syncRunId: string | null;
+}
+
+/** A payment's terms as calls read them, with when they last changed. */
+export type PaymentTermsAt = PaymentTerms & { termsChangedAt: Date | null };
+
+type PaymentRow = Prisma.PaymentGetPayload<object>;
+
+@Injectable()
+export class PaymentsRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  /**
+   * Inserts new payments, updates changed ones (their previous values go to
+   * history), leaves unchanged ones untouched. Returns, besides the counts,
+   * the ids whose terms (status, amount, currency, refund) are new or changed:
+   * the calls linked to them must be judged again.
+   */
+  async writePage(
+    tx: DatabaseClient,
+    payments: IncomingPayment[],
+    syncRunId: string | null,
+    at: Date,
+  ): Promise<PageWriteResult & { termsChanged: string[] }> {
+    const byId = new Map(payments.map((payment) => [payment.derived.id, payment]));
+    const existing = await tx.payment.findMany({ where: { id: { in: [...byId.keys()] } } });
+    const known = new Map(existing.map((row) => [row.id, row]));
+    const inserts: Prisma.PaymentCreateManyInput[] = [];
+    const changed: { incoming: IncomingPayment; previous: PaymentRow; termsAt: Date | null }[] = [];
+    const termsChanged: string[] = [];
+    let unchanged = 0;
+    for (const incoming of byId.values()) {
+      const previous = known.get(incoming.derived.id);
+      if (!previous) {
+        inserts.push({ ...columns(incoming), termsChangedAt: termsChangedAt(null, incoming.derived, at), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
+        termsChanged.push(incoming.derived.id);
+      } else if (previous.contentHash === incoming.contentHash) {
+        unchanged += 1;
+      } else {
+        const termsAt = termsChangedAt(toStoredPayment(previous), incoming.derived, at);
+        changed.push({ incoming, previous, termsAt });
+        if (termsAt?.getTime() !== previous.termsChangedAt?.getTime() || termsDiffer(previous, incoming.derived)) termsChanged.push(previous.id);
+      }
+    }
+    if (inserts.length > 0) await tx.payment.createMany({ data: inserts });
+    if (changed.length > 0) {
+      await tx.paymentVersion.createMany({
+        data: changed.map(({ previous }) => ({
+          paymentId: previous.id,
+          version: previous.version,
+          snapshot: snapshotOf(previous) as Prisma.InputJsonValue,
+          contentHash: previous.contentHash,
+          validFrom: previous.lastChangedAt,
+          validTo: at,
+          syncRunId,
+        })),
+      });
+      for (const { incoming, previous, termsAt } of changed) {
+        await tx.payment.update({
+          where: { id: previous.id },
+          data: { ...columns(incoming), termsChangedAt: termsAt, version: previous.version + 1, lastSyncedAt: at, lastChangedAt: at, missingUpstream: false },
+        });
+      }
+    }
+    return { inserted: inserts.length, updated: changed.length, unchanged, termsChanged };
+  }
+
+  /** The terms of these payments, by id (absent: not stored). */
+  async termsOf(tx: DatabaseClient, ids: string[]): Promise<Map<string, PaymentTermsAt>> {
+    if (ids.length === 0) return new Map();
+    const rows = await tx.payment.findMany({
+      where: { id: { in: ids } },
+      select: { id: true, status: true, amount: true, currency: true, refundedAmount: true, termsChangedAt: true },
+    });
+    return new Map(rows.map((row) => [row.id, { status: row.status, amount: row.amount, currency: row.currency, refundedAmount: row.refundedAmount, termsChangedAt: row.termsChangedAt }]));
+  }
+
+  /** After a complete payments pass: flags payments upstream no longer returned, clears the flag on those it did. */
+  async markMissingUpstream(tx: DatabaseClient, syncRunId: string): Promise<number> {
+    const seen = Prisma.sql`SELECT unnest(call_ids) FROM sync_run_pages WHERE sync_run_id = ${syncRunId}::uuid AND resource = 'payments'`;
+    await tx.$executeRaw`UPDATE payments SET missing_upstream = false WHERE missing_upstream AND id IN (${seen})`;
+    await tx.$executeRaw`UPDATE payments SET missing_upstream = true WHERE NOT missing_upstream AND id NOT IN (${seen})`;
+    return tx.payment.count({ where: { missingUpstream: true } });
+  }
+
+  async find(id: string): Promise<StoredPayment | null> {
+    const row = await this.database.client.payment.findUnique({ where: { id } });
+    return row ? toStoredPayment(row) : null;
+  }
+
+  async history(id: string): Promise<PaymentVersionRecord[]> {
+    const rows = await this.database.client.paymentVersion.findMany({ where: { paymentId: id }, orderBy: { version: 'desc' } });
+    return rows.map((row) => ({ version: row.version, snapshot: row.snapshot as Record<string, unknown>, validFrom: row.validFrom, validTo: row.validTo, syncRunId: row.syncRunId }));
+  }
+}
+
+function termsDiffer(previous: PaymentRow, next: DerivedPayment): boolean {
+  return previous.status !== next.status || previous.amount !== next.amount || previous.currency !== next.currency || (previous.refundedAmount ?? 0n) !== (next.refundedAmount ?? 0n);
+}
+
+function columns(payment: IncomingPayment): Omit<Prisma.PaymentCreateManyInput, 'termsChangedAt' | 'firstSeenAt' | 'lastSyncedAt' | 'lastChangedAt'> {
+  return { ...payment.derived, raw: payment.raw as Prisma.InputJsonValue, contentHash: payment.contentHash };
+}
+
+/** What a payment looked like before a change. */
+function snapshotOf(row: PaymentRow): Record<string, unknown> {
+  return {
+    status: row.status,
+    amount: row.amount.toString(),
+    currency: row.currency,
+    refunded_amount: row.refundedAmount?.toString() ?? null,
+    refunded_at: row.refundedAt?.toISOString() ?? null,
+    refund_status: row.refundStatus,
+    payment_date: row.paymentDate?.toISOString() ?? null,
+    terms_changed_at: row.termsChangedAt?.toISOString() ?? null,
+    raw: row.raw,
+  };
+}
+
+function toStoredPayment(row: PaymentRow): StoredPayment {
+  return {
+    id: row.id,
+    status: row.status,
+    amount: row.amount,
+    currency: row.currency,
+    callId: row.callId,
+    leadId: row.leadId,
+    paymentDate: row.paymentDate,
+    refundedAmount: row.refundedAmount,
+    refundedAt: row.refundedAt,
+    refundStatus: row.refundStatus,
+    missingUpstream: row.missingUpstream,
+    termsChangedAt: row.termsChangedAt,
+    raw: row.raw as Record<string, unknown>,
+    contentHash: row.contentHash,
+    version: row.version,
+    firstSeenAt: row.firstSeenAt,
+    lastSyncedAt: row.lastSyncedAt,
+    lastChangedAt: row.lastChangedAt,
+  };
+}

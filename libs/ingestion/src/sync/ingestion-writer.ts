@@ -1,0 +1,109 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { parseAuraCall, parseAuraPayment } from '@app/aura-client';
+import { auraConfig, type AuraConfig, commissionConfig, type CommissionConfig } from '@app/configuration';
+import { contentHash } from '@app/content-hash';
+import { DatabaseClient } from '@app/persistence';
+import { deriveCall, DerivationSettings, reasonNotCommissionable } from '../calls/call-derivation';
+import { CallsRepository, IncomingCall, JudgementUpdate, PageWriteResult } from '../calls/calls.repository';
+import { judgeCall } from '../calls/commissionability';
+import { derivePayment, laterOf } from '../payments/payment-derivation';
+import { IncomingPayment, PaymentsRepository } from '../payments/payments.repository';
+import { QuarantineEntry, QuarantineRepository } from '../quarantine/quarantine.repository';
+
+/** A page of raw upstream records, sorted into what can be stored and what must be quarantined. */
+export interface ParsedPage<T> {
+  good: T[];
+  bad: QuarantineEntry[];
+  /** Ids upstream returned, quarantined ones included: none of them is "missing upstream". */
+  seenIds: string[];
+}
+
+type ParsedCall = Omit<IncomingCall, 'judgement' | 'paymentTermsChangedAt'>;
+
+/**
+ * The one way records read from Aura are stored, whether a sync pass or a
+ * webhook's re-fetch brought them: parse (quarantine what cannot be read),
+ * derive, judge each call with its payment, write. A payment whose terms
+ * change re-judges every call linked to it in the same transaction, so a
+ * call's `commissionable` never disagrees with its stored payment.
+ */
+@Injectable()
+export class IngestionWriter {
+  readonly settings: DerivationSettings;
+
+  constructor(
+    private readonly calls: CallsRepository,
+    private readonly payments: PaymentsRepository,
+    private readonly quarantine: QuarantineRepository,
+    @Inject(commissionConfig.KEY) commission: CommissionConfig,
+    @Inject(auraConfig.KEY) aura: AuraConfig,
+  ) {
+    this.settings = { ...commission, amountScale: aura.amountScale };
+  }
+
+  parseCalls(records: readonly unknown[]): ParsedPage<ParsedCall> {
+    const page: ParsedPage<ParsedCall> = { good: [], bad: [], seenIds: [] };
+    for (const raw of records) {
+      const parsed = parseAuraCall(raw);
+      if (parsed.ok) {
+        page.good.push({ derived: deriveCall(parsed.call, this.settings), raw: raw as Record<string, unknown>, contentHash: contentHash(raw) });
+        page.seenIds.push(parsed.call.id);
+      } else {
+        if (parsed.id) page.seenIds.push(parsed.id);
+        page.bad.push({ resource: 'call', contentHash: contentHash(raw ?? null), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+      }
+    }
+    return page;
+  }
+
+  parsePayments(records: readonly unknown[]): ParsedPage<IncomingPayment> {
+    const page: ParsedPage<IncomingPayment> = { good: [], bad: [], seenIds: [] };
+    for (const raw of records) {
+      const parsed = parseAuraPayment(raw);
+      if (parsed.ok) {
+        page.good.push({ derived: derivePayment(parsed.payment), raw: raw as Record<string, unknown>, contentHash: contentHash(raw) });
+        page.seenIds.push(parsed.payment.id);
+      } else {
+        if (parsed.id) page.seenIds.push(parsed.id);
+        page.bad.push({ resource: 'payment', contentHash: contentHash(raw ?? null), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+      }
+    }
+    return page;
+  }
+
+  /** Stores a page of calls, each judged with its payment as stored now. */
+  async writeCalls(tx: DatabaseClient, page: ParsedPage<ParsedCall>, syncRunId: string | null, at: Date): Promise<PageWriteResult> {
+    const paymentIds = [...new Set(page.good.flatMap((call) => (call.derived.linkedPaymentId ? [call.derived.linkedPaymentId] : [])))];
+    const terms = await this.payments.termsOf(tx, paymentIds);
+    const incoming: IncomingCall[] = page.good.map((call) => {
+      const payment = call.derived.linkedPaymentId ? (terms.get(call.derived.linkedPaymentId) ?? null) : null;
+      return { ...call, judgement: judgeCall(call.derived, payment, this.settings), paymentTermsChangedAt: payment?.termsChangedAt ?? null };
+    });
+    const written = await this.calls.writePage(tx, incoming, syncRunId, at);
+    await this.quarantine.record(tx, page.bad, syncRunId, at);
+    return written;
+  }
+
+  /** Stores a page of payments and judges again the calls of every payment whose terms changed. */
+  async writePayments(tx: DatabaseClient, page: ParsedPage<IncomingPayment>, syncRunId: string | null, at: Date): Promise<PageWriteResult & { callsJudgedAgain: number }> {
+    const { termsChanged, ...written } = await this.payments.writePage(tx, page.good, syncRunId, at);
+    const terms = await this.payments.termsOf(tx, termsChanged);
+    const updates: JudgementUpdate[] = [];
+    for (const call of await this.calls.linkedTo(tx, termsChanged)) {
+      const payment = terms.get(call.linkedPaymentId!) ?? null;
+      const ownReason = reasonNotCommissionable(call, this.settings);
+      const judgement = judgeCall({ reason: ownReason, baseAmount: call.baseAmount }, payment, this.settings);
+      const earningsChangedAt = laterOf(call.termsChangedAt, payment?.termsChangedAt ?? null);
+      const same =
+        call.commissionable === judgement.commissionable &&
+        call.reason === judgement.reason &&
+        call.refundedShare === judgement.refundedShareText &&
+        call.effectiveBase === judgement.effectiveBase &&
+        call.earningsChangedAt?.getTime() === earningsChangedAt?.getTime();
+      if (!same) updates.push({ id: call.id, judgement, earningsChangedAt });
+    }
+    await this.calls.applyJudgements(tx, updates);
+    await this.quarantine.record(tx, page.bad, syncRunId, at);
+    return { ...written, callsJudgedAgain: updates.length };
+  }
+}
