@@ -49,6 +49,7 @@ export class LedgerRepository {
         baseAmount: true,
         amount: true,
         planId: true,
+        adjustsLineId: true,
         statement: { select: { period: true, currency: true } },
       },
     });
@@ -67,8 +68,15 @@ export class LedgerRepository {
         baseAmount: decimalColumnToString(row.baseAmount, digits),
         amount: decimalColumnToString(row.amount, digits),
         planId: row.planId,
+        adjustsLineId: row.adjustsLineId,
       };
     });
+  }
+
+  /** Periods with an approved or paid statement. */
+  async closedPeriods(tx: DatabaseClient): Promise<Set<string>> {
+    const rows = await tx.statement.findMany({ where: { status: { in: ['approved', 'paid'] } }, distinct: ['period'], select: { period: true } });
+    return new Set(rows.map((row) => row.period));
   }
 
   /** Every statement of the period; `forUpdate` locks the rows until the transaction ends. */

@@ -27,7 +27,8 @@ const PLAN: Plan = {
   missing_setter: 'none',
   roles: { closer: { rate: '0.10' }, setter: { flat: '50' } },
 };
-const RUN_AT = new Date('2026-11-20T00:00:00Z');
+/** The book's clock: when a change is stored (the clawback window's end). */
+const STORED_AT = new Date('2026-09-30T00:00:00Z');
 
 function call(id: string, closerId: string, day: string, base: string, setterId: string | null = null): CommissionCall {
   return { id, closerId, setterId, baseAmount: base, commissionAt: `${day}T12:00:00Z`, commissionDay: day, period: day.slice(0, 7), attributes: {} };
@@ -50,31 +51,37 @@ class Book {
   /** The world: every stored call, and the ones no longer commissionable. */
   calls = new Map<string, CommissionCall>();
   gone = new Map<string, CallState>();
+  /** When each call's earnings last changed; unset: its commission date. */
+  changedAt = new Map<string, Date>();
+  now = STORED_AT;
 
   constructor(calls: CommissionCall[]) {
     for (const entry of calls) this.calls.set(entry.id, entry);
   }
 
-  run(period: string, options: { windowDays?: number; runAt?: Date } = {}): LedgerOutcome {
+  run(period: string, options: { windowDays?: number } = {}): LedgerOutcome {
     const locked: LockedLine[] = [];
+    const closed = new Set<string>();
     for (const statement of this.statements.values()) {
+      if (statement.status !== 'draft') closed.add(statement.period);
       if (statement.status === 'draft' && statement.period === period) continue;
       for (const line of statement.lines) locked.push({ ...line, statementId: statement.id, statementPeriod: statement.period });
     }
-    const periods = periodsToRecompute(period, locked);
+    const periods = periodsToRecompute(period, locked, closed);
     const calls = [...this.calls.values()].filter((entry) => periods.includes(entry.period));
     const paid = computePayouts({ calls, plans: [PLAN], currency: 'USD', roundingMode: 'half_up' });
     const states = new Map<string, CallState>();
     for (const id of callsToLookUp(period, paid, locked)) {
       const known = this.calls.get(id);
-      states.set(id, this.gone.get(id) ?? { id, period: known?.period ?? null, commissionAt: known ? new Date(known.commissionAt) : null, commissionable: !!known, reason: null });
+      states.set(id, this.gone.get(id) ?? { id, period: known?.period ?? null, commissionAt: known ? new Date(known.commissionAt) : null, commissionable: !!known, reason: null, earningsChangedAt: this.changeOf(id) });
     }
     const heads = [...this.statements.values()].filter((statement) => statement.period === period);
     const outcome = buildPeriodStatements({
       period,
       currency: 'USD',
-      runAt: options.runAt ?? RUN_AT,
       clawbackWindowDays: options.windowDays ?? 3650,
+      closedPeriods: closed,
+      earningsChangedAt: new Map(calls.map((entry) => [entry.id, this.changeOf(entry.id)])),
       paid,
       lockedLines: locked,
       periodStatements: heads,
@@ -98,10 +105,22 @@ class Book {
     for (const statement of this.statements.values()) if (statement.period === period && statement.status === 'draft') statement.status = 'approved';
   }
 
+  private changeOf(id: string): Date {
+    const known = this.calls.get(id) ?? null;
+    return this.changedAt.get(id) ?? (known ? new Date(known.commissionAt) : STORED_AT);
+  }
+
+  /** A call changes (its earnings), stored at the book's clock. */
+  change(entry: CommissionCall): void {
+    this.calls.set(entry.id, entry);
+    this.changedAt.set(entry.id, this.now);
+  }
+
   refund(id: string): void {
     const known = this.calls.get(id)!;
     this.calls.delete(id);
-    this.gone.set(id, { id, period: known.period, commissionAt: new Date(known.commissionAt), commissionable: false, reason: 'not_closed' });
+    this.changedAt.set(id, this.now);
+    this.gone.set(id, { id, period: known.period, commissionAt: new Date(known.commissionAt), commissionable: false, reason: 'not_closed', earningsChangedAt: this.now });
   }
 
   of(payeeId: string, period: string, status?: StatementStatus): BookStatement[] {
@@ -177,15 +196,19 @@ describe('the period ledger', () => {
     expect(book.paidFor('c1', 'closer', 'ann')).toBe('0.00');
   });
 
-  it('reports, and does not make, a clawback older than the window; a raise is paid whatever its age', () => {
+  it('reports, and does not make, a clawback whose change came after the window; a raise is paid whatever its age', () => {
     const book = new Book(september);
     book.run('2026-09');
     book.approve('2026-09');
+    book.now = new Date('2026-11-20T00:00:00Z'); // 78 days after c1's commission date
     book.refund('c1');
-    book.calls.set('c3', call('c3', 'bob', '2026-09-10', '2500.00'));
-    const outcome = book.run('2026-10', { windowDays: 30, runAt: new Date('2026-11-20T00:00:00Z') });
+    book.change(call('c3', 'bob', '2026-09-10', '2500.00'));
+    const outcome = book.run('2026-10', { windowDays: 30 });
     expect(outcome.warnings).toEqual([
-      expect.objectContaining({ code: 'clawback_outside_window', call_id: 'c1', payee_id: 'ann', role: 'closer', amount: '-100.00', original_line_id: lineIdOf('commission:c1:closer:ann'), window_days: 30 }),
+      expect.objectContaining({
+        code: 'clawback_outside_window', call_id: 'c1', payee_id: 'ann', role: 'closer', amount: '-100.00',
+        original_line_id: lineIdOf('commission:c1:closer:ann'), window_days: 30, changed_at: '2026-11-20T00:00:00.000Z',
+      }),
       expect.objectContaining({ code: 'clawback_outside_window', call_id: 'c1', payee_id: 'sam', role: 'setter', amount: '-50.00' }),
     ]);
     expect(outcome.statements.map((statement) => [statement.payeeId, statement.total])).toEqual([['bob', '50.00']]);
@@ -193,6 +216,20 @@ describe('the period ledger', () => {
     const inside = book.run('2026-10', { windowDays: 90 });
     expect(inside.warnings).toEqual([]);
     expect(book.paidFor('c1', 'closer', 'ann')).toBe('0.00');
+  });
+
+  it('measures the window to the change, not to the run: a change inside it is clawed back however late the run', () => {
+    const book = new Book(september);
+    book.run('2026-09');
+    book.approve('2026-09');
+    book.now = new Date('2026-09-20T00:00:00Z'); // 17 days after c1
+    book.refund('c1');
+    book.now = new Date('2027-06-01T00:00:00Z'); // the run happens much later: it does not matter
+    const late = book.run('2026-10', { windowDays: 30 });
+    expect(late.warnings).toEqual([]);
+    expect(book.paidFor('c1', 'closer', 'ann')).toBe('0.00');
+    const again = book.run('2026-10', { windowDays: 30 });
+    expect(again.statements.every((statement) => statement.change === 'unchanged')).toBe(true);
   });
 
   it('puts what a rerun of an approved period finds into a supplementary statement (sequence 2), never into the approved one', () => {
@@ -209,19 +246,41 @@ describe('the period ledger', () => {
     expect(book.of('bob', '2026-09', 'approved')).toEqual([approved]);
   });
 
-  it('drops a draft whose payee no longer earns anything, and does not pay a late call of an earlier period', () => {
+  it('drops a draft whose payee no longer earns anything', () => {
     const book = new Book(september);
     book.run('2026-09');
     book.refund('c3');
     const outcome = book.run('2026-09');
     expect(outcome.deletedStatementIds).toEqual([statementIdOf('bob', '2026-09', 1)]);
     expect(book.of('bob', '2026-09')).toEqual([]);
+  });
 
+  it('pays a call of an approved period that first earns late as an adjustment pointing at no line, once; leaves an open period to its own run', () => {
+    const book = new Book(september);
+    book.run('2026-09');
     book.approve('2026-09');
-    book.calls.set('late', call('late', 'ann', '2026-09-29', '900.00'));
-    book.calls.set('c6', call('c6', 'ann', '2026-10-02', '10.00'));
+    book.change(call('late', 'ann', '2026-09-29', '900.00'));
+    book.change(call('c6', 'ann', '2026-10-02', '10.00'));
+    book.change(call('nov', 'ann', '2026-08-15', '500.00')); // August was never run: not October's to pay
     const october = book.run('2026-10');
-    expect(october.statements.flatMap((statement) => statement.lines.map((line) => line.callId))).toEqual(['c6']);
+    const lines = october.statements.flatMap((statement) => statement.lines);
+    expect(lines.map((line) => [line.callId, line.kind, line.amount, line.adjustsLineId])).toEqual([
+      ['late', 'adjustment', '90.00', null],
+      ['c6', 'commission', '1.00', null],
+    ]);
+    const late = lines[0];
+    expect(late.lineKey).toBe(`adjustment:${lineIdOf('commission:late:closer:ann')}:${statementIdOf('ann', '2026-10', 1)}`);
+    expect(late.explanation).toMatchObject({ cause: 'late', original_line_id: null, previously_paid: '0.00', now_earns: '90.00', difference: '90.00' });
+    expect(late.explanation.sentence).toContain('late payment');
+    book.approve('2026-10');
+    expect(book.run('2026-11').statements).toEqual([]);
+    expect(book.paidFor('late', 'closer', 'ann')).toBe('90.00');
+    // A refund of the late-paid call after approval adjusts the late line.
+    book.now = new Date('2026-10-05T00:00:00Z');
+    book.refund('late');
+    const november = book.run('2026-11', { windowDays: 90 });
+    const clawback = november.statements.flatMap((statement) => statement.lines).find((line) => line.callId === 'late')!;
+    expect(clawback).toMatchObject({ kind: 'adjustment', amount: '-90.00', adjustsLineId: late.id });
   });
 
   it('keeps the books right when a period is reopened and rebuilt after a later period adjusted its calls', () => {

@@ -1,4 +1,4 @@
-import { Decimal, formatMoney, minorUnitDigits, type PayoutLine, type PayoutResult, type Role } from '@app/commission-engine';
+import { Decimal, formatAmount, formatMoney, minorUnitDigits, percent, type PayoutLine, type PayoutResult, type Role } from '@app/commission-engine';
 import { decimalColumnToString } from '@app/persistence';
 import { periodStart } from '../periods/period';
 import { adjustmentLineKey, commissionLineKey, lineIdOf, statementIdOf } from './line-identity';
@@ -33,6 +33,8 @@ export interface LockedLine {
   baseAmount: string;
   amount: string;
   planId: string | null;
+  /** An adjustment's original line; null on a commission line and on a late line (which has no original). */
+  adjustsLineId: string | null;
 }
 
 /** A statement of the period being run, as it stands before the run. */
@@ -52,13 +54,22 @@ export interface CallState {
   commissionAt: Date | null;
   commissionable: boolean;
   reason: string | null;
+  /** null: no change since the call and its payment were first stored. */
+  earningsChangedAt: Date | null;
 }
 
 export interface LedgerInput {
   period: string;
   currency: string;
-  runAt: Date;
   clawbackWindowDays: number;
+  /**
+   * Periods before P with an approved or paid statement: a call of such a
+   * period that has no line anywhere is paid late, in P (product.md
+   * "Changes after approval").
+   */
+  closedPeriods: ReadonlySet<string>;
+  /** When what each call earns last changed (paid calls and looked-up calls alike). */
+  earningsChangedAt: ReadonlyMap<string, Date | null>;
   /** The engine's result over P and every period returned by periodsToRecompute (and the periods calls moved to). */
   paid: PayoutResult;
   lockedLines: readonly LockedLine[];
@@ -108,6 +119,8 @@ export interface ClawbackOutsideWindow {
   amount: string;
   original_line_id: string;
   commission_date: string;
+  /** The latest change behind the difference (refunded_at, or when the changed call or payment was first stored). */
+  changed_at: string;
   window_days: number;
   [detail: string]: unknown;
 }
@@ -125,10 +138,11 @@ export function keyOf(line: { callId: string; role: Role; payeeId: string }): st
   return commissionLineKey(line.callId, line.role, line.payeeId);
 }
 
-/** P and every earlier period that holds a locked line: the periods whose calls the run settles. */
-export function periodsToRecompute(period: string, lockedLines: readonly LockedLine[]): string[] {
+/** P, every earlier period that holds a locked line, and every earlier closed period: the periods whose calls the run settles. */
+export function periodsToRecompute(period: string, lockedLines: readonly LockedLine[], closedPeriods: ReadonlySet<string> = new Set()): string[] {
   const periods = new Set([period]);
   for (const line of lockedLines) if (line.callPeriod <= period) periods.add(line.callPeriod);
+  for (const closed of closedPeriods) if (closed < period) periods.add(closed);
   return [...periods].sort();
 }
 
@@ -151,8 +165,10 @@ interface LineSeed {
   baseAmount: string;
   amount: Decimal;
   planId: string | null;
-  /** The original line an adjustment points at. */
+  /** The original line an adjustment points at (null for a late line, which has none). */
   adjustsLineId: string | null;
+  /** What an adjustment's line key is built on: its original line, or for a late line the commission line it stands in for. */
+  keyAnchor: string | null;
   explanation: Record<string, unknown>;
 }
 
@@ -172,30 +188,37 @@ export function buildPeriodStatements(input: LedgerInput): LedgerOutcome {
     else lockedByKey.set(key, [line]);
   }
 
-  // The keys this run settles: P's engine lines, and every key with a locked line of P or earlier.
+  // The keys this run settles: P's engine lines, the engine lines of earlier closed periods, and every key with a locked line of P or earlier.
   const keys = new Set<string>();
-  for (const line of input.paid.lines) if (line.period === period) keys.add(keyOf(line));
+  for (const line of input.paid.lines) {
+    if (line.period === period || (line.period < period && input.closedPeriods.has(line.period))) keys.add(keyOf(line));
+  }
   for (const line of input.lockedLines) if (line.callPeriod <= period) keys.add(keyOf(line));
 
   const seeds: LineSeed[] = [];
   const warnings: ClawbackOutsideWindow[] = [];
-  const oldestClawable = input.runAt.getTime() - input.clawbackWindowDays * DAY_MS;
+  const windowMs = input.clawbackWindowDays * DAY_MS;
+  const groupChanges = latestChangeByGroup(input);
 
   for (const key of [...keys].sort()) {
     const line = paidByKey.get(key);
     const locked = (lockedByKey.get(key) ?? []).slice().sort(byStatementThenId);
     if (locked.length === 0) {
       if (line && line.period === period) seeds.push(commissionSeed(line, key, column));
-      continue; // a new call of an earlier period: its own period's run pays it
+      else if (line && line.period < period && input.closedPeriods.has(line.period) && !new Decimal(line.amount).isZero()) {
+        seeds.push(lateSeed(line, key, period, currency, column, money));
+      }
+      continue; // a new call of an earlier period still open: its own period's run pays it
     }
     const original = locked.find((entry) => entry.kind === 'commission') ?? null;
+    const late = locked.find((entry) => entry.kind === 'adjustment' && entry.adjustsLineId === null) ?? null;
     const paidBefore = locked.reduce((sum, entry) => sum.plus(entry.amount), new Decimal(0));
     const state = input.callStates.get(locked[0].callId) ?? null;
     const commissionAt = line ? Date.parse(line.commissionAt) : (state?.commissionAt?.getTime() ?? periodStart((original ?? locked[0]).callPeriod).getTime());
 
     let target: Decimal;
     let adjustsLineId: string;
-    if (!original && line && line.period === period) {
+    if (!original && !late && line && line.period === period) {
       // The call's commission line belongs in P (P was reopened and is being rebuilt): pay it in full,
       // and offset what earlier adjustments already moved.
       seeds.push(commissionSeed(line, key, column));
@@ -203,27 +226,35 @@ export function buildPeriodStatements(input: LedgerInput): LedgerOutcome {
       adjustsLineId = lineIdOf(key);
     } else {
       target = line ? new Decimal(line.amount) : new Decimal(0);
-      adjustsLineId = original?.id ?? lineIdOf(key);
+      adjustsLineId = original?.id ?? late?.id ?? lineIdOf(key);
     }
     const difference = target.minus(paidBefore);
     if (difference.isZero()) continue;
 
-    const first = original ?? locked[0];
-    if (difference.isNegative() && commissionAt < oldestClawable) {
-      warnings.push({
-        code: 'clawback_outside_window',
-        message:
-          `Not clawed back: ${first.payeeId} (${first.role}) on call ${first.callId} should give back ${money(difference.neg())}, ` +
-          `but the call's commission date is more than ${input.clawbackWindowDays} days before the run (CLAWBACK_WINDOW_DAYS)`,
-        call_id: first.callId,
-        payee_id: first.payeeId,
-        role: first.role,
-        amount: money(difference),
-        original_line_id: adjustsLineId,
-        commission_date: new Date(commissionAt).toISOString(),
-        window_days: input.clawbackWindowDays,
-      });
-      continue;
+    const first = original ?? late ?? locked[0];
+    if (difference.isNegative()) {
+      // The window runs from the call's commission date to the latest change behind the difference,
+      // never to the run's own clock: a rerun months later makes the same lines.
+      const groups = [groupKey(first.payeeId, first.role, first.callPeriod)];
+      if (line) groups.push(groupKey(line.payeeId, line.role, line.period));
+      const changedAt = Math.max(...groups.map((group) => groupChanges.get(group) ?? Number.NEGATIVE_INFINITY));
+      if (Number.isFinite(changedAt) && changedAt - commissionAt > windowMs) {
+        warnings.push({
+          code: 'clawback_outside_window',
+          message:
+            `Not clawed back: ${first.payeeId} (${first.role}) on call ${first.callId} should give back ${money(difference.neg())}, ` +
+            `but the change behind it (${new Date(changedAt).toISOString()}) came more than ${input.clawbackWindowDays} days after the call's commission date (CLAWBACK_WINDOW_DAYS)`,
+          call_id: first.callId,
+          payee_id: first.payeeId,
+          role: first.role,
+          amount: money(difference),
+          original_line_id: adjustsLineId,
+          commission_date: new Date(commissionAt).toISOString(),
+          changed_at: new Date(changedAt).toISOString(),
+          window_days: input.clawbackWindowDays,
+        });
+        continue;
+      }
     }
     const cause = causeOf(line, state, key, unplannedKeys, period);
     const nowEarns = line ? new Decimal(line.amount) : new Decimal(0);
@@ -237,8 +268,9 @@ export function buildPeriodStatements(input: LedgerInput): LedgerOutcome {
       commissionAt,
       baseAmount: column(line?.baseAmount ?? first.baseAmount),
       amount: difference,
-      planId: line?.planId ?? original?.planId ?? null,
+      planId: line?.planId ?? original?.planId ?? late?.planId ?? null,
       adjustsLineId,
+      keyAnchor: adjustsLineId,
       explanation: {
         kind: 'adjustment',
         call_id: first.callId,
@@ -268,6 +300,73 @@ export function buildPeriodStatements(input: LedgerInput): LedgerOutcome {
   return { ...assemble(input, seeds, money), warnings };
 }
 
+function groupKey(payeeId: string, role: Role, period: string): string {
+  return `${payeeId}|${role}|${period}`;
+}
+
+/**
+ * The latest change among the calls of each (payee, role, period): a call's
+ * own change, or another's that re-sliced its tiers or moved a period cap
+ * (product.md "Clawback window"). Over the calls the engine pays now and
+ * the calls of locked lines.
+ */
+function latestChangeByGroup(input: LedgerInput): Map<string, number> {
+  const latest = new Map<string, number>();
+  const note = (payeeId: string, role: Role, period: string, callId: string) => {
+    const at = input.earningsChangedAt.get(callId) ?? input.callStates.get(callId)?.earningsChangedAt;
+    if (!at) return;
+    const group = groupKey(payeeId, role, period);
+    const time = at.getTime();
+    if (time > (latest.get(group) ?? Number.NEGATIVE_INFINITY)) latest.set(group, time);
+  };
+  for (const line of input.paid.lines) note(line.payeeId, line.role, line.period, line.callId);
+  for (const line of input.lockedLines) note(line.payeeId, line.role, line.callPeriod, line.callId);
+  return latest;
+}
+
+/**
+ * A call of a closed earlier period that has no line anywhere (its payment
+ * succeeded late, or it first became commissionable after its period was
+ * approved): paid in full now, as an adjustment that points at no line.
+ */
+function lateSeed(line: PayoutLine, key: string, period: string, currency: string, column: (text: string) => string, money: (value: Decimal) => string): LineSeed {
+  const role = line.role === 'closer' ? 'Closer' : 'Setter';
+  return {
+    key,
+    callId: line.callId,
+    callPeriod: line.period,
+    payeeId: line.payeeId,
+    role: line.role,
+    kind: 'adjustment',
+    commissionAt: Date.parse(line.commissionAt),
+    baseAmount: column(line.baseAmount),
+    amount: new Decimal(line.amount),
+    planId: line.planId,
+    adjustsLineId: null,
+    keyAnchor: lineIdOf(key),
+    explanation: {
+      kind: 'adjustment',
+      call_id: line.callId,
+      role: line.role,
+      payee_id: line.payeeId,
+      period,
+      currency,
+      original_line_id: null,
+      paid_before: [],
+      previously_paid: money(new Decimal(0)),
+      now_earns: line.amount,
+      difference: line.amount,
+      cause: 'late',
+      call_reason: null,
+      current: line.explanation,
+      sentence:
+        `${role} late payment for ${line.payeeId} on call ${line.callId}: the call belongs to ${line.period}, which was already approved, ` +
+        `and first earned after that (its payment arrived late, or it became commissionable since); it earns ${money(new Decimal(line.amount))} ` +
+        `under plan '${line.planName}', paid now.`,
+    },
+  };
+}
+
 function commissionSeed(line: PayoutLine, key: string, column: (text: string) => string): LineSeed {
   return {
     key,
@@ -281,11 +380,12 @@ function commissionSeed(line: PayoutLine, key: string, column: (text: string) =>
     amount: new Decimal(line.amount),
     planId: line.planId,
     adjustsLineId: null,
+    keyAnchor: null,
     explanation: line.explanation as unknown as Record<string, unknown>,
   };
 }
 
-type Cause = 'recomputed' | 'not_commissionable' | 'no_plan' | 'moved_period' | 'not_credited' | 'call_missing';
+type Cause = 'recomputed' | 'not_commissionable' | 'no_plan' | 'moved_period' | 'not_credited' | 'call_missing' | 'late';
 
 function causeOf(line: PayoutLine | undefined, state: CallState | null, key: string, unplanned: Set<string>, period: string): Cause {
   if (line) return 'recomputed';
@@ -308,15 +408,24 @@ function adjustmentSentence(
 ): string {
   const role = first.role === 'closer' ? 'Closer' : 'Setter';
   const why: Record<Cause, string> = {
-    recomputed: `it now earns ${money(nowEarns)} under plan '${line?.planName ?? ''}'`,
+    recomputed: `it now earns ${money(nowEarns)} under plan '${line?.planName ?? ''}'${refundPhrase(line)}`,
     not_commissionable: `it is no longer commissionable (${state?.reason ?? 'unknown reason'}), so it now earns 0`,
     no_plan: 'no plan pays it any more, so it now earns 0',
     moved_period: `its commission date moved to ${state?.period ?? 'a later period'}, which this run does not pay, so it earns 0 here`,
     not_credited: `${first.payeeId} is no longer its ${first.role}, so it now earns 0`,
     call_missing: 'the call is no longer stored, so it now earns 0',
+    late: 'it was paid late',
   };
   const verb = difference.isNegative() ? `${money(difference.neg())} is clawed back` : `${money(difference)} is added`;
   return `${role} adjustment for ${first.payeeId} on call ${first.callId}: ${money(paidBefore)} was already paid in locked statements; ${why[cause]}; ${verb}.`;
+}
+
+/** ", on a base of 756.00 (1,080.00 less the 30% of its payment refunded)" when a refund cut the base. */
+function refundPhrase(line: PayoutLine | undefined): string {
+  const refund = line?.explanation.refund;
+  if (!refund) return '';
+  const digits = line.explanation.rounding.minor_unit_digits;
+  return `, on a base of ${formatAmount(refund.effective_base, digits)} (${formatAmount(refund.gross_base, digits)} less the ${percent(refund.refunded_share)} of its payment refunded)`;
 }
 
 function assemble(input: LedgerInput, seeds: LineSeed[], money: (value: Decimal) => string): Omit<LedgerOutcome, 'warnings'> {
@@ -338,7 +447,7 @@ function assemble(input: LedgerInput, seeds: LineSeed[], money: (value: Decimal)
       .get(payeeId)!
       .sort(byPosition)
       .map((seed, position): StatementLineDraft => {
-        const lineKey = seed.kind === 'commission' ? seed.key : adjustmentLineKey(seed.adjustsLineId!, id);
+        const lineKey = seed.kind === 'commission' ? seed.key : adjustmentLineKey(seed.keyAnchor!, id);
         return {
           id: lineIdOf(lineKey),
           lineKey,

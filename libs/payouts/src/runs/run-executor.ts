@@ -1,15 +1,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { computePayouts, type CommissionCall, type PayoutResult, type Plan } from '@app/commission-engine';
 import { commissionConfig, type CommissionConfig } from '@app/configuration';
 import { CallsReader } from '@app/ingestion';
 import { DatabaseService } from '@app/persistence';
 import { PlansReader } from '@app/plans';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { buildPeriodStatements, callsToLookUp, CallState, periodsToRecompute } from '../ledger/period-ledger';
 import { PayoutRunRecord, PayoutRunsRepository, RunCounts, RunWarning } from './payout-runs.repository';
+import { computeRun } from './run-computation';
 
-/** Calls looked up per query. */
-const LOOKUP_CHUNK = 1_000;
 /** The write of a large period is one transaction; give it room. */
 const WRITE_TIMEOUT_SECONDS = 600;
 
@@ -43,42 +40,17 @@ export class RunExecutor {
 
   async execute(run: PayoutRunRecord, earlierWarnings: RunWarning[]): Promise<PayoutRunRecord> {
     const { period } = run;
-    const runAt = run.startedAt ?? run.createdAt;
     const snapshot = await this.database.transaction(
       async (tx) => ({
         fingerprint: await this.ledger.fingerprint(tx, period),
         lockedLines: await this.ledger.lockedLines(tx, period),
         periodStatements: await this.ledger.periodStatements(tx, period),
+        closedPeriods: await this.ledger.closedPeriods(tx),
       }),
       { isolation: 'RepeatableRead', timeoutSeconds: 300 },
     );
     const plans = await this.plans.allPlans();
-
-    // Pay P and every earlier period holding a locked line; then the periods settled calls moved to.
-    let periods = periodsToRecompute(period, snapshot.lockedLines);
-    let calls = await this.calls.commissionCallsForPeriods(periods);
-    let paid = this.pay(calls, plans);
-    let states = await this.callStates(callsToLookUp(period, paid, snapshot.lockedLines));
-    const movedTo = [...states.values()]
-      .map((state) => (state.commissionable ? state.period : null))
-      .filter((moved): moved is string => moved !== null && moved <= period && !periods.includes(moved));
-    if (movedTo.length > 0) {
-      periods = [...new Set([...periods, ...movedTo])].sort();
-      calls = await this.calls.commissionCallsForPeriods(periods);
-      paid = this.pay(calls, plans);
-      states = await this.callStates(callsToLookUp(period, paid, snapshot.lockedLines));
-    }
-
-    const outcome = buildPeriodStatements({
-      period,
-      currency: this.config.currency,
-      runAt,
-      clawbackWindowDays: this.config.clawbackWindowDays,
-      paid,
-      lockedLines: snapshot.lockedLines,
-      periodStatements: snapshot.periodStatements,
-      callStates: states,
-    });
+    const { outcome, periods, calls, paid } = await computeRun(period, snapshot, plans, this.config, this.calls);
     const lines = outcome.statements.flatMap((statement) => statement.lines);
     const adjustments = lines.filter((line) => line.kind === 'adjustment').length;
     const counts: RunCounts = {
@@ -109,15 +81,4 @@ export class RunExecutor {
     );
   }
 
-  private pay(calls: CommissionCall[], plans: Plan[]): PayoutResult {
-    return computePayouts({ calls, plans, currency: this.config.currency, roundingMode: this.config.roundingMode });
-  }
-
-  private async callStates(ids: string[]): Promise<Map<string, CallState>> {
-    const states = new Map<string, CallState>();
-    for (let start = 0; start < ids.length; start += LOOKUP_CHUNK) {
-      for (const fact of await this.calls.facts(ids.slice(start, start + LOOKUP_CHUNK))) states.set(fact.id, fact);
-    }
-    return states;
-  }
 }
