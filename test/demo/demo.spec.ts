@@ -4,7 +4,7 @@ import { ROOT } from '../support/service-process';
 
 /** The README's first command, as a newcomer runs it (after npm test has built dist/). */
 describe('npm run demo -- --once', () => {
-  it('syncs from the sandbox, runs the last full month, prints the statement table and exits 0', async () => {
+  it('syncs calls and payments from the sandbox, runs the last full month, prints the statement table, settles a late payment and a refund after approval, and exits 0', async () => {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/demo/src/main.js'), '--once'], {
         cwd: ROOT,
@@ -18,7 +18,11 @@ describe('npm run demo -- --once', () => {
     });
     expect(output).not.toContain('Demo failed');
     expect(code).toBe(0);
-    expect(output).toMatch(/✔ Syncing calls from Aura/);
+    expect(output).toMatch(/✔ Syncing calls and payments from Aura/);
+    expect(output).toMatch(/Money follows the money that arrived: in \d{4}-\d{2}, \d+ payment pending, \d+ payment failed, \d+ payment refunded, \d+ currency mismatch/);
+    // After approval: the late payment is paid in full, the 30 % refund is clawed back with its reason.
+    expect(output).toMatch(/^\s+\d+\.\d{2} USD\s+Closer late payment for user_\w+ on call/m);
+    expect(output).toMatch(/^\s+-\d+\.\d{2} USD\s+Closer adjustment .* less the 30% of its payment refunded/m);
     expect(output).toMatch(/payee\s+status\s+lines\s+commission \(USD\)\s+adjustments\s+total/);
     const rows = output.split('\n').filter((line) => /^user_\w+\s+draft\s+\d+\s+\d+\.\d{2}\s+-?\d+\.\d{2}\s+\d+\.\d{2}$/.test(line));
     expect(rows.length).toBeGreaterThan(20);

@@ -12,6 +12,7 @@ import {
   allPages,
   closerPlan,
   expectConsistent,
+  expectLedgerMatchesEngine as expectLedgerMatchesEngineOf,
   LineBody,
   parseCsv,
   RunBody,
@@ -60,26 +61,7 @@ describe('payouts end to end (embedded PGlite)', () => {
     return new Map(statementTotals(lines, 'USD').map((total) => [total.payeeId, total.total]));
   }
 
-  /**
-   * The ledger invariant: for every (call, role, payee), the lines of all
-   * statements together equal what the engine pays now — nothing paid twice.
-   */
-  async function expectLedgerMatchesEngine(periods: string[]): Promise<void> {
-    const calls = await t.app.get(CallsReader).commissionCallsForPeriods(periods);
-    const plans = await t.app.get(PlansReader).allPlans();
-    const expected = new Map<string, string>();
-    for (const line of computePayouts({ calls, plans, currency: 'USD', roundingMode: 'half_up' }).lines) {
-      expected.set(`${line.callId}:${line.role}:${line.payeeId}`, line.amount);
-    }
-    const rows = await t.app.get(DatabaseService).client.statementLine.findMany({ select: { callId: true, role: true, payeeId: true, amount: true } });
-    const paid = new Map<string, Decimal>();
-    for (const row of rows) {
-      const key = `${row.callId}:${row.role}:${row.payeeId}`;
-      paid.set(key, (paid.get(key) ?? new Decimal(0)).plus(row.amount.toString()));
-    }
-    for (const [key, amount] of paid) if (!expected.has(key)) expect([key, amount.toFixed(2)]).toEqual([key, '0.00']);
-    for (const [key, amount] of expected) expect([key, (paid.get(key) ?? new Decimal(0)).toFixed(2)]).toEqual([key, amount]);
-  }
+  const expectLedgerMatchesEngine = (periods: string[]) => expectLedgerMatchesEngineOf(t, periods);
 
   describe('a month from sync to payroll', () => {
     let september: StatementBody[];

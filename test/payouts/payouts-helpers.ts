@@ -1,4 +1,8 @@
 import { Decimal } from 'decimal.js';
+import { computePayouts } from '@app/commission-engine';
+import { CallsReader } from '@app/ingestion';
+import { DatabaseService } from '@app/persistence';
+import { PlansReader } from '@app/plans';
 import type { TestApp } from '../support/test-app';
 
 export interface RunBody {
@@ -177,4 +181,29 @@ export function setterPlan(payees: string[]): Record<string, unknown> {
     missing_setter: 'none',
     roles: { setter: { rate: '0.0125', flat: '35' } },
   };
+}
+
+/**
+ * The ledger invariant: for every (call, role, payee), the lines of all
+ * statements together equal what the engine pays now — nothing paid twice,
+ * nothing owed left unpaid. `except` holds keys (call:role:payee) a run
+ * reported as clawbacks outside the window, with their amounts.
+ */
+export async function expectLedgerMatchesEngine(t: TestApp, periods: string[], except: Map<string, string> = new Map()): Promise<void> {
+  const calls = await t.app.get(CallsReader).commissionCallsForPeriods(periods);
+  const plans = await t.app.get(PlansReader).allPlans();
+  const expected = new Map<string, string>();
+  for (const line of computePayouts({ calls, plans, currency: 'USD', roundingMode: 'half_up' }).lines) {
+    expected.set(`${line.callId}:${line.role}:${line.payeeId}`, line.amount);
+  }
+  const rows = await t.app.get(DatabaseService).client.statementLine.findMany({ select: { callId: true, role: true, payeeId: true, amount: true } });
+  const paid = new Map<string, Decimal>();
+  for (const row of rows) {
+    const key = `${row.callId}:${row.role}:${row.payeeId}`;
+    paid.set(key, (paid.get(key) ?? new Decimal(0)).plus(row.amount.toString()));
+  }
+  for (const key of new Set([...expected.keys(), ...paid.keys()])) {
+    const owed = new Decimal(expected.get(key) ?? 0).minus(except.get(key) ?? 0);
+    expect([key, (paid.get(key) ?? new Decimal(0)).toFixed(2)]).toEqual([key, owed.toFixed(2)]);
+  }
 }

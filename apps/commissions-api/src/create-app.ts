@@ -14,6 +14,7 @@ export async function createApp(): Promise<INestApplication> {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,
+    rawBody: true, // webhook signatures are checked on the exact bytes received
   });
   app.useLogger(app.get(Logger));
   app.useBodyParser('json', { limit: http.bodyLimit });

@@ -17,6 +17,8 @@ import { step } from './progress';
 import { renderStatementTable, StatementRow } from './statement-table';
 
 const ADMIN_KEY = 'demo-admin-key-change-me-0123456789';
+const WEBHOOK_SECRET = 'demo-webhook-secret-0123456789';
+const PAYMENT_REASONS = ['payment_pending', 'payment_failed', 'payment_refunded', 'currency_mismatch', 'payment_missing'];
 const once = process.argv.includes('--once');
 
 async function main(): Promise<void> {
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
       AURA_API_URL: sandbox.url,
       AURA_API_KEY: sandbox.apiKey,
       ADMIN_API_KEY: ADMIN_KEY,
+      AURA_WEBHOOK_SECRET: WEBHOOK_SECRET,
       JOBS_ENABLED: 'false',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     });
@@ -55,16 +58,26 @@ async function main(): Promise<void> {
     report(plans.map((plan) => `"${plan.name}"`).join(', '));
   });
 
-  const sync = await step('Syncing calls from Aura', async (report) => {
+  const sync = await step('Syncing calls and payments from Aura', async (report) => {
     const run = await api('POST', '/v1/sync', undefined, 202);
-    const progress = (current: any) => report(`${current.counts.received.toLocaleString('en-US')} calls received, ${current.counts.pages} pages`);
+    const progress = (current: any) =>
+      report(`${current.counts.received.toLocaleString('en-US')} calls, ${current.counts.payments.received.toLocaleString('en-US')} payments received, ${current.counts.pages} pages`);
     const finished = await waitFor(api, `/v1/sync/runs/${run.id}`, progress);
     progress(finished);
     return finished;
   });
   if (sync.status !== 'succeeded') throw new Error(`the sync failed: ${sync.error}`);
   process.stdout.write(
-    `  ${sync.counts.inserted} calls stored, ${sync.counts.quarantined} quarantined, ${sync.counts.requests} requests, ${sync.counts.retries} retries\n`,
+    `  ${sync.counts.inserted} calls and ${sync.counts.payments.inserted} payments stored, ${sync.counts.quarantined + sync.counts.payments.quarantined} quarantined, ` +
+      `${sync.counts.requests} requests, ${sync.counts.retries} retries\n`,
+  );
+  const unpaid: Record<string, any[]> = {};
+  for (const reason of PAYMENT_REASONS) unpaid[reason] = await listAll(api, `/v1/calls?period=${lastFullMonth}&reason=${reason}`);
+  const partlyRefunded = (await listAll(api, `/v1/calls?period=${lastFullMonth}&commissionable=true`)).filter((call) => Number(call.refunded_share ?? 0) > 0);
+  process.stdout.write(
+    `  Money follows the money that arrived: in ${lastFullMonth}, ` +
+      PAYMENT_REASONS.map((reason) => `${unpaid[reason].length} ${reason.replace('payment_', 'payment ').replace('_', ' ')}`).join(', ') +
+      ` earn nothing; ${partlyRefunded.length} partly refunded earn on what was kept\n`,
   );
 
   const run = await step(`Running ${lastFullMonth}`, async (report) => {
@@ -88,8 +101,40 @@ async function main(): Promise<void> {
   });
 
   const currency = statements[0]?.currency ?? 'USD';
+  const afterApproval = await step(`Approving ${lastFullMonth}; then in Aura a pending payment succeeds and a paid one is refunded 30 %`, async (report) => {
+    await api('POST', `/v1/periods/${lastFullMonth}/approve`, {});
+    sandbox.subscribeWebhook(`${baseUrl}/v1/webhooks/aura`, WEBHOOK_SECRET);
+    const late = unpaid['payment_pending'][0];
+    const paid = (await listAll(api, `/v1/calls?period=${lastFullMonth}&commissionable=true`)).find((call) => call.refunded_share === '0' && call.setter_id);
+    if (late) sandbox.succeedPayment(late.linked_payment_id);
+    if (paid) {
+      const payment = sandbox.payments.get(paid.linked_payment_id) as { amount: number };
+      sandbox.refundPayment(paid.linked_payment_id, { amount: Math.round(payment.amount * 0.3) });
+    }
+    await sandbox.flushWebhooks();
+    for (;;) {
+      const events = await api('GET', '/v1/webhooks/events?limit=100');
+      if (events.data.length > 0 && events.data.every((event: any) => event.status !== 'pending' && event.status !== 'processing')) {
+        report(`${events.data.length} signed webhooks received; each payment re-fetched from Aura`);
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const nextMonth = followingMonth(lastFullMonth);
+    const created = await api('POST', '/v1/runs', { period: nextMonth }, 202);
+    const nextRun = await waitFor(api, `/v1/runs/${created.id}`, () => undefined);
+    const lines: any[] = [];
+    for (const call of [late, paid].filter(Boolean)) {
+      const detail = await api('GET', `/v1/calls/${call.id}`);
+      lines.push(...detail.lines.filter((line: any) => line.statement_period === nextMonth));
+    }
+    return { nextMonth, nextRun, lines };
+  });
   process.stdout.write(`\nDraft statements for ${lastFullMonth} (${statements.length} payees, ${run.counts?.calls ?? '?'} commissionable calls, ${(run.unplanned ?? []).length} without a plan):\n\n`);
   process.stdout.write(`${renderStatementTable(statements, currency)}\n\n`);
+  process.stdout.write(`After approval, the run of ${afterApproval.nextMonth} settles what changed (${afterApproval.nextRun.counts?.adjustments ?? 0} adjustments):\n`);
+  for (const line of afterApproval.lines) process.stdout.write(`  ${line.amount.padStart(10)} ${currency}  ${line.explanation.sentence}\n`);
+  process.stdout.write('\n');
   const example = statements[0];
   process.stdout.write(
     [
@@ -97,7 +142,8 @@ async function main(): Promise<void> {
       `  API docs           ${baseUrl}/docs`,
       example ? `  a statement        curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/statements/${example.id}` : '',
       `  the run            curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/runs/${run.id}`,
-      `  approve the month  curl -X POST -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/periods/${lastFullMonth}/approve`,
+      `  approve ${afterApproval.nextMonth}    curl -X POST -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/periods/${afterApproval.nextMonth}/approve`,
+      `  webhooks received  curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/webhooks/events`,
       `  admin key          ${ADMIN_KEY}`,
       `  Aura sandbox       ${sandbox.url} (key ${sandbox.apiKey})`,
       `  data               ${dataDir}`,
@@ -151,6 +197,22 @@ async function listen(app: INestApplication, port: number): Promise<void> {
     if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
     await app.listen(0, '127.0.0.1');
   }
+}
+
+async function listAll(api: Api, route: string): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await api('GET', `${route}&limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    items.push(...page.data);
+    cursor = page.pagination.next_cursor;
+  } while (cursor);
+  return items;
+}
+
+function followingMonth(period: string): string {
+  const [year, month] = period.split('-').map(Number);
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
 }
 
 function previousMonth(now: Date): string {
