@@ -6,8 +6,9 @@ import { expectConsistent, LineBody, runPeriod, statementsOf } from './payouts-h
 
 /**
  * CLAWBACK_WINDOW_DAYS=30 while the calls are from September and October
- * 2026: every clawback of a September call is older than the window. (The
- * window is counted from the run's real date, which is always later.)
+ * 2026: the change behind a September clawback (the call's status flip,
+ * dated when the service first stores it, today) came more than 30 days
+ * after the call's commission date, so it is reported, not made.
  */
 describe('clawbacks outside CLAWBACK_WINDOW_DAYS (embedded PGlite)', () => {
   let sandbox: AuraSandbox;

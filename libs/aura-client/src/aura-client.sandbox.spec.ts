@@ -6,6 +6,8 @@
 import { AuraSandbox, createAuraSandbox } from '@app/aura-sandbox';
 import { parseAuraCall } from './aura-call';
 import { AuraClient, AuraClientOptions } from './aura-client';
+import { AuraKeyGate } from './aura-key-gate';
+import { parseAuraPayment } from './aura-payment';
 import { AuraAuthError, AuraNotFoundError, AuraRequestError, AuraUnavailableError } from './aura-errors';
 import { ListCallsQuery } from './list-calls-query';
 
@@ -239,5 +241,59 @@ describe('AuraClient under faults and a rate limit', () => {
     expect(error).toBeInstanceOf(AuraUnavailableError);
     expect((error as Error).message).toMatch(/after 3 attempts; last: network error \(ECONNREFUSED\)/);
     expect(client.stats().networkErrors).toBe(3);
+  });
+});
+
+describe('AuraClient: payments, with the sandbox', () => {
+  let sandbox: AuraSandbox;
+  beforeAll(async () => {
+    sandbox = await createAuraSandbox({ calls: 1500, seed: 13, now: NOW, rateLimit: { perMinute: null } });
+  });
+  afterAll(() => sandbox.close());
+
+  describe('payments', () => {
+    it('pages through every payment once, each one parsing, and reads one by id', async () => {
+      const client = clientFor(sandbox);
+      const records: unknown[] = [];
+      for await (const page of client.paymentPages()) records.push(...page.records);
+      expect(records.map(idOf)).toEqual(sandbox.payments.ids());
+      expect(records.every((record) => parseAuraPayment(record).ok)).toBe(true);
+      const first = records[0] as { id: string };
+      expect(await client.getPayment(first.id)).toEqual(first);
+      await expect(client.getPayment('no-such-payment')).rejects.toBeInstanceOf(AuraNotFoundError);
+    });
+
+    it('sends every filter: status, lead_id and the payment_date window', async () => {
+      const client = clientFor(sandbox);
+      const all = sandbox.payments.all() as { id: string; status: string; lead_id: string; payment_date: string }[];
+      const pending = (await client.listPayments({ status: 'pending', limit: 100 })).data as typeof all;
+      expect(pending.length).toBeGreaterThan(0);
+      expect(pending.every((payment) => payment.status === 'pending')).toBe(true);
+      const lead = all[0].lead_id;
+      expect(((await client.listPayments({ lead_id: lead })).data as typeof all).map((payment) => payment.id)).toEqual(all.filter((payment) => payment.lead_id === lead).map((payment) => payment.id));
+      const from = '2026-03-01T00:00:00Z';
+      const to = '2026-04-01T00:00:00Z';
+      const windowed: typeof all = [];
+      for await (const page of client.paymentPages({ from_date: from, to_date: to })) windowed.push(...(page.records as typeof all));
+      const expected = all.filter((payment) => payment.payment_date >= from && payment.payment_date < to);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(windowed.map((payment) => payment.id)).toEqual(expected.map((payment) => payment.id));
+    });
+
+    it('keeps calls and payments together inside the key\'s window when their clients share its gate', async () => {
+      sandbox.setRateLimit({ perMinute: 6, timeScale: 30 }); // six requests per two-second window
+      sandbox.resetStats();
+      const gate = new AuraKeyGate();
+      const calls = clientFor(sandbox, { gate, pageSize: 100 });
+      const payments = clientFor(sandbox, { gate, pageSize: 100 });
+      const pages = async (walk: AsyncGenerator<unknown>, most: number) => {
+        let count = 0;
+        for await (const _page of walk) if (++count === most) break;
+      };
+      await Promise.all([pages(calls.pages(), 6), pages(payments.paymentPages(), 6)]);
+      expect(sandbox.stats().maxRequestsInAnyWindow).toBeLessThanOrEqual(6);
+      expect(sandbox.stats().rateLimited).toBe(0);
+      expect(calls.stats().throttled429 + payments.stats().throttled429).toBe(0);
+    });
   });
 });
