@@ -218,6 +218,27 @@ export function paymentsScenario(name: string, env: () => Promise<{ env: Record<
       expect(sandbox.stats().requests).toBe(1);
     });
 
+    it("stops paying on a payment whose latest version cannot be read, and pays again once it can", async () => {
+      const target = (await callsWith(`period=${OCT}&commissionable=true`)).find((entry) => entry.refunded_share === '0')!;
+      const payment = sandbox.payments.get(target.linked_payment_id) as Record<string, unknown>;
+      sandbox.payments.update(target.linked_payment_id, { status: 'refunded', refunded_amount: payment['amount'], refunded_at: 'yesterday' });
+      expect((await syncToEnd(t)).status).toBe('succeeded');
+      const unreadable = await call(target.id);
+      expect(unreadable).toMatchObject({ commissionable: false, reason: 'payment_status_unknown' });
+      const quarantined = (await t.as(finance).get('/v1/sync/quarantine?resource=payment&reason=invalid_date').expect(200)).body.data;
+      expect(quarantined).toEqual(expect.arrayContaining([expect.objectContaining({ upstream_id: target.linked_payment_id, field: 'refunded_at' })]));
+      sandbox.payments.update(target.linked_payment_id, { status: 'succeeded', refunded_amount: null, refunded_at: null });
+      expect((await syncToEnd(t)).status).toBe('succeeded');
+      expect(await call(target.id)).toMatchObject({ commissionable: true, reason: null });
+    });
+
+    it('mends a stored verdict that disagrees with its payment at the end of the next sync', async () => {
+      const failing = (await callsWith('reason=payment_failed'))[0];
+      await t.app.get(DatabaseService).client.call.update({ where: { id: failing.id }, data: { commissionable: true, reason: null } });
+      expect((await syncToEnd(t)).status).toBe('succeeded');
+      expect(await call(failing.id)).toMatchObject({ commissionable: false, reason: 'payment_failed' });
+    });
+
     it('quarantines a malformed payment with its reason and goes on; a foreign-currency payment never pays', async () => {
       sandbox.payments.insert({ id: 'pay_malformed_1', amount: 'twelve', currency: 'usd', status: 'succeeded', created_at: '2026-10-01T00:00:00Z' });
       const run = await syncToEnd(t);

@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { raw } from 'express';
 import { Logger } from 'nestjs-pino';
 import { loadConfiguration } from '@app/configuration';
 import { invalidJsonBodyHandler } from '@app/http-platform';
@@ -14,9 +15,10 @@ export async function createApp(): Promise<INestApplication> {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false,
-    rawBody: true, // webhook signatures are checked on the exact bytes received
   });
   app.useLogger(app.get(Logger));
+  // Aura's webhooks are read as bytes, whatever their Content-Type: the signature is checked before any parsing.
+  app.use('/v1/webhooks/aura', raw({ type: () => true, limit: http.bodyLimit }));
   app.useBodyParser('json', { limit: http.bodyLimit });
   app.use(invalidJsonBodyHandler);
   app.set('trust proxy', 'loopback');

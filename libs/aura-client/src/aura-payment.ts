@@ -41,7 +41,8 @@ export type ParseAuraPaymentResult =
   | { ok: true; payment: AuraPayment }
   | { ok: false; reason: AuraPaymentRejectionReason; field?: string; message: string; id?: string };
 
-export const AURA_PAYMENT_DATE_FIELDS = ['payment_date', 'refunded_at', 'created_at', 'updated_at'] as const;
+/** Dates that decide money or its timing: unreadable, the payment is quarantined. Others (created_at, payment_date …) are only kept. */
+export const AURA_PAYMENT_DATE_FIELDS = ['refunded_at'] as const;
 const STRING_FIELDS = ['call_id', 'lead_id', 'refund_status'] as const;
 
 function present(value: unknown): boolean {

@@ -35,6 +35,11 @@ export class CallsReader {
     return { calls: stored.map(toCommissionCall), earningsChangedAt: new Map(stored.map((call) => [call.id, call.earningsChangedAt])) };
   }
 
+  /** See CallsRepository.awaitingFirstPaymentsPass. */
+  awaitingFirstPaymentsPass(): Promise<boolean> {
+    return this.calls.awaitingFirstPaymentsPass();
+  }
+
   async facts(ids: string[]): Promise<CallFacts[]> {
     return (await this.calls.findMany(ids)).map(({ id, period, commissionAt, commissionable, reason, earningsChangedAt }) => ({ id, period, commissionAt, commissionable, reason, earningsChangedAt }));
   }

@@ -101,8 +101,10 @@ export class CallsRepository {
     let unchanged = 0;
     for (const incoming of byId.values()) {
       const previous = known.get(incoming.derived.id);
-      if (!previous) inserts.push({ ...columns(incoming, null), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
+      if (!previous) inserts.push({ ...columns(incoming, at), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
       else if (previous.contentHash === incoming.contentHash) unchanged += 1;
+      // An older version fetched after a newer one was stored (a sync page and a webhook re-fetch crossing) is not written.
+      else if (incoming.derived.upstreamUpdatedAt !== null && previous.upstreamUpdatedAt !== null && incoming.derived.upstreamUpdatedAt < previous.upstreamUpdatedAt) unchanged += 1;
       else changed.push({ incoming, previous });
     }
     if (inserts.length > 0) await tx.call.createMany({ data: inserts });
@@ -148,6 +150,18 @@ export class CallsRepository {
         effectiveBase: row.effectiveBase === null ? null : decimalColumnToString(row.effectiveBase, digits),
       };
     });
+  }
+
+  /** Distinct linked payment ids after `after`, in order: the batches judgeAllAgain walks. */
+  async linkedPaymentIdsAfter(tx: DatabaseClient, after: string | null, limit: number): Promise<string[]> {
+    const rows = await tx.call.findMany({
+      where: { linkedPaymentId: after === null ? { not: null } : { gt: after } },
+      distinct: ['linkedPaymentId'],
+      select: { linkedPaymentId: true },
+      orderBy: { linkedPaymentId: 'asc' },
+      take: limit,
+    });
+    return rows.map((row) => row.linkedPaymentId!);
   }
 
   /** Stores new verdicts (only the ones given: callers skip what did not change). */
@@ -220,6 +234,18 @@ export class CallsRepository {
   async findMany(ids: string[]): Promise<StoredCall[]> {
     if (ids.length === 0) return [];
     return (await this.database.client.call.findMany({ where: { id: { in: ids } } })).map(toStoredCall);
+  }
+
+  /**
+   * True while calls wait for a payments pass that has never completed (just
+   * after the upgrade that started reading payments): every linked call is
+   * `payment_missing` until then, and a run would claw back what was paid.
+   */
+  async awaitingFirstPaymentsPass(): Promise<boolean> {
+    const waiting = await this.database.client.call.findFirst({ where: { reason: 'payment_missing' }, select: { id: true } });
+    if (!waiting) return false;
+    const passed = await this.database.client.syncRun.findFirst({ where: { status: 'succeeded', phase: 'payments' }, select: { id: true } });
+    return passed === null;
   }
 
   count(): Promise<number> {

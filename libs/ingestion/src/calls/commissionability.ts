@@ -16,6 +16,8 @@ export type NotCommissionableReason = CallOnlyReason | PaymentReason;
 /** What of a payment decides what a call earns. */
 export interface PaymentTerms {
   status: string | null;
+  /** Aura's latest version of the payment was quarantined: what it says now cannot be read. */
+  unreadable?: boolean;
   /** Minor units. */
   amount: bigint;
   currency: string;
@@ -48,6 +50,7 @@ export function refundedShare(payment: PaymentTerms): Decimal {
 
 function paymentReason(payment: PaymentTerms | null, share: Decimal | null, currency: string): PaymentReason | null {
   if (payment === null) return 'payment_missing';
+  if (payment.unreadable) return 'payment_status_unknown';
   if (payment.status === 'pending') return 'payment_pending';
   if (payment.status === 'failed') return 'payment_failed';
   if (payment.status === null || !EARNING_STATUSES.has(payment.status)) return 'payment_status_unknown';

@@ -1,4 +1,4 @@
-import type { AuraPayment } from '@app/aura-client';
+import { isIsoDateTime, type AuraPayment } from '@app/aura-client';
 import type { PaymentTerms } from '../calls/commissionability';
 
 /** What the service reads from a payment (`parseAuraPayment` has vouched for the types). */
@@ -9,6 +9,8 @@ export interface DerivedPayment extends PaymentTerms {
   paymentDate: Date | null;
   refundedAt: Date | null;
   refundStatus: string | null;
+  /** Aura's updated_at, when readable. */
+  upstreamUpdatedAt: Date | null;
 }
 
 export function derivePayment(payment: AuraPayment): DerivedPayment {
@@ -23,6 +25,7 @@ export function derivePayment(payment: AuraPayment): DerivedPayment {
     refundedAmount: typeof payment.refunded_amount === 'number' ? BigInt(payment.refunded_amount) : null,
     refundedAt: date(payment.refunded_at),
     refundStatus: text(payment.refund_status),
+    upstreamUpdatedAt: date(payment.updated_at),
   };
 }
 
@@ -32,21 +35,22 @@ function refundOf(terms: PaymentTerms): string {
 
 /**
  * When what the payment means for money last changed (product.md "Changes
- * after approval"): Aura's `refunded_at` when the change is a refund, else
- * when the service first stored the changed version. A new version whose
- * status, amount, currency and refund are as before keeps the earlier time.
- * A payment first seen is no change (null), unless it is already refunded:
- * then the refund is dated by its refunded_at.
+ * after approval"): Aura's `refunded_at` when the change is a refund (never
+ * later than when the service stored it: a refund dated in the future is
+ * dated when it was seen), else when the service first stored the changed
+ * version. A first version is a change too (it decides what its calls earn).
+ * A new version whose status, amount, currency and refund are as before
+ * keeps the earlier time.
  */
 export function termsChangedAt(
   previous: (PaymentTerms & { termsChangedAt: Date | null }) | null,
   next: DerivedPayment,
   storedAt: Date,
-): Date | null {
-  if (previous === null) return refundOf(next) !== refundOf({ ...next, status: null, refundedAmount: null }) ? next.refundedAt : null;
-  const refundChanged = refundOf(previous) !== refundOf(next);
+): Date {
+  const refundChanged = refundOf(previous ?? { ...next, status: null, refundedAmount: null }) !== refundOf(next);
   if (
     previous !== null &&
+    previous.termsChangedAt !== null &&
     !refundChanged &&
     previous.status === next.status &&
     previous.amount === next.amount &&
@@ -54,7 +58,7 @@ export function termsChangedAt(
   ) {
     return previous.termsChangedAt;
   }
-  return refundChanged && next.refundedAt !== null ? next.refundedAt : storedAt;
+  return refundChanged && next.refundedAt !== null && next.refundedAt < storedAt ? next.refundedAt : storedAt;
 }
 
 /** The later of two change times (a call's and its payment's); null when neither is known. */
@@ -69,7 +73,7 @@ function text(value: unknown): string | null {
 }
 
 function date(value: unknown): Date | null {
-  if (typeof value !== 'string') return null;
+  if (typeof value !== 'string' || !isIsoDateTime(value)) return null;
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 }

@@ -12,6 +12,8 @@ export interface IncomingPayment {
 
 export interface StoredPayment extends DerivedPayment {
   missingUpstream: boolean;
+  unreadableSince: Date | null;
+  unreadableReason: string | null;
   termsChangedAt: Date | null;
   raw: Record<string, unknown>;
   contentHash: string;
@@ -54,7 +56,7 @@ export class PaymentsRepository {
     const existing = await tx.payment.findMany({ where: { id: { in: [...byId.keys()] } } });
     const known = new Map(existing.map((row) => [row.id, row]));
     const inserts: Prisma.PaymentCreateManyInput[] = [];
-    const changed: { incoming: IncomingPayment; previous: PaymentRow; termsAt: Date | null }[] = [];
+    const changed: { incoming: IncomingPayment; previous: PaymentRow; termsAt: Date }[] = [];
     const termsChanged: string[] = [];
     let unchanged = 0;
     for (const incoming of byId.values()) {
@@ -62,12 +64,17 @@ export class PaymentsRepository {
       if (!previous) {
         inserts.push({ ...columns(incoming), termsChangedAt: termsChangedAt(null, incoming.derived, at), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
         termsChanged.push(incoming.derived.id);
-      } else if (previous.contentHash === incoming.contentHash) {
+      } else if (previous.contentHash === incoming.contentHash || isOlder(incoming.derived.upstreamUpdatedAt, previous.upstreamUpdatedAt)) {
+        // The same version, or an older one fetched after a newer was stored (a sync page and a webhook re-fetch crossing).
         unchanged += 1;
+        if (previous.unreadableSince !== null && previous.contentHash === incoming.contentHash) {
+          await tx.payment.update({ where: { id: previous.id }, data: { unreadableSince: null, unreadableReason: null } });
+          termsChanged.push(previous.id);
+        }
       } else {
         const termsAt = termsChangedAt(toStoredPayment(previous), incoming.derived, at);
         changed.push({ incoming, previous, termsAt });
-        if (termsAt?.getTime() !== previous.termsChangedAt?.getTime() || termsDiffer(previous, incoming.derived)) termsChanged.push(previous.id);
+        if (termsAt.getTime() !== previous.termsChangedAt?.getTime() || termsDiffer(previous, incoming.derived) || previous.unreadableSince !== null) termsChanged.push(previous.id);
       }
     }
     if (inserts.length > 0) await tx.payment.createMany({ data: inserts });
@@ -86,7 +93,7 @@ export class PaymentsRepository {
       for (const { incoming, previous, termsAt } of changed) {
         await tx.payment.update({
           where: { id: previous.id },
-          data: { ...columns(incoming), termsChangedAt: termsAt, version: previous.version + 1, lastSyncedAt: at, lastChangedAt: at, missingUpstream: false },
+          data: { ...columns(incoming), termsChangedAt: termsAt, version: previous.version + 1, lastSyncedAt: at, lastChangedAt: at, missingUpstream: false, unreadableSince: null, unreadableReason: null },
         });
       }
     }
@@ -98,9 +105,27 @@ export class PaymentsRepository {
     if (ids.length === 0) return new Map();
     const rows = await tx.payment.findMany({
       where: { id: { in: ids } },
-      select: { id: true, status: true, amount: true, currency: true, refundedAmount: true, termsChangedAt: true },
+      select: { id: true, status: true, amount: true, currency: true, refundedAmount: true, termsChangedAt: true, unreadableSince: true },
     });
-    return new Map(rows.map((row) => [row.id, { status: row.status, amount: row.amount, currency: row.currency, refundedAmount: row.refundedAmount, termsChangedAt: row.termsChangedAt }]));
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { status: row.status, amount: row.amount, currency: row.currency, refundedAmount: row.refundedAmount, termsChangedAt: row.termsChangedAt, unreadable: row.unreadableSince !== null },
+      ]),
+    );
+  }
+
+  /**
+   * Aura's latest version of these stored payments was quarantined: mark them
+   * unreadable (their calls then earn nothing) and return the ids newly marked.
+   */
+  async markUnreadable(tx: DatabaseClient, marks: { id: string; reason: string }[], at: Date): Promise<string[]> {
+    const marked: string[] = [];
+    for (const { id, reason } of marks) {
+      const updated = await tx.payment.updateMany({ where: { id, unreadableSince: null }, data: { unreadableSince: at, unreadableReason: reason, termsChangedAt: at } });
+      if (updated.count > 0) marked.push(id);
+    }
+    return marked;
   }
 
   /** After a complete payments pass: flags payments upstream no longer returned, clears the flag on those it did. */
@@ -122,6 +147,10 @@ export class PaymentsRepository {
   }
 }
 
+function isOlder(incoming: Date | null, stored: Date | null): boolean {
+  return incoming !== null && stored !== null && incoming < stored;
+}
+
 function termsDiffer(previous: PaymentRow, next: DerivedPayment): boolean {
   return previous.status !== next.status || previous.amount !== next.amount || previous.currency !== next.currency || (previous.refundedAmount ?? 0n) !== (next.refundedAmount ?? 0n);
 }
@@ -141,6 +170,7 @@ function snapshotOf(row: PaymentRow): Record<string, unknown> {
     refund_status: row.refundStatus,
     payment_date: row.paymentDate?.toISOString() ?? null,
     terms_changed_at: row.termsChangedAt?.toISOString() ?? null,
+    upstream_updated_at: row.upstreamUpdatedAt?.toISOString() ?? null,
     raw: row.raw,
   };
 }
@@ -157,7 +187,10 @@ function toStoredPayment(row: PaymentRow): StoredPayment {
     refundedAmount: row.refundedAmount,
     refundedAt: row.refundedAt,
     refundStatus: row.refundStatus,
+    upstreamUpdatedAt: row.upstreamUpdatedAt,
     missingUpstream: row.missingUpstream,
+    unreadableSince: row.unreadableSince,
+    unreadableReason: row.unreadableReason,
     termsChangedAt: row.termsChangedAt,
     raw: row.raw as Record<string, unknown>,
     contentHash: row.contentHash,

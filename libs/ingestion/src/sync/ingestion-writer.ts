@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { parseAuraCall, parseAuraPayment } from '@app/aura-client';
 import { auraConfig, type AuraConfig, commissionConfig, type CommissionConfig } from '@app/configuration';
 import { contentHash } from '@app/content-hash';
-import { DatabaseClient } from '@app/persistence';
+import { DatabaseClient, lockKey } from '@app/persistence';
 import { deriveCall, DerivationSettings, reasonNotCommissionable } from '../calls/call-derivation';
 import { CallsRepository, IncomingCall, JudgementUpdate, PageWriteResult } from '../calls/calls.repository';
 import { judgeCall } from '../calls/commissionability';
@@ -19,6 +19,10 @@ export interface ParsedPage<T> {
 }
 
 type ParsedCall = Omit<IncomingCall, 'judgement' | 'paymentTermsChangedAt'>;
+
+const WRITE_LOCK = lockKey('ingestion:write');
+/** Linked payments judged again per transaction by judgeAllAgain. */
+const JUDGE_BATCH = 2_000;
 
 /**
  * The one way records read from Aura are stored, whether a sync pass or a
@@ -71,8 +75,20 @@ export class IngestionWriter {
     return page;
   }
 
+  /**
+   * Every write of calls or payments holds this until its transaction ends:
+   * a call judged with its payment and a payment judging its calls never
+   * run side by side (a sync page and a webhook re-fetch, two replicas), so
+   * neither can judge by what the other has not committed yet.
+   */
+  private async serialise(tx: DatabaseClient): Promise<void> {
+    const [high, low] = WRITE_LOCK;
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${high}::int4, ${low}::int4)`;
+  }
+
   /** Stores a page of calls, each judged with its payment as stored now. */
   async writeCalls(tx: DatabaseClient, page: ParsedPage<ParsedCall>, syncRunId: string | null, at: Date): Promise<PageWriteResult> {
+    await this.serialise(tx);
     const paymentIds = [...new Set(page.good.flatMap((call) => (call.derived.linkedPaymentId ? [call.derived.linkedPaymentId] : [])))];
     const terms = await this.payments.termsOf(tx, paymentIds);
     const incoming: IncomingCall[] = page.good.map((call) => {
@@ -86,10 +102,43 @@ export class IngestionWriter {
 
   /** Stores a page of payments and judges again the calls of every payment whose terms changed. */
   async writePayments(tx: DatabaseClient, page: ParsedPage<IncomingPayment>, syncRunId: string | null, at: Date): Promise<PageWriteResult & { callsJudgedAgain: number }> {
+    await this.serialise(tx);
     const { termsChanged, ...written } = await this.payments.writePage(tx, page.good, syncRunId, at);
-    const terms = await this.payments.termsOf(tx, termsChanged);
+    // A stored payment whose latest version cannot be read no longer vouches for its calls.
+    const unreadable = await this.payments.markUnreadable(
+      tx,
+      page.bad.flatMap((entry) => (entry.upstreamId ? [{ id: entry.upstreamId, reason: `${entry.reason}: ${entry.message}` }] : [])),
+      at,
+    );
+    await this.quarantine.record(tx, page.bad, syncRunId, at);
+    return { ...written, callsJudgedAgain: await this.judgeCallsOf(tx, [...termsChanged, ...unreadable]) };
+  }
+
+  /**
+   * Judges every stored call with a linked payment again and stores the
+   * verdicts that changed; the end of each sync runs it, so a verdict made
+   * stale by anything (a configuration change, a write that crossed another)
+   * lasts no longer than one sync. Returns how many changed.
+   */
+  async judgeAllAgain(transaction: <T>(work: (tx: DatabaseClient) => Promise<T>) => Promise<T>): Promise<number> {
+    let changed = 0;
+    let after: string | null = null;
+    for (;;) {
+      const batch: { ids: string[]; changed: number } = await transaction(async (tx) => {
+        await this.serialise(tx);
+        const ids = await this.calls.linkedPaymentIdsAfter(tx, after, JUDGE_BATCH);
+        return { ids, changed: await this.judgeCallsOf(tx, ids) };
+      });
+      changed += batch.changed;
+      if (batch.ids.length < JUDGE_BATCH) return changed;
+      after = batch.ids[batch.ids.length - 1];
+    }
+  }
+
+  private async judgeCallsOf(tx: DatabaseClient, paymentIds: string[]): Promise<number> {
+    const terms = await this.payments.termsOf(tx, paymentIds);
     const updates: JudgementUpdate[] = [];
-    for (const call of await this.calls.linkedTo(tx, termsChanged)) {
+    for (const call of await this.calls.linkedTo(tx, paymentIds)) {
       const payment = terms.get(call.linkedPaymentId!) ?? null;
       const ownReason = reasonNotCommissionable(call, this.settings);
       const judgement = judgeCall({ reason: ownReason, baseAmount: call.baseAmount }, payment, this.settings);
@@ -103,7 +152,6 @@ export class IngestionWriter {
       if (!same) updates.push({ id: call.id, judgement, earningsChangedAt });
     }
     await this.calls.applyJudgements(tx, updates);
-    await this.quarantine.record(tx, page.bad, syncRunId, at);
-    return { ...written, callsJudgedAgain: updates.length };
+    return updates.length;
   }
 }

@@ -121,6 +121,8 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
         if (stopHere(page)) return;
       }
+      const judgedAgain = await this.writer.judgeAllAgain((work) => this.database.transaction(work, { timeoutSeconds: 120 }));
+      if (judgedAgain > 0) this.logger.warn(`Sync ${run.id}: ${judgedAgain} calls had a stale verdict on their payment; judged again`);
       const finishedAt = new Date();
       const finished = await this.database.transaction(async (tx) => {
         const missing = await this.calls.markMissingUpstream(tx, run.id);

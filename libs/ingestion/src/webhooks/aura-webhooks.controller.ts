@@ -1,6 +1,5 @@
 import { Controller, Get, Headers, HttpCode, Post, Query, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { RawBodyRequest } from '@nestjs/common';
 import type { Request } from 'express';
 import { Public, Roles } from '@app/access';
 import { AuraWebhooksService } from './aura-webhooks.service';
@@ -18,8 +17,8 @@ export class AuraWebhooksController {
   @ApiOperation({
     summary: "Aura's webhook events (no API key; signed). Stored once per (event, data.id, created_at), then the record is re-fetched from Aura. 404 when AURA_WEBHOOK_SECRET is not set.",
   })
-  receive(@Req() request: RawBodyRequest<Request>, @Headers('x-aura-signature') signature?: string) {
-    return this.webhooks.receive(request.rawBody, signature);
+  receive(@Req() request: Request, @Headers('x-aura-signature') signature?: string) {
+    return this.webhooks.receive(Buffer.isBuffer(request.body) ? request.body : undefined, signature);
   }
 
   @Get('events')

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { inspectJson } from '@app/aura-client';
 import { auraConfig, type AuraConfig } from '@app/configuration';
 import { decodeCursor, NotFoundError, Page, toPage, UnauthorizedError, ValidationFailedError } from '@app/http-platform';
 import { WebhookEventRecord, WebhookEventsRepository, WebhookResource } from './webhook-events.repository';
@@ -26,6 +27,7 @@ export class AuraWebhooksService {
     const secret = this.config.webhookSecret;
     if (secret === null) throw new NotFoundError('Route POST /v1/webhooks/aura'); // no secret configured: the route does not exist
     if (!rawBody || !signature || !signatureMatches(rawBody, signature, secret)) {
+      // Checked before the body is parsed: an unsigned body is refused whatever it holds.
       throw new UnauthorizedError('Missing or wrong X-Aura-Signature: expected the hex HMAC-SHA256 of the raw body with AURA_WEBHOOK_SECRET');
     }
     const event = readEvent(rawBody);
@@ -65,6 +67,8 @@ function readEvent(rawBody: Buffer): { event: string; dataId: string; upstreamCr
   if (createdAt === null) problems.push({ field: 'created_at', message: 'must be the event time Aura sent' });
   if (dataId === null) problems.push({ field: 'data.id', message: 'must be the id of the call or payment' });
   if (problems.length > 0) throw new ValidationFailedError(problems);
+  const unstorable = inspectJson(payload);
+  if (unstorable) throw new ValidationFailedError([{ field: `body.${unstorable.field}`, message: unstorable.message }]);
   const resource: WebhookResource = event!.startsWith('payment.') ? 'payment' : event!.startsWith('call.') ? 'call' : 'other';
   return { event: event!, dataId: dataId!, upstreamCreatedAt: createdAt!, resource, payload };
 }

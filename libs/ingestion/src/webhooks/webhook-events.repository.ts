@@ -61,7 +61,7 @@ export class WebhookEventsRepository {
       UPDATE webhook_events SET status = 'processing', processed_at = ${now}, attempts = attempts + 1
       WHERE id IN (
         SELECT id FROM webhook_events
-        WHERE status = 'pending' OR (status = 'processing' AND processed_at < ${stale})
+        WHERE (status = 'pending' AND (next_attempt_at IS NULL OR next_attempt_at <= ${now})) OR (status = 'processing' AND processed_at < ${stale})
         ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING id`;
     if (rows.length === 0) return [];
@@ -79,7 +79,7 @@ export class WebhookEventsRepository {
 
   async settle(
     ids: string[],
-    outcome: { status: 'processed' | 'failed' | 'pending'; outcome?: Record<string, unknown>; error?: string | null; at: Date },
+    outcome: { status: 'processed' | 'failed' | 'pending'; outcome?: Record<string, unknown>; error?: string | null; at: Date; retryAt?: Date },
     tx: DatabaseClient = this.database.client,
   ): Promise<void> {
     await tx.webhookEvent.updateMany({
@@ -87,6 +87,7 @@ export class WebhookEventsRepository {
       data: {
         status: outcome.status,
         processedAt: outcome.status === 'pending' ? null : outcome.at,
+        nextAttemptAt: outcome.retryAt ?? null,
         ...(outcome.outcome ? { outcome: outcome.outcome as Prisma.InputJsonValue } : {}),
         error: outcome.error ?? null,
       },

@@ -12,8 +12,10 @@ const MAX_DELAY_MS = 3_000;
 /** Pending events (a restart, another replica's) are looked for this often. */
 const POLL_MS = 5_000;
 const BATCH = 500;
-/** An event a dead worker left `processing` this long is claimed again. */
-const STALE_MS = 120_000;
+/** An event a dead worker left `processing` this long is claimed again (longer than any wait on Aura's rate limit). */
+const STALE_MS = 10 * 60_000;
+/** A failed re-fetch waits this long, doubled per attempt, before the next. */
+const RETRY_BASE_MS = 5_000;
 /** Attempts before an event is left `failed` (a sync still catches what it missed). */
 const MAX_ATTEMPTS = 5;
 
@@ -118,7 +120,9 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       }
       const message = error instanceof Error ? error.message : String(error);
       const exhausted = group.every((event) => event.attempts >= MAX_ATTEMPTS);
-      await this.events.settle(ids, { status: exhausted ? 'failed' : 'pending', error: message, at: new Date() });
+      const attempts = Math.max(...group.map((event) => event.attempts));
+      const retryAt = new Date(Date.now() + RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));
+      await this.events.settle(ids, { status: exhausted ? 'failed' : 'pending', error: message, at: new Date(), retryAt });
       this.logger.warn(`Re-fetching ${resource} ${dataId} for webhook events failed${exhausted ? ' for the last time' : ''}: ${message}`);
       return;
     }

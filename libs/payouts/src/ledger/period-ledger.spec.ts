@@ -218,6 +218,20 @@ describe('the period ledger', () => {
     expect(book.paidFor('c1', 'closer', 'ann')).toBe('0.00');
   });
 
+  it("is not delayed by a later change to another call of the payee that cannot move this line (a flat plan)", () => {
+    const book = new Book(september);
+    book.run('2026-09');
+    book.approve('2026-09');
+    book.now = new Date('2026-09-10T00:00:00Z'); // 7 days after c1
+    book.refund('c1');
+    book.now = new Date('2026-11-01T00:00:00Z'); // c2 of the same closer changes 61 days after its date
+    book.change(call('c2', 'ann', '2026-09-01', '400.00'));
+    const october = book.run('2026-10', { windowDays: 30 });
+    expect(october.warnings).toEqual([]);
+    expect(book.paidFor('c1', 'closer', 'ann')).toBe('0.00');
+    expect(book.paidFor('c2', 'closer', 'ann')).toBe('40.00'); // a raise is always paid
+  });
+
   it('measures the window to the change, not to the run: a change inside it is clawed back however late the run', () => {
     const book = new Book(september);
     book.run('2026-09');

@@ -70,6 +70,12 @@ export interface LedgerInput {
   closedPeriods: ReadonlySet<string>;
   /** When what each call earns last changed (paid calls and looked-up calls alike). */
   earningsChangedAt: ReadonlyMap<string, Date | null>;
+  /**
+   * How a plan's role terms let other calls move a line: tiers (marginal: the
+   * calls before it; retroactive: every call of the period) or a period cap
+   * (the calls before it). Null or unknown: a line depends on its own call only.
+   */
+  volumeTerms?: (planId: string, role: Role) => VolumeTerms | null;
   /** The engine's result over P and every period returned by periodsToRecompute (and the periods calls moved to). */
   paid: PayoutResult;
   lockedLines: readonly LockedLine[];
@@ -123,6 +129,11 @@ export interface ClawbackOutsideWindow {
   changed_at: string;
   window_days: number;
   [detail: string]: unknown;
+}
+
+export interface VolumeTerms {
+  tiers: 'marginal' | 'retroactive' | null;
+  periodCap: boolean;
 }
 
 export interface LedgerOutcome {
@@ -198,7 +209,7 @@ export function buildPeriodStatements(input: LedgerInput): LedgerOutcome {
   const seeds: LineSeed[] = [];
   const warnings: ClawbackOutsideWindow[] = [];
   const windowMs = input.clawbackWindowDays * DAY_MS;
-  const groupChanges = latestChangeByGroup(input);
+  const changes = changeBook(input);
 
   for (const key of [...keys].sort()) {
     const line = paidByKey.get(key);
@@ -235,9 +246,10 @@ export function buildPeriodStatements(input: LedgerInput): LedgerOutcome {
     if (difference.isNegative()) {
       // The window runs from the call's commission date to the latest change behind the difference,
       // never to the run's own clock: a rerun months later makes the same lines.
-      const groups = [groupKey(first.payeeId, first.role, first.callPeriod)];
-      if (line) groups.push(groupKey(line.payeeId, line.role, line.period));
-      const changedAt = Math.max(...groups.map((group) => groupChanges.get(group) ?? Number.NEGATIVE_INFINITY));
+      const planId = line?.planId ?? original?.planId ?? late?.planId ?? null;
+      const terms = planId === null ? null : (input.volumeTerms?.(planId, first.role) ?? null);
+      const periods = line && line.period !== first.callPeriod ? [first.callPeriod, line.period] : [first.callPeriod];
+      const changedAt = changes.behind(first.callId, first.payeeId, first.role, periods, commissionAt, terms);
       if (Number.isFinite(changedAt) && changedAt - commissionAt > windowMs) {
         warnings.push({
           code: 'clawback_outside_window',
@@ -304,24 +316,48 @@ function groupKey(payeeId: string, role: Role, period: string): string {
   return `${payeeId}|${role}|${period}`;
 }
 
+interface GroupMember {
+  callId: string;
+  at: number;
+  changedAt: number;
+}
+
 /**
- * The latest change among the calls of each (payee, role, period): a call's
- * own change, or another's that re-sliced its tiers or moved a period cap
- * (product.md "Clawback window"). Over the calls the engine pays now and
- * the calls of locked lines.
+ * The calls of each (payee, role, period) with their commission instants and
+ * change times, over the calls the engine pays now and the calls of locked
+ * lines, and the rule that picks the change behind a difference (product.md
+ * "Clawback window"): the call's own latest change, or another call's that
+ * can move this line (tiers or a period cap read the calls before it,
+ * retroactive tiers every call of the period). A change to an unrelated call
+ * never delays a clawback.
  */
-function latestChangeByGroup(input: LedgerInput): Map<string, number> {
-  const latest = new Map<string, number>();
-  const note = (payeeId: string, role: Role, period: string, callId: string) => {
-    const at = input.earningsChangedAt.get(callId) ?? input.callStates.get(callId)?.earningsChangedAt;
-    if (!at) return;
+function changeBook(input: LedgerInput) {
+  const groups = new Map<string, Map<string, GroupMember>>();
+  const changeOf = (callId: string) => (input.earningsChangedAt.get(callId) ?? input.callStates.get(callId)?.earningsChangedAt ?? null)?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const note = (payeeId: string, role: Role, period: string, callId: string, at: number | null) => {
     const group = groupKey(payeeId, role, period);
-    const time = at.getTime();
-    if (time > (latest.get(group) ?? Number.NEGATIVE_INFINITY)) latest.set(group, time);
+    let members = groups.get(group);
+    if (!members) groups.set(group, (members = new Map()));
+    if (!members.has(callId)) members.set(callId, { callId, at: at ?? Number.POSITIVE_INFINITY, changedAt: changeOf(callId) });
   };
-  for (const line of input.paid.lines) note(line.payeeId, line.role, line.period, line.callId);
-  for (const line of input.lockedLines) note(line.payeeId, line.role, line.callPeriod, line.callId);
-  return latest;
+  for (const line of input.paid.lines) note(line.payeeId, line.role, line.period, line.callId, Date.parse(line.commissionAt));
+  for (const line of input.lockedLines) note(line.payeeId, line.role, line.callPeriod, line.callId, input.callStates.get(line.callId)?.commissionAt?.getTime() ?? null);
+
+  return {
+    behind(callId: string, payeeId: string, role: Role, periods: string[], commissionAt: number, terms: VolumeTerms | null): number {
+      let latest = changeOf(callId);
+      const readsOthers = terms !== null && (terms.tiers !== null || terms.periodCap);
+      if (!readsOthers) return latest;
+      const everyCall = terms.tiers === 'retroactive';
+      for (const period of periods) {
+        for (const member of groups.get(groupKey(payeeId, role, period))?.values() ?? []) {
+          const before = member.at < commissionAt || (member.at === commissionAt && member.callId <= callId);
+          if ((everyCall || before) && member.changedAt > latest) latest = member.changedAt;
+        }
+      }
+      return latest;
+    },
+  };
 }
 
 /**

@@ -217,11 +217,11 @@ function buildModel(seeds: CallSeed[]): Model {
   seeds.forEach((seed, index) => {
     const id = `c${index}`;
     const day = `${PERIODS[seed.period]}-${String(seed.day).padStart(2, '0')}`;
-    calls.set(id, { id, closerId: seed.closerId, setterId: seed.setterId, day, deal: seed.deal, termsChangedAt: null });
+    calls.set(id, { id, closerId: seed.closerId, setterId: seed.setterId, day, deal: seed.deal, termsChangedAt: start });
     const refundedAmount = seed.refunded === 0 ? null : BigInt(Math.round((seed.deal * seed.refunded) / 100));
     const payment: DerivedPayment = {
       id: `p_${id}`, status: seed.status, amount: BigInt(seed.deal), currency: seed.currency, callId: id, leadId: null,
-      paymentDate: new Date(`${day}T13:00:00Z`), refundedAmount, refundedAt: refundedAmount === null ? null : new Date(`${day}T14:00:00Z`), refundStatus: null,
+      paymentDate: new Date(`${day}T13:00:00Z`), refundedAmount, refundedAt: refundedAmount === null ? null : new Date(`${day}T14:00:00Z`), refundStatus: null, upstreamUpdatedAt: null,
     };
     payments.set(payment.id, { ...payment, termsChangedAt: termsChangedAt(null, payment, start) });
   });

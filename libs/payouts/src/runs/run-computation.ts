@@ -1,5 +1,5 @@
-import { computePayouts, type CommissionCall, type PayoutResult, type Plan, type RoundingMode } from '@app/commission-engine';
-import { buildPeriodStatements, callsToLookUp, CallState, LedgerOutcome, LockedLine, PeriodStatementHead, periodsToRecompute } from '../ledger/period-ledger';
+import { computePayouts, type CommissionCall, type PayoutResult, type Plan, type Role, type RoundingMode } from '@app/commission-engine';
+import { buildPeriodStatements, callsToLookUp, CallState, LedgerOutcome, LockedLine, PeriodStatementHead, periodsToRecompute, VolumeTerms } from '../ledger/period-ledger';
 
 /** What a run reads about calls; the database in production, a model in the property suite. */
 export interface RunCallSource {
@@ -58,8 +58,19 @@ export async function computeRun(period: string, snapshot: RunSnapshot, plans: P
     lockedLines: snapshot.lockedLines,
     periodStatements: snapshot.periodStatements,
     callStates: states,
+    volumeTerms: volumeTermsOf(plans),
   });
   return { outcome, periods, calls: read.calls, paid };
+}
+
+/** Which plans let other calls move a line: tiers or a period cap (for the clawback window). */
+function volumeTermsOf(plans: Plan[]): (planId: string, role: Role) => VolumeTerms | null {
+  const byId = new Map(plans.map((plan) => [plan.id, plan]));
+  return (planId, role) => {
+    const terms = byId.get(planId)?.roles[role];
+    if (!terms) return null;
+    return { tiers: terms.tiers?.mode ?? null, periodCap: terms.max_per_period !== undefined && terms.max_per_period !== null };
+  };
 }
 
 /** Calls looked up per query. */

@@ -40,6 +40,9 @@ export class RunExecutor {
 
   async execute(run: PayoutRunRecord, earlierWarnings: RunWarning[]): Promise<PayoutRunRecord> {
     const { period } = run;
+    if (await this.calls.awaitingFirstPaymentsPass()) {
+      throw new Error('Payments have not been synced yet: calls wait for their payments (payment_missing), and a run now would claw back what was paid. Sync first (POST /v1/sync), then run again');
+    }
     const snapshot = await this.database.transaction(
       async (tx) => ({
         fingerprint: await this.ledger.fingerprint(tx, period),

@@ -1,11 +1,12 @@
 -- AlterTable
 ALTER TABLE "calls" ADD COLUMN     "earnings_changed_at" TIMESTAMPTZ(3),
 ADD COLUMN     "effective_base_amount" DECIMAL(24,6),
-ADD COLUMN     "refunded_share" DECIMAL(9,6),
+ADD COLUMN     "refunded_share" DECIMAL(11,10),
 ADD COLUMN     "terms_changed_at" TIMESTAMPTZ(3);
 
 -- AlterTable
-ALTER TABLE "quarantined_records" ADD COLUMN     "resource" TEXT NOT NULL DEFAULT 'call';
+ALTER TABLE "quarantined_records" ADD COLUMN     "raw_text" TEXT,
+ADD COLUMN     "resource" TEXT NOT NULL DEFAULT 'call';
 
 -- AlterTable
 ALTER TABLE "sync_run_pages" ADD COLUMN     "resource" TEXT NOT NULL DEFAULT 'calls';
@@ -28,6 +29,9 @@ CREATE TABLE "payments" (
     "refund_status" TEXT,
     "missing_upstream" BOOLEAN NOT NULL DEFAULT false,
     "terms_changed_at" TIMESTAMPTZ(3),
+    "upstream_updated_at" TIMESTAMPTZ(3),
+    "unreadable_since" TIMESTAMPTZ(3),
+    "unreadable_reason" TEXT,
     "raw" JSONB NOT NULL,
     "content_hash" TEXT NOT NULL,
     "version" INTEGER NOT NULL DEFAULT 1,
@@ -64,6 +68,7 @@ CREATE TABLE "webhook_events" (
     "status" TEXT NOT NULL,
     "attempts" INTEGER NOT NULL DEFAULT 0,
     "processed_at" TIMESTAMPTZ(3),
+    "next_attempt_at" TIMESTAMPTZ(3),
     "outcome" JSONB,
     "error" TEXT,
 
@@ -77,6 +82,9 @@ CREATE UNIQUE INDEX "payment_versions_payment_id_version_key" ON "payment_versio
 CREATE INDEX "webhook_events_status_id_idx" ON "webhook_events"("status", "id");
 
 -- CreateIndex
+CREATE INDEX "webhook_events_resource_data_id_idx" ON "webhook_events"("resource", "data_id");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "webhook_events_event_data_id_upstream_created_at_key" ON "webhook_events"("event", "data_id", "upstream_created_at");
 
 -- CreateIndex
@@ -87,5 +95,7 @@ ALTER TABLE "payment_versions" ADD CONSTRAINT "payment_versions_payment_id_fkey"
 
 -- Data: calls stored before payments were synced were judged without their
 -- payment. Until the next sync stores the payments (and judges every linked
--- call again), none of them is commissionable.
+-- call again), none of them is commissionable, and runs refuse to start
+-- (docs/payouts.md). Their change time is when their version was stored.
+UPDATE "calls" SET "terms_changed_at" = "last_changed_at", "earnings_changed_at" = "last_changed_at";
 UPDATE "calls" SET "commissionable" = false, "reason" = 'payment_missing' WHERE "commissionable";
