@@ -1,3 +1,5 @@
+import { inspectJson, isStorableText } from './untrusted-json';
+
 /**
  * The call record as `GET /v1/calls` returns it (see the seed contract), and
  * the one place that decides whether a raw upstream record is usable.
@@ -83,6 +85,8 @@ export interface AuraCall {
 
 /** Machine-friendly reasons a record is quarantined. */
 export type AuraCallRejectionReason =
+  | 'unstorable_text'
+  | 'too_deep'
   | 'not_an_object'
   | 'missing_id'
   | 'invalid_id'
@@ -112,6 +116,13 @@ export const AURA_CALL_DATE_FIELDS = [
 ] as const;
 
 const PERSON_FIELDS = ['closer_id', 'setter_id'] as const;
+
+/** Aura's person ids: `user_…` (Clerk), or a uuid as an older revision of its docs gave. */
+export const PERSON_ID = /^(?:user_[A-Za-z0-9]{1,100}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
+/** Longest id or reference kept (ids are indexed; a 12 KB one would not fit an index entry). */
+export const MAX_ID_LENGTH = 200;
+/** Longest text a rule may match on. */
+const MAX_FIELD_LENGTH = 1_000;
 
 /**
  * Fields a plan rule or the commissionability check may read: a non-string
@@ -173,13 +184,16 @@ export function parseAuraCall(raw: unknown): ParseAuraCallResult {
     return { ok: false, reason: 'not_an_object', message: `record is ${describeValue(raw)}, not an object` };
   }
   const record = raw as Record<string, unknown>;
+  const readableId = typeof record['id'] === 'string' && record['id'].length <= MAX_ID_LENGTH && isStorableText(record['id']) ? record['id'] : undefined;
+  const unstorable = inspectJson(record);
+  if (unstorable) return { ok: false, reason: unstorable.reason, field: unstorable.field, message: `call ${readableId ?? '(no readable id)'}: ${unstorable.message}`, id: readableId };
 
   const id = record['id'];
   if (!present(id) || (typeof id === 'string' && id.trim() === '')) {
     return { ok: false, reason: 'missing_id', field: 'id', message: 'record has no id' };
   }
-  if (typeof id !== 'string') {
-    return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describeValue(id)}, not a string` };
+  if (typeof id !== 'string' || id.length > MAX_ID_LENGTH) {
+    return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describeValue(id)}, not a string of at most ${MAX_ID_LENGTH} characters` };
   }
   const reject = (
     reason: AuraCallRejectionReason,
@@ -214,8 +228,9 @@ export function parseAuraCall(raw: unknown): ParseAuraCallResult {
 
   for (const field of PERSON_FIELDS) {
     const value = record[field];
-    if (present(value) && typeof value !== 'string') {
-      return reject('invalid_person_id', field, `${field} is ${describeValue(value)}, not a string`);
+    // Person ids reach statements, exports and payroll: anything but Aura's shapes is refused (a formula in a CSV cell, say).
+    if (present(value) && value !== '' && !(typeof value === 'string' && PERSON_ID.test(value))) {
+      return reject('invalid_person_id', field, `${field} is ${describeValue(value)}, not a user_… id or a uuid`);
     }
   }
 
@@ -223,6 +238,10 @@ export function parseAuraCall(raw: unknown): ParseAuraCallResult {
     const value = record[field];
     if (present(value) && typeof value !== 'string') {
       return reject('invalid_field', field, `${field} is ${describeValue(value)}, not a string`);
+    }
+    const limit = field.endsWith('_id') ? MAX_ID_LENGTH : MAX_FIELD_LENGTH;
+    if (typeof value === 'string' && value.length > limit) {
+      return reject('invalid_field', field, `${field} is longer than ${limit} characters`);
     }
   }
 

@@ -1,4 +1,5 @@
-import { describeValue, isIsoDateTime } from './aura-call';
+import { describeValue, isIsoDateTime, MAX_ID_LENGTH } from './aura-call';
+import { inspectJson, isStorableText } from './untrusted-json';
 
 /**
  * A payment as `GET /v1/payments` returns it. Only the fields that
@@ -27,6 +28,8 @@ export interface AuraPayment {
 }
 
 export type AuraPaymentRejectionReason =
+  | 'unstorable_text'
+  | 'too_deep'
   | 'not_an_object'
   | 'missing_id'
   | 'invalid_id'
@@ -65,12 +68,15 @@ export function parseAuraPayment(raw: unknown): ParseAuraPaymentResult {
     return { ok: false, reason: 'not_an_object', message: `record is ${describeValue(raw)}, not an object` };
   }
   const record = raw as Record<string, unknown>;
+  const readableId = typeof record['id'] === 'string' && record['id'].length <= MAX_ID_LENGTH && isStorableText(record['id']) ? record['id'] : undefined;
+  const unstorable = inspectJson(record);
+  if (unstorable) return { ok: false, reason: unstorable.reason, field: unstorable.field, message: `payment ${readableId ?? '(no readable id)'}: ${unstorable.message}`, id: readableId };
   const id = record['id'];
   if (!present(id) || (typeof id === 'string' && id.trim() === '')) {
     return { ok: false, reason: 'missing_id', field: 'id', message: 'payment has no id' };
   }
-  if (typeof id !== 'string') {
-    return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describeValue(id)}, not a string` };
+  if (typeof id !== 'string' || id.length > MAX_ID_LENGTH) {
+    return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describeValue(id)}, not a string of at most ${MAX_ID_LENGTH} characters` };
   }
   const reject = (reason: AuraPaymentRejectionReason, field: string, message: string): ParseAuraPaymentResult => ({
     ok: false,
@@ -101,6 +107,7 @@ export function parseAuraPayment(raw: unknown): ParseAuraPaymentResult {
   for (const field of STRING_FIELDS) {
     const value = record[field];
     if (present(value) && typeof value !== 'string') return reject('invalid_field', field, `${field} is ${describeValue(value)}, not a string`);
+    if (typeof value === 'string' && value.length > MAX_ID_LENGTH) return reject('invalid_field', field, `${field} is longer than ${MAX_ID_LENGTH} characters`);
   }
   return { ok: true, payment: { ...record } as AuraPayment };
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { losslessJsonText, MAX_ID_LENGTH, storableCopy, storableText } from '@app/aura-client';
+import { contentHash, sha256Hex } from '@app/content-hash';
 import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 
 export interface QuarantineEntry {
@@ -12,8 +14,18 @@ export interface QuarantineEntry {
   raw: unknown;
 }
 
+/** The content hash a quarantined record is kept under: of its lossless text, which any value has (canonical JSON may not). */
+export function quarantineHash(raw: unknown): string {
+  try {
+    return contentHash(raw ?? null);
+  } catch {
+    return sha256Hex(losslessJsonText(raw ?? null));
+  }
+}
+
 export interface QuarantinedRecordView extends QuarantineEntry {
   id: string;
+  rawText: string | null;
   firstSeenAt: Date;
   lastSeenAt: Date;
   lastSyncRunId: string | null;
@@ -24,12 +36,30 @@ export interface QuarantinedRecordView extends QuarantineEntry {
 export class QuarantineRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  /** Keeps each distinct bad record once, counting how often a sync met it. */
+  /**
+   * Keeps each distinct bad record once, counting how often a sync met it.
+   * Whatever the record holds, the row can be stored: the raw column gets a
+   * storable copy, raw_text the record losslessly as escaped JSON text, and
+   * the id, field and message are made storable and bounded.
+   */
   async record(tx: DatabaseClient, entries: QuarantineEntry[], syncRunId: string | null, at: Date): Promise<void> {
     for (const entry of entries) {
+      const copy = storableCopy(entry.raw ?? null);
       await tx.quarantinedRecord.upsert({
         where: { contentHash: entry.contentHash },
-        create: { ...entry, raw: entry.raw === null || entry.raw === undefined ? Prisma.JsonNull : (entry.raw as Prisma.InputJsonValue), firstSeenAt: at, lastSeenAt: at, lastSyncRunId: syncRunId },
+        create: {
+          resource: entry.resource,
+          contentHash: entry.contentHash,
+          upstreamId: entry.upstreamId === null ? null : storableText(entry.upstreamId).slice(0, MAX_ID_LENGTH),
+          reason: entry.reason,
+          field: entry.field === null ? null : storableText(entry.field).slice(0, 500),
+          message: storableText(entry.message).slice(0, 2_000),
+          raw: copy === null ? Prisma.JsonNull : (copy as Prisma.InputJsonValue),
+          rawText: losslessJsonText(entry.raw ?? null),
+          firstSeenAt: at,
+          lastSeenAt: at,
+          lastSyncRunId: syncRunId,
+        },
         update: { lastSeenAt: at, lastSyncRunId: syncRunId, timesSeen: { increment: 1 } },
       });
     }

@@ -8,7 +8,7 @@ import { CallsRepository, IncomingCall, JudgementUpdate, PageWriteResult } from 
 import { judgeCall } from '../calls/commissionability';
 import { derivePayment, laterOf } from '../payments/payment-derivation';
 import { IncomingPayment, PaymentsRepository } from '../payments/payments.repository';
-import { QuarantineEntry, QuarantineRepository } from '../quarantine/quarantine.repository';
+import { QuarantineEntry, QuarantineRepository, quarantineHash } from '../quarantine/quarantine.repository';
 
 /** A page of raw upstream records, sorted into what can be stored and what must be quarantined. */
 export interface ParsedPage<T> {
@@ -38,7 +38,7 @@ export class IngestionWriter {
   constructor(
     private readonly calls: CallsRepository,
     private readonly payments: PaymentsRepository,
-    private readonly quarantine: QuarantineRepository,
+    private readonly quarantine_: QuarantineRepository,
     @Inject(commissionConfig.KEY) commission: CommissionConfig,
     @Inject(auraConfig.KEY) aura: AuraConfig,
   ) {
@@ -54,7 +54,7 @@ export class IngestionWriter {
         page.seenIds.push(parsed.call.id);
       } else {
         if (parsed.id) page.seenIds.push(parsed.id);
-        page.bad.push({ resource: 'call', contentHash: contentHash(raw ?? null), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+        page.bad.push({ resource: 'call', contentHash: quarantineHash(raw), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
       }
     }
     return page;
@@ -69,7 +69,7 @@ export class IngestionWriter {
         page.seenIds.push(parsed.payment.id);
       } else {
         if (parsed.id) page.seenIds.push(parsed.id);
-        page.bad.push({ resource: 'payment', contentHash: contentHash(raw ?? null), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+        page.bad.push({ resource: 'payment', contentHash: quarantineHash(raw), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
       }
     }
     return page;
@@ -86,6 +86,11 @@ export class IngestionWriter {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${high}::int4, ${low}::int4)`;
   }
 
+  /** Quarantines records outside a page write (those the database refused one by one). */
+  quarantine(tx: DatabaseClient, entries: QuarantineEntry[], syncRunId: string | null, at: Date): Promise<void> {
+    return this.quarantine_.record(tx, entries, syncRunId, at);
+  }
+
   /** Stores a page of calls, each judged with its payment as stored now. */
   async writeCalls(tx: DatabaseClient, page: ParsedPage<ParsedCall>, syncRunId: string | null, at: Date): Promise<PageWriteResult> {
     await this.serialise(tx);
@@ -96,7 +101,7 @@ export class IngestionWriter {
       return { ...call, judgement: judgeCall(call.derived, payment, this.settings), paymentTermsChangedAt: payment?.termsChangedAt ?? null };
     });
     const written = await this.calls.writePage(tx, incoming, syncRunId, at);
-    await this.quarantine.record(tx, page.bad, syncRunId, at);
+    await this.quarantine_.record(tx, page.bad, syncRunId, at);
     return written;
   }
 
@@ -110,7 +115,7 @@ export class IngestionWriter {
       page.bad.flatMap((entry) => (entry.upstreamId ? [{ id: entry.upstreamId, reason: `${entry.reason}: ${entry.message}` }] : [])),
       at,
     );
-    await this.quarantine.record(tx, page.bad, syncRunId, at);
+    await this.quarantine_.record(tx, page.bad, syncRunId, at);
     return { ...written, callsJudgedAgain: await this.judgeCallsOf(tx, [...termsChanged, ...unreadable]) };
   }
 

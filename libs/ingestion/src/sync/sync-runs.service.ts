@@ -67,6 +67,7 @@ function presentQuarantined(row: QuarantinedRecordView): Record<string, unknown>
     field: row.field,
     message: row.message,
     raw: row.raw,
+    raw_text: row.rawText,
     first_seen_at: row.firstSeenAt.toISOString(),
     last_seen_at: row.lastSeenAt.toISOString(),
     last_sync_run_id: row.lastSyncRunId,

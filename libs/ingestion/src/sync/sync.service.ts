@@ -1,11 +1,12 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuraError } from '@app/aura-client';
 import { ConflictError } from '@app/http-platform';
-import { DatabaseService, ExclusiveLock } from '@app/persistence';
+import { DatabaseClient, DatabaseService, describeFailure, ExclusiveLock } from '@app/persistence';
 import { CallsRepository, PageWriteResult } from '../calls/calls.repository';
 import { PaymentsRepository } from '../payments/payments.repository';
 import { AuraClientFactory } from './aura-client.factory';
-import { IngestionWriter } from './ingestion-writer';
+import { QuarantineEntry } from '../quarantine/quarantine.repository';
+import { IngestionWriter, ParsedPage } from './ingestion-writer';
 import { SyncPhase, SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
 
 export type SyncTrigger = 'manual' | 'schedule' | 'run' | 'resume';
@@ -136,12 +137,19 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       );
     } catch (error) {
       await this.runs.addRequestCounters(run.id, sinceLastPage());
-      const message = error instanceof AuraError || error instanceof Error ? error.message : String(error);
+      const message = error instanceof AuraError ? error.message : describeFailure(error);
       await this.runs.finish(run.id, { status: 'failed', error: message, finishedAt: new Date() });
       this.logger.error({ err: error }, `Sync ${run.id} failed: ${message}`);
     }
   }
 
+  /**
+   * Writes a page and its checkpoint in one transaction. When the database
+   * refuses the page (a record the checks let through and it cannot store),
+   * the page is written again record by record: each record the database
+   * refuses is quarantined with the reason, and the sync goes on. A record
+   * can never stop every later sync at the same page.
+   */
   private async writePage(
     runId: string,
     pageNumber: number,
@@ -150,29 +158,54 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     counters: { requests: number; retries: number; rateLimitWaitMs: number },
   ): Promise<void> {
     const at = new Date();
-    await this.database.transaction(async (tx) => {
-      let written: PageWriteResult & { callsJudgedAgain?: number };
-      let parsed: { bad: unknown[]; seenIds: string[] };
-      if (resource === 'calls') {
-        const calls = this.writer.parseCalls(page.records);
-        written = await this.writer.writeCalls(tx, calls, runId, at);
-        parsed = calls;
-      } else {
-        const payments = this.writer.parsePayments(page.records);
-        written = await this.writer.writePayments(tx, payments, runId, at);
-        parsed = payments;
+    const parsed = resource === 'calls' ? this.writer.parseCalls(page.records) : this.writer.parsePayments(page.records);
+    const progress = (written: PageWriteResult & { callsJudgedAgain?: number }, quarantined: number) => ({
+      resource,
+      lastOfPhase: !page.hasMore,
+      cursor: page.cursor,
+      nextCursor: page.hasMore ? page.nextCursor : null,
+      callIds: parsed.seenIds,
+      received: page.records.length,
+      quarantined,
+      ...written,
+      ...counters,
+    });
+    const write = (tx: DatabaseClient, records: ParsedPage<unknown>) =>
+      resource === 'calls'
+        ? this.writer.writeCalls(tx, records as ReturnType<IngestionWriter['parseCalls']>, runId, at)
+        : this.writer.writePayments(tx, records as ReturnType<IngestionWriter['parsePayments']>, runId, at);
+    try {
+      await this.database.transaction(async (tx) => {
+        await this.runs.recordPage(tx, runId, pageNumber, progress(await write(tx, parsed), parsed.bad.length));
+      }, { timeoutSeconds: 120 });
+      return;
+    } catch (error) {
+      this.logger.warn(`Sync ${runId}: the database refused page ${pageNumber} of ${resource} (${describeFailure(error)}); writing it record by record`);
+    }
+    const total: PageWriteResult & { callsJudgedAgain: number } = { inserted: 0, updated: 0, unchanged: 0, callsJudgedAgain: 0 };
+    const refused: QuarantineEntry[] = [];
+    for (const record of parsed.good as { raw: Record<string, unknown>; contentHash: string; derived: { id: string } }[]) {
+      try {
+        const written = await this.database.transaction((tx) => write(tx, { good: [record], bad: [], seenIds: [] }), { timeoutSeconds: 30 });
+        total.inserted += written.inserted;
+        total.updated += written.updated;
+        total.unchanged += written.unchanged;
+        total.callsJudgedAgain += (written as { callsJudgedAgain?: number }).callsJudgedAgain ?? 0;
+      } catch (error) {
+        refused.push({
+          resource: resource === 'calls' ? 'call' : 'payment',
+          contentHash: record.contentHash,
+          upstreamId: record.derived.id,
+          reason: 'database_refused',
+          field: null,
+          message: `${resource === 'calls' ? 'call' : 'payment'} ${record.derived.id}: ${describeFailure(error)}`,
+          raw: record.raw,
+        });
       }
-      await this.runs.recordPage(tx, runId, pageNumber, {
-        resource,
-        lastOfPhase: !page.hasMore,
-        cursor: page.cursor,
-        nextCursor: page.hasMore ? page.nextCursor : null,
-        callIds: parsed.seenIds,
-        received: page.records.length,
-        quarantined: parsed.bad.length,
-        ...written,
-        ...counters,
-      });
+    }
+    await this.database.transaction(async (tx) => {
+      await this.writer.quarantine(tx, [...parsed.bad, ...refused], runId, at);
+      await this.runs.recordPage(tx, runId, pageNumber, progress(total, parsed.bad.length + refused.length));
     }, { timeoutSeconds: 120 });
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuraClient, AuraNotFoundError } from '@app/aura-client';
-import { DatabaseService } from '@app/persistence';
+import { DatabaseService, describeFailure } from '@app/persistence';
 import { AuraClientFactory } from '../sync/aura-client.factory';
 import { IngestionWriter } from '../sync/ingestion-writer';
 import { WebhookEventRecord, WebhookEventsRepository } from './webhook-events.repository';
@@ -118,7 +118,7 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         await this.events.settle(ids, { status: 'processed', outcome: { result: 'not_found', fetch_started_at: fetchStartedAt.toISOString() }, at: new Date() });
         return;
       }
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeFailure(error);
       const exhausted = group.every((event) => event.attempts >= MAX_ATTEMPTS);
       const attempts = Math.max(...group.map((event) => event.attempts));
       const retryAt = new Date(Date.now() + RETRY_BASE_MS * 2 ** Math.max(0, attempts - 1));

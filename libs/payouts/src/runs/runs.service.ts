@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConflictError } from '@app/http-platform';
 import { SyncService } from '@app/ingestion';
-import { ExclusiveLock } from '@app/persistence';
+import { describeFailure, ExclusiveLock } from '@app/persistence';
 import { PayoutRunRecord, PayoutRunsRepository, RunTrigger, RunWarning } from './payout-runs.repository';
 import { RunExecutor } from './run-executor';
 
@@ -115,7 +115,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       const finished = await this.executor.execute(run, warnings);
       this.logger.log(`Run ${run.id} of ${run.period} succeeded in ${finished.durationMs} ms`);
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = describeFailure(error);
       await this.runs.finish(run.id, { status: 'failed', error: message, warnings, finishedAt: new Date() });
       this.logger.error({ err: error }, `Run ${run.id} of ${run.period} failed: ${message}`);
     }
@@ -126,7 +126,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       synced = await this.sync.syncAndWait('run');
     } catch (error) {
-      throw new Error(`The sync before the run failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`The sync before the run failed: ${describeFailure(error)}`);
     }
     if (synced === null) {
       warnings.push({ code: 'sync_skipped', message: 'Another replica was syncing, so this run did not sync first; it used the calls already stored' });

@@ -1,0 +1,3 @@
+import { poisonRecordsScenario } from './poison-records-scenario';
+
+poisonRecordsScenario('poison records (embedded PGlite)', async () => ({ env: {}, cleanup: async () => undefined }));
