@@ -1,5 +1,6 @@
 import {
   AuraAuthError,
+  AuraCanceledError,
   AuraError,
   AuraErrorDetails,
   AuraNotFoundError,
@@ -45,6 +46,10 @@ export interface AuraClientOptions {
    * inside the key's window. Default: a gate of this client's own.
    */
   gate?: AuraKeyGate;
+  /** Largest response body read; a larger one fails the request (not retried). Default 16 MiB. */
+  maxResponseBytes?: number;
+  /** Aborts every request in flight and every wait of this client (a canceled sync). */
+  signal?: AbortSignal;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
@@ -72,10 +77,14 @@ export interface AuraClientStats {
 
 type AttemptOutcome =
   | { kind: 'response'; status: number; headers: Headers; body: string }
+  | { kind: 'too_large'; status: number; bytes: number }
   | { kind: 'timeout' }
   | { kind: 'network'; error: unknown };
 
 const MAX_PAGE_SIZE = 100;
+const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** A cursor longer than this is not one Aura would send. */
+const MAX_CURSOR_LENGTH = 2_048;
 
 const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
@@ -102,6 +111,8 @@ export class AuraClient {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly logger?: AuraClientLogger;
+  private readonly maxResponseBytes: number;
+  private readonly signal?: AbortSignal;
   private readonly counters: AuraClientStats = {
     requests: 0,
     retries: 0,
@@ -133,6 +144,8 @@ export class AuraClient {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.logger = options.logger;
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.signal = options.signal;
     const pacing = options.pacing ?? true;
     const pacingOptions = typeof pacing === 'object' ? pacing : {};
     this.pacingMarginMs = pacingOptions.marginMs ?? 100;
@@ -148,7 +161,7 @@ export class AuraClient {
     const params = toSearchParams(query).toString();
     const path = `/v1/calls${params ? `?${params}` : ''}`;
     const body = await this.get(path);
-    return readListPage(body, path);
+    return readListPage(body, path, Number(query.limit ?? 50));
   }
 
   /** One call, raw. A missing call raises `AuraNotFoundError`. */
@@ -160,7 +173,7 @@ export class AuraClient {
   async listPayments(query: ListPaymentsQuery = {}): Promise<ListCallsPage> {
     const params = toPaymentSearchParams(query).toString();
     const path = `/v1/payments${params ? `?${params}` : ''}`;
-    return readListPage(await this.get(path), path);
+    return readListPage(await this.get(path), path, Number(query.limit ?? 50));
   }
 
   /** One payment, raw. A missing payment raises `AuraNotFoundError`. */
@@ -192,6 +205,9 @@ export class AuraClient {
       const { has_more: hasMore, next_cursor: nextCursor } = page.pagination;
       yield { cursor, records: page.data, nextCursor, hasMore };
       if (!hasMore || nextCursor === null) return;
+      if (nextCursor.length > MAX_CURSOR_LENGTH) {
+        throw new AuraProtocolError(`Aura returned a next_cursor of ${nextCursor.length} characters (at most ${MAX_CURSOR_LENGTH} expected)`);
+      }
       if (seen.has(nextCursor)) {
         throw new AuraProtocolError(`Aura returned a next_cursor it had already returned: paging would never end`);
       }
@@ -222,13 +238,22 @@ export class AuraClient {
     const url = `${this.baseUrl}${path}`;
     let last: AttemptOutcome | null = null;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
+      this.throwIfAborted(path);
       if (attempt > 0) this.counters.retries++;
       const outcome = await this.gate.exclusive(() => this.attempt(url));
       last = outcome;
+      this.throwIfAborted(path);
 
+      if (outcome.kind === 'too_large') {
+        throw new AuraProtocolError(`Aura GET ${path} answered with a body over ${this.maxResponseBytes} bytes (${outcome.bytes} read before stopping)`, { status: outcome.status });
+      }
       if (outcome.kind === 'response') {
         const { status } = outcome;
         if (status >= 200 && status < 300) return parseJson(outcome.body, path, outcome.headers);
+        if (status >= 300 && status < 400) {
+          // Never followed: a redirect could carry the key elsewhere, or an empty answer taken for a complete pass.
+          throw new AuraProtocolError(`Aura GET ${path} answered ${status} redirecting to ${JSON.stringify(outcome.headers.get('location') ?? '')}: redirects are not followed; check AURA_API_URL`, { status });
+        }
         if (status === 429) this.counters.throttled429++;
         else if (status >= 500) this.counters.serverErrors++;
         if (status !== 429 && status < 500) throw this.nonRetryableError(path, outcome);
@@ -244,7 +269,8 @@ export class AuraClient {
         `Aura GET ${path}: ${describeOutcome(outcome)}; retry ${attempt + 1}/${this.maxRetries} in ${Math.round(waitMs)} ms`,
       );
       if (rateLimited) this.counters.rateLimitWaitMs += waitMs;
-      if (waitMs > 0) await this.sleep(waitMs);
+      if (waitMs > 0) await this.pause(waitMs);
+      this.throwIfAborted(path);
     }
     const attempts = this.maxRetries + 1;
     const details = last?.kind === 'response' ? errorDetails(last) : {};
@@ -262,7 +288,7 @@ export class AuraClient {
       if (waitMs > 0) {
         this.logger?.debug?.(`Aura rate-limit budget spent; waiting ${Math.round(waitMs)} ms for the window to reset`);
         this.counters.rateLimitWaitMs += waitMs;
-        await this.sleep(waitMs);
+        await this.pause(waitMs);
         this.pacer.windowElapsed();
       }
       this.pacer.recordSend();
@@ -275,20 +301,47 @@ export class AuraClient {
       timedOut = true;
       controller.abort();
     }, this.timeoutMs);
+    const onAbort = () => controller.abort();
+    this.signal?.addEventListener('abort', onAbort);
     try {
       const response = await this.fetchImpl(url, {
         method: 'GET',
         headers: { authorization: `Bearer ${this.apiKey}`, accept: 'application/json' },
         signal: controller.signal,
+        redirect: 'manual',
       });
-      const body = await response.text();
       this.pacer?.observe(response.headers);
-      return { kind: 'response', status: response.status, headers: response.headers, body };
+      const body = await readBounded(response, this.maxResponseBytes);
+      if (body.tooLarge) {
+        controller.abort();
+        return { kind: 'too_large', status: response.status, bytes: body.bytes };
+      }
+      return { kind: 'response', status: response.status, headers: response.headers, body: body.text };
     } catch (error) {
       return timedOut ? { kind: 'timeout' } : { kind: 'network', error };
     } finally {
       clearTimeout(timer);
+      this.signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /** Sleeps, but wakes at once when the client's signal aborts. */
+  private pause(ms: number): Promise<void> {
+    const signal = this.signal;
+    if (!signal) return this.sleep(ms);
+    if (signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      signal.addEventListener('abort', done);
+      void this.sleep(ms).then(done);
+    });
+  }
+
+  private throwIfAborted(path: string): void {
+    if (this.signal?.aborted) throw new AuraCanceledError(`Aura GET ${path} was canceled`);
   }
 
   private retryDelay(outcome: AttemptOutcome, attempt: number): { waitMs: number; rateLimited: boolean } {
@@ -345,6 +398,7 @@ function errorDetails(outcome: Extract<AttemptOutcome, { kind: 'response' }>): A
 
 function describeOutcome(outcome: AttemptOutcome): string {
   if (outcome.kind === 'timeout') return 'timed out';
+  if (outcome.kind === 'too_large') return `a body over the size limit (status ${outcome.status})`;
   if (outcome.kind === 'network') {
     const error = outcome.error as { message?: string; cause?: { code?: string; message?: string } };
     return `network error (${error?.cause?.code ?? error?.cause?.message ?? error?.message ?? String(outcome.error)})`;
@@ -363,9 +417,36 @@ function parseJson(body: string, path: string, headers: Headers): unknown {
   }
 }
 
-function readListPage(body: unknown, path: string): ListCallsPage {
+/** The body as text, reading no more than `maxBytes` (a hostile or broken server can send gigabytes). */
+async function readBounded(response: Response, maxBytes: number): Promise<{ text: string; tooLarge: false } | { tooLarge: true; bytes: number }> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    return { tooLarge: true, bytes: 0 };
+  }
+  if (!response.body) return { text: '', tooLarge: false };
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      return { tooLarge: true, bytes };
+    }
+    chunks.push(value);
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
+}
+
+function readListPage(body: unknown, path: string, limit: number): ListCallsPage {
   if (!isObject(body) || !Array.isArray(body['data'])) {
     throw new AuraProtocolError(`Aura GET ${path} returned a body without a data array`);
+  }
+  if (Number.isInteger(limit) && limit > 0 && body['data'].length > limit) {
+    throw new AuraProtocolError(`Aura GET ${path} returned ${body['data'].length} records for a page of at most ${limit}`);
   }
   const pagination = body['pagination'];
   if (!isObject(pagination) || typeof pagination['has_more'] !== 'boolean') {

@@ -68,6 +68,15 @@ export class AuraUnavailableError extends AuraError {
   }
 }
 
+/** The caller canceled (a sync canceled by POST /v1/sync/runs/:id/cancel). */
+export class AuraCanceledError extends AuraError {
+  readonly retryable = false;
+
+  constructor(message: string) {
+    super(message);
+  }
+}
+
 /** A 2xx response whose body is not the documented shape. */
 export class AuraProtocolError extends AuraError {
   readonly retryable = false;

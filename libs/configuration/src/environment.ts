@@ -13,7 +13,17 @@ export interface ServiceConfiguration {
     target: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
     migrateOnStart: boolean;
   };
-  aura: { apiUrl: string; apiKey: string | null; pageSize: number; requestTimeoutMs: number; amountScale: number; webhookSecret: string | null };
+  aura: {
+    apiUrl: string;
+    apiKey: string | null;
+    pageSize: number;
+    requestTimeoutMs: number;
+    amountScale: number;
+    webhookSecret: string | null;
+    maxResponseBytes: number;
+    syncMaxPages: number;
+    syncMaxMinutes: number;
+  };
   commission: {
     currency: string;
     timezone: string;
@@ -60,6 +70,9 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       requestTimeoutMs: parseInteger('AURA_REQUEST_TIMEOUT_MS', read('AURA_REQUEST_TIMEOUT_MS') ?? '15000', 100, 600_000),
       amountScale: parseInteger('AURA_AMOUNT_SCALE', read('AURA_AMOUNT_SCALE') ?? '2', 0, 6),
       webhookSecret: parseWebhookSecret('AURA_WEBHOOK_SECRET', read('AURA_WEBHOOK_SECRET')),
+      maxResponseBytes: parseInteger('AURA_MAX_RESPONSE_BYTES', read('AURA_MAX_RESPONSE_BYTES') ?? String(16 * 1024 * 1024), 65_536, 1_073_741_824),
+      syncMaxPages: parseInteger('SYNC_MAX_PAGES', read('SYNC_MAX_PAGES') ?? '20000', 1, 10_000_000),
+      syncMaxMinutes: parseInteger('SYNC_MAX_MINUTES', read('SYNC_MAX_MINUTES') ?? '240', 1, 10_080),
     },
     commission: {
       currency: parseCurrency('COMMISSION_CURRENCY', read('COMMISSION_CURRENCY') ?? 'USD'),

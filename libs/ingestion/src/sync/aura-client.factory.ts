@@ -18,7 +18,7 @@ export class AuraClientFactory {
     return this.config.apiKey !== null;
   }
 
-  create(): AuraClient {
+  create(signal?: AbortSignal): AuraClient {
     if (this.config.apiKey === null) throw new Error('AURA_API_KEY is not set');
     return new AuraClient({
       baseUrl: this.config.apiUrl,
@@ -26,6 +26,8 @@ export class AuraClientFactory {
       pageSize: this.config.pageSize,
       timeoutMs: this.config.requestTimeoutMs,
       gate: this.gate,
+      maxResponseBytes: this.config.maxResponseBytes,
+      signal,
       logger: { warn: (message) => this.logger.warn(message), debug: (message) => this.logger.debug(message) },
     });
   }

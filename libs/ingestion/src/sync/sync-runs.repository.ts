@@ -26,6 +26,7 @@ export interface SyncRunRecord {
   /** The pass the checkpoint belongs to: calls first, then payments. */
   phase: SyncPhase;
   payments: PaymentPassCounts;
+  cancelRequestedAt: Date | null;
   durationMs: number | null;
 }
 
@@ -123,6 +124,17 @@ export class SyncRunsRepository {
       calls_judged_again: current.calls_judged_again + (page.callsJudgedAgain ?? 0),
     };
     await tx.syncRun.update({ where: { id }, data: { ...common, payments: { ...payments } as Record<string, number> } });
+  }
+
+  /** Flags a running sync for cancellation; null when it is not running. */
+  async requestCancel(id: string, by: string, at: Date): Promise<SyncRunRecord | null> {
+    const updated = await this.database.client.syncRun.updateMany({ where: { id, status: 'running' }, data: { cancelRequestedAt: at, cancelRequestedBy: by } });
+    return updated.count === 0 ? null : this.find(id);
+  }
+
+  async cancelRequested(id: string): Promise<boolean> {
+    const run = await this.database.client.syncRun.findUnique({ where: { id }, select: { cancelRequestedAt: true } });
+    return run?.cancelRequestedAt != null;
   }
 
   async pagesRecorded(id: string): Promise<number> {

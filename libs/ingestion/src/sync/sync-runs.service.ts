@@ -55,6 +55,7 @@ export function presentSyncRun(run: SyncRunRecord): Record<string, unknown> {
       payments: run.payments,
     },
     phase: run.phase,
+    cancel_requested_at: run.cancelRequestedAt?.toISOString() ?? null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Audited, Idempotent, Roles } from '@app/access';
+import { Audited, CurrentPrincipal, Idempotent, type Principal, Roles } from '@app/access';
 import { PageQueryDto, UuidParamPipe } from '@app/http-platform';
 import { ListQuarantineQuery } from './dto/list-quarantine.query';
 import { presentSyncRun, SyncRunsService } from './sync-runs.service';
@@ -33,6 +33,14 @@ export class SyncController {
   @Get('runs/:id')
   get(@Param('id', UuidParamPipe) id: string) {
     return this.syncRuns.get(id);
+  }
+
+  @Post('runs/:id/cancel')
+  @HttpCode(202)
+  @Audited('sync_run')
+  @ApiOperation({ summary: 'Ask a running sync to stop (202 with the run; it ends failed, "Canceled on request", within seconds); 409 when it is not running' })
+  async cancel(@Param('id', UuidParamPipe) id: string, @CurrentPrincipal() principal: Principal) {
+    return presentSyncRun(await this.sync.cancel(id, principal.keyId));
   }
 
   @Get('quarantine')

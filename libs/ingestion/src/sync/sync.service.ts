@@ -1,6 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AuraError } from '@app/aura-client';
-import { ConflictError } from '@app/http-platform';
+import { auraConfig, type AuraConfig } from '@app/configuration';
+import { ConflictError, NotFoundError } from '@app/http-platform';
 import { DatabaseClient, DatabaseService, describeFailure, ExclusiveLock } from '@app/persistence';
 import { CallsRepository, PageWriteResult } from '../calls/calls.repository';
 import { PaymentsRepository } from '../payments/payments.repository';
@@ -10,6 +11,16 @@ import { IngestionWriter, ParsedPage } from './ingestion-writer';
 import { SyncPhase, SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
 
 export type SyncTrigger = 'manual' | 'schedule' | 'run' | 'resume';
+
+/** How often a running sync looks whether another replica asked to cancel it. */
+const CANCEL_POLL_MS = 2_000;
+
+/** A sync stopped by POST /v1/sync/runs/:id/cancel; it fails with this message. */
+class SyncCanceledError extends Error {
+  constructor(pages: number) {
+    super(`Canceled on request after ${pages} committed page(s); the next sync starts over`);
+  }
+}
 
 const SYNC_LOCK = 'sync';
 
@@ -23,6 +34,8 @@ const SYNC_LOCK = 'sync';
 @Injectable()
 export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SyncService.name);
+  private readonly cancels = new Map<string, AbortController>();
+  private readonly bounds: { maxPages: number; maxMinutes: number };
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping = false;
 
@@ -34,7 +47,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly payments: PaymentsRepository,
     private readonly writer: IngestionWriter,
     private readonly clients: AuraClientFactory,
-  ) {}
+    @Inject(auraConfig.KEY) aura: AuraConfig,
+  ) {
+    this.bounds = { maxPages: aura.syncMaxPages, maxMinutes: aura.syncMaxMinutes };
+  }
 
   /** Says once that sync is off without a key; resumes a sync a crash interrupted. */
   async onApplicationBootstrap(): Promise<void> {
@@ -90,8 +106,40 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     return 'activeRunId' in answer ? { run: null, activeRunId: answer.activeRunId } : { run: answer, done };
   }
 
+  /**
+   * Asks the running sync to stop: at once in this process, within a few
+   * seconds on another replica (it polls the flag). 409 when the run is not
+   * running.
+   */
+  async cancel(id: string, by: string): Promise<SyncRunRecord> {
+    const requested = await this.runs.requestCancel(id, by, new Date());
+    if (!requested) {
+      const run = await this.runs.find(id);
+      if (!run) throw new NotFoundError('Sync run', id);
+      throw new ConflictError(`Sync run ${id} is ${run.status}; only a running sync can be canceled`, [{ status: run.status }]);
+    }
+    this.cancels.get(id)?.abort();
+    return requested;
+  }
+
   private async execute(run: SyncRunRecord): Promise<void> {
-    const client = this.clients.create();
+    const cancel = new AbortController();
+    this.cancels.set(run.id, cancel);
+    const poll = setInterval(() => {
+      void this.runs.cancelRequested(run.id).then((requested) => requested && cancel.abort(), () => undefined);
+    }, CANCEL_POLL_MS);
+    poll.unref();
+    try {
+      await this.executeUntilDone(run, cancel.signal);
+    } finally {
+      clearInterval(poll);
+      this.cancels.delete(run.id);
+    }
+  }
+
+  private async executeUntilDone(run: SyncRunRecord, canceled: AbortSignal): Promise<void> {
+    const client = this.clients.create(canceled);
+    const deadline = run.createdAt.getTime() + this.bounds.maxMinutes * 60_000;
     let pageNumber = await this.runs.pagesRecorded(run.id);
     let counted = { requests: 0, retries: 0, rateLimitWaitMs: 0 };
     /** The client's counters since the last committed page. */
@@ -103,6 +151,13 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       return delta;
     };
     const stopHere = (page: { hasMore: boolean }) => {
+      if (canceled.aborted) throw new SyncCanceledError(pageNumber);
+      if (page.hasMore && pageNumber >= this.bounds.maxPages) {
+        throw new Error(`Aura kept returning pages: stopped after ${pageNumber} pages (SYNC_MAX_PAGES is ${this.bounds.maxPages}); if the data really is this large, raise it`);
+      }
+      if (page.hasMore && Date.now() > deadline) {
+        throw new Error(`The sync ran longer than SYNC_MAX_MINUTES (${this.bounds.maxMinutes}) and was stopped after ${pageNumber} pages; the next sync starts over`);
+      }
       if (!this.stopping || !page.hasMore) return false;
       this.logger.warn(`Stopping sync ${run.id} after page ${pageNumber}; the next start resumes it`);
       return true;
@@ -111,6 +166,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       // Calls first, then payments: each pass is a full pass, and the checkpoint says which pass it belongs to.
       if (run.phase === 'calls') {
         for await (const page of client.pages({ is_upcoming: 'false', startCursor: run.checkpointCursor })) {
+          if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
           await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
           if (stopHere(page)) return;
@@ -118,10 +174,12 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       }
       const paymentsFrom = run.phase === 'payments' ? run.checkpointCursor : null;
       for await (const page of client.paymentPages({ startCursor: paymentsFrom })) {
+        if (canceled.aborted) throw new SyncCanceledError(pageNumber);
         pageNumber += 1;
         await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
         if (stopHere(page)) return;
       }
+      if (canceled.aborted) throw new SyncCanceledError(pageNumber);
       const judgedAgain = await this.writer.judgeAllAgain((work) => this.database.transaction(work, { timeoutSeconds: 120 }));
       if (judgedAgain > 0) this.logger.warn(`Sync ${run.id}: ${judgedAgain} calls had a stale verdict on their payment; judged again`);
       const finishedAt = new Date();
@@ -135,9 +193,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
           `${finished.quarantined} quarantined, ${finished.missingUpstream} missing upstream; payments ${finished.payments.inserted} new, ` +
           `${finished.payments.updated} changed, ${finished.payments.quarantined} quarantined; ${finished.pages} pages`,
       );
-    } catch (error) {
+    } catch (caught) {
+      const error = canceled.aborted && !(caught instanceof SyncCanceledError) ? new SyncCanceledError(pageNumber) : caught;
       await this.runs.addRequestCounters(run.id, sinceLastPage());
-      const message = error instanceof AuraError ? error.message : describeFailure(error);
+      const message = error instanceof AuraError || error instanceof SyncCanceledError ? error.message : describeFailure(error);
       await this.runs.finish(run.id, { status: 'failed', error: message, finishedAt: new Date() });
       this.logger.error({ err: error }, `Sync ${run.id} failed: ${message}`);
     }
