@@ -5,7 +5,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { raw } from 'express';
 import { Logger } from 'nestjs-pino';
 import { loadConfiguration } from '@app/configuration';
-import { invalidJsonBodyHandler } from '@app/http-platform';
+import { assignRequestId, bodyParserErrorHandler } from '@app/http-platform';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 
 /** Builds the HTTP application exactly as production runs it; tests use it too. */
@@ -17,10 +18,15 @@ export async function createApp(): Promise<INestApplication> {
     bodyParser: false,
   });
   app.useLogger(app.get(Logger));
+  // Before anything can fail: every answer, a body parser's refusal included, carries the request id.
+  app.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    assignRequestId(request, response);
+    next();
+  });
   // Aura's webhooks are read as bytes, whatever their Content-Type: the signature is checked before any parsing.
   app.use('/v1/webhooks/aura', raw({ type: () => true, limit: http.bodyLimit }));
   app.useBodyParser('json', { limit: http.bodyLimit });
-  app.use(invalidJsonBodyHandler);
+  app.use(bodyParserErrorHandler);
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   // Exit through process.exit so pino flushes what shutdown logged; re-raising

@@ -1,4 +1,4 @@
-import { inspectJson, isStorableText } from './untrusted-json';
+import { inspectJson, isStorableText } from '@app/untrusted-json';
 
 /**
  * The call record as `GET /v1/calls` returns it (see the seed contract), and

@@ -1,5 +1,5 @@
 import { describeValue, isIsoDateTime, MAX_ID_LENGTH } from './aura-call';
-import { inspectJson, isStorableText } from './untrusted-json';
+import { inspectJson, isStorableText } from '@app/untrusted-json';
 
 /**
  * A payment as `GET /v1/payments` returns it. Only the fields that

@@ -5,6 +5,5 @@ export * from './aura-key-gate';
 export * from './aura-payment';
 export * from './list-calls-query';
 export * from './list-payments-query';
-export * from './untrusted-json';
 export type { RateLimitSnapshot } from './rate-limit-pacer';
 export { parseRetryAfterMs } from './rate-limit-pacer';

@@ -68,6 +68,10 @@ export class ConflictError extends DomainError {
   readonly code = 'CONFLICT';
 }
 
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'PAYLOAD_TOO_LARGE';
+}
+
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
 }

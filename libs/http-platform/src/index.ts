@@ -6,4 +6,5 @@ export * from './validation';
 export * from './pagination';
 export * from './http-platform.module';
 export * from './uuid-param.pipe';
+export * from './text-safety.pipe';
 export * from './success-status';

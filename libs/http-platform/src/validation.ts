@@ -1,5 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { FieldProblem, ValidationFailedError } from './domain-errors';
+import { DomainError, FieldProblem, PayloadTooLargeError, ValidationFailedError } from './domain-errors';
+import { toErrorEnvelope } from './error-envelope';
+import { requestIdOf } from './request-id';
 
 /** Flattens class-validator's tree into `field.path: message` problems. */
 export function toFieldProblems(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -22,14 +24,54 @@ export function createValidationPipe(): ValidationPipe {
   });
 }
 
+/** What a body parser's refusal means to the caller: the field to name and why. */
+function bodyProblem(error: { type?: string; code?: string; status?: number; statusCode?: number }): DomainError | null {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return new ValidationFailedError([{ field: 'body', message: 'is not valid JSON' }], 'Request body is not valid JSON');
+    case 'entity.too.large':
+      return new PayloadTooLargeError('Request body is too large');
+    case 'encoding.unsupported':
+      return new ValidationFailedError([{ field: 'Content-Encoding', message: 'must be identity, gzip, deflate or br' }], 'Unsupported Content-Encoding');
+    case 'charset.unsupported':
+      return new ValidationFailedError([{ field: 'Content-Type', message: 'charset must be utf-8' }], 'Unsupported charset');
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+    case 'stream.not.readable':
+    case 'entity.verify.failed':
+      return new ValidationFailedError([{ field: 'body', message: 'could not be read' }], 'Request body could not be read');
+  }
+  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+    return new ValidationFailedError([{ field: 'body', message: 'is not valid for its Content-Encoding' }], 'Request body could not be decompressed');
+  }
+  const status = error.status ?? error.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return new ValidationFailedError([{ field: 'body', message: 'could not be read' }], 'Request body could not be read');
+  }
+  return null;
+}
+
 /**
- * Express error middleware for right after the JSON body parser: Nest would
- * turn its parse error into a bare 400; this names the body instead.
+ * Express error middleware for right after the body parsers: every refusal
+ * of theirs (bad JSON, unknown charset or Content-Encoding, broken gzip, too
+ * large) becomes the error envelope with the request's id, never a 500.
  */
-export function invalidJsonBodyHandler(error: unknown, _request: unknown, _response: unknown, next: (error?: unknown) => void): void {
-  if ((error as { type?: string } | undefined)?.type === 'entity.parse.failed') {
-    next(new ValidationFailedError([{ field: 'body', message: 'is not valid JSON' }], 'Request body is not valid JSON'));
+export function bodyParserErrorHandler(
+  error: unknown,
+  request: { id?: unknown },
+  response: { headersSent: boolean; setHeader(name: string, value: string): void; status(code: number): { json(body: unknown): void } },
+  next: (error?: unknown) => void,
+): void {
+  const problem = error && typeof error === 'object' ? bodyProblem(error as Record<string, never>) : null;
+  if (!problem) {
+    next(error);
     return;
   }
-  next(error);
+  const requestId = requestIdOf(request);
+  const { status, body } = toErrorEnvelope(problem, requestId);
+  if (response.headersSent) return;
+  response.setHeader('X-Request-Id', requestId);
+  response.setHeader('Connection', 'close'); // the rest of an unread body must not be read as the next request
+  response.status(status).json(body);
 }

@@ -5,10 +5,7 @@ import { decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from
 import { DatabaseService } from '@app/persistence';
 import { toPlanView, type PlanView } from './dto/plan.view';
 import { refuseTies } from './plan-ties';
-import { PlanFilter, PlanListPosition, PlansRepository } from './plans.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+import { PlanFilter, PlansRepository } from './plans.repository';
 
 @Injectable()
 export class PlansService {
@@ -36,7 +33,8 @@ export class PlansService {
   }
 
   async list(filter: PlanFilter, limit: number, cursor?: string): Promise<Page<PlanView>> {
-    const after = positionOf(decodeCursor(cursor, 2));
+    const key = decodeCursor(cursor, ['day', 'uuid'] as const);
+    const after = key ? { effectiveFrom: key[0], id: key[1] } : null;
     const rows = await this.plans.list(filter, limit, after);
     return toPage(rows, limit, (row) => [row.plan.effective_from, row.plan.id], toPlanView);
   }
@@ -78,12 +76,3 @@ export class PlansService {
   }
 }
 
-/** The cursor's [effective_from, id], checked: a forged one is a 400, not a database error. */
-function positionOf(key: (string | number)[] | null): PlanListPosition | null {
-  if (key === null) return null;
-  const [effectiveFrom, id] = key;
-  if (typeof effectiveFrom !== 'string' || !DAY.test(effectiveFrom) || typeof id !== 'string' || !UUID.test(id)) {
-    throw new ValidationFailedError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
-  }
-  return { effectiveFrom, id };
-}

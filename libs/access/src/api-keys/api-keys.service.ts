@@ -49,8 +49,8 @@ export class ApiKeysService implements OnApplicationBootstrap {
   }
 
   async list(limit: number, cursor?: string): Promise<Page<ApiKeyView>> {
-    const key = decodeCursor(cursor, 2);
-    const rows = await this.keys.list(limit, key ? { createdAt: new Date(String(key[0])), id: String(key[1]) } : null);
+    const key = decodeCursor(cursor, ['instant', 'uuid'] as const);
+    const rows = await this.keys.list(limit, key ? { createdAt: key[0], id: key[1] } : null);
     return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], present);
   }
 

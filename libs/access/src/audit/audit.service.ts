@@ -11,8 +11,8 @@ export class AuditService {
   }
 
   async list(filter: AuditFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-    const key = decodeCursor(cursor, 1);
-    const rows = await this.audit.list(filter, limit, key ? BigInt(String(key[0])) : null);
+    const key = decodeCursor(cursor, ['sequence'] as const);
+    const rows = await this.audit.list(filter, limit, key ? key[0] : null);
     return toPage(rows, limit, (row) => [row.id], present);
   }
 }

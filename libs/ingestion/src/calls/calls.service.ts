@@ -13,8 +13,8 @@ export class CallsService {
   ) {}
 
   async list(filter: CallFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-    const after = decodeCursor(cursor, 1);
-    const rows = await this.calls.list(filter, limit, after ? String(after[0]) : null);
+    const after = decodeCursor(cursor, ['text'] as const);
+    const rows = await this.calls.list(filter, limit, after ? after[0] : null);
     return toPage(rows, limit, (row) => [row.id], presentCall);
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { losslessJsonText, MAX_ID_LENGTH, storableCopy, storableText } from '@app/aura-client';
+import { MAX_ID_LENGTH } from '@app/aura-client';
+import { losslessJsonText, storableCopy, storableText } from '@app/untrusted-json';
 import { contentHash, sha256Hex } from '@app/content-hash';
 import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 

@@ -12,8 +12,8 @@ export class SyncRunsService {
   ) {}
 
   async list(limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-    const key = decodeCursor(cursor, 2);
-    const rows = await this.runs.list(limit, key ? { createdAt: new Date(String(key[0])), id: String(key[1]) } : null);
+    const key = decodeCursor(cursor, ['instant', 'uuid'] as const);
+    const rows = await this.runs.list(limit, key ? { createdAt: key[0], id: key[1] } : null);
     return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], presentSyncRun);
   }
 
@@ -24,8 +24,8 @@ export class SyncRunsService {
   }
 
   async quarantined(filter: { syncRunId?: string; reason?: string; resource?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-    const key = decodeCursor(cursor, 1);
-    const rows = await this.quarantine.list(filter, limit, key ? BigInt(String(key[0])) : null);
+    const key = decodeCursor(cursor, ['sequence'] as const);
+    const rows = await this.quarantine.list(filter, limit, key ? key[0] : null);
     return toPage(rows, limit, (row) => [row.id], presentQuarantined);
   }
 }

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { inspectJson } from '@app/aura-client';
+import { inspectJson } from '@app/untrusted-json';
 import { auraConfig, type AuraConfig } from '@app/configuration';
 import { decodeCursor, NotFoundError, Page, toPage, UnauthorizedError, ValidationFailedError } from '@app/http-platform';
 import { WebhookEventRecord, WebhookEventsRepository, WebhookResource } from './webhook-events.repository';
@@ -37,8 +37,8 @@ export class AuraWebhooksService {
   }
 
   async list(filter: { status?: string; event?: string; dataId?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-    const key = decodeCursor(cursor, 1);
-    const rows = await this.events.list(filter, limit, key ? BigInt(String(key[0])) : null);
+    const key = decodeCursor(cursor, ['sequence'] as const);
+    const rows = await this.events.list(filter, limit, key ? key[0] : null);
     return toPage(rows, limit, (row) => [row.id], presentWebhookEvent);
   }
 }

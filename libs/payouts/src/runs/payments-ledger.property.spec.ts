@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { computePayouts, Decimal, type CommissionCall, type Plan } from '@app/commission-engine';
-import { judgeCall, type PaymentTerms } from '../../../ingestion/src/calls/commissionability';
+import { judgeCall } from '../../../ingestion/src/calls/commissionability';
 import { laterOf, termsChangedAt, type DerivedPayment } from '../../../ingestion/src/payments/payment-derivation';
 import type { CallState, LedgerOutcome, LockedLine, StatementLineDraft, StatementStatus } from '../ledger/period-ledger';
 import { computeRun, type RunCallSource } from './run-computation';

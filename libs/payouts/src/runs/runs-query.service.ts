@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { decodeCursor, NotFoundError, Page, toPage } from '@app/http-platform';
 import { presentRun } from './dto/run.view';
 import { PayoutRunsRepository } from './payout-runs.repository';
 
@@ -9,11 +9,8 @@ export class RunsQueryService {
   constructor(private readonly runs: PayoutRunsRepository) {}
 
   async list(filter: { period?: string; status?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-    const key = decodeCursor(cursor, 2);
-    const before = key ? { createdAt: new Date(String(key[0])), id: String(key[1]) } : null;
-    if (before && (Number.isNaN(before.createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(before.id))) {
-      throw new ValidationFailedError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
-    }
+    const key = decodeCursor(cursor, ['instant', 'uuid'] as const);
+    const before = key ? { createdAt: key[0], id: key[1] } : null;
     const rows = await this.runs.list(filter, limit, before);
     return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], presentRun);
   }

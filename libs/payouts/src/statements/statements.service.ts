@@ -4,9 +4,8 @@ import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFai
 import { DatabaseClient, DatabaseService } from '@app/persistence';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { StatementStatus } from '../ledger/period-ledger';
-import { isPeriod } from '../periods/period';
 import { presentLine, presentStatement } from './dto/statement.view';
-import { StatementListPosition, StatementRecord, StatementsRepository } from './statements.repository';
+import { StatementRecord, StatementsRepository } from './statements.repository';
 
 /** What each role may read: payroll sees only what it pays. */
 const READABLE: Record<Principal['role'], StatementStatus[]> = {
@@ -40,7 +39,8 @@ export class StatementsService {
   ): Promise<Page<Record<string, unknown>>> {
     const readable = READABLE[principal.role];
     const statuses = filter.status ? readable.filter((status) => status === filter.status) : readable;
-    const after = positionOf(decodeCursor(cursor, 3));
+    const key = decodeCursor(cursor, ['period', 'text', 'integer'] as const);
+    const after = key ? { period: key[0], payeeId: key[1], sequence: key[2] } : null;
     const rows = statuses.length === 0 ? [] : await this.statements.list({ period: filter.period, payeeId: filter.payeeId, statuses }, limit, after);
     return toPage(rows, limit, (row) => [row.period, row.payeeId, row.sequence], presentStatement);
   }
@@ -124,12 +124,3 @@ export class StatementsService {
   }
 }
 
-/** The cursor's [period, payee, sequence], checked: a forged one is a 400, not a database error. */
-function positionOf(key: (string | number)[] | null): StatementListPosition | null {
-  if (key === null) return null;
-  const [period, payeeId, sequence] = key;
-  if (!isPeriod(period) || typeof payeeId !== 'string' || typeof sequence !== 'number' || !Number.isInteger(sequence)) {
-    throw new ValidationFailedError([{ field: 'cursor', message: 'is not a cursor this API issued' }]);
-  }
-  return { period, payeeId, sequence };
-}
