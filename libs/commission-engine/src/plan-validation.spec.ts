@@ -203,3 +203,53 @@ describe('validatePlanDefinition', () => {
     ]);
   });
 });
+
+describe('plan validation against hostile input (bounded, linear)', () => {
+  const fieldsOf = (input: unknown) => {
+    const result = validatePlanDefinition(input);
+    return result.ok ? [] : result.errors;
+  };
+
+  it('answers a million-character unknown key with one short error, not an echo of the key', () => {
+    const plan = productExample() as Record<string, unknown>;
+    plan['x'.repeat(1_000_000)] = 1;
+    const errors = fieldsOf(plan);
+    expect(errors).toHaveLength(1);
+    expect(errors[0].field.length).toBeLessThan(100);
+    expect(errors[0].message.length).toBeLessThan(300);
+  });
+
+  it('reports at most 20 unknown keys of one object', () => {
+    const plan = productExample() as Record<string, unknown>;
+    for (let index = 0; index < 10_000; index++) plan[`k${index}`] = index;
+    expect(fieldsOf(plan)).toHaveLength(20);
+  });
+
+  it.each([
+    ['tier steps', (plan: any) => (plan.roles.closer.tiers.steps = Array.from({ length: 51 }, (_, index) => ({ from: String(index * 100), rate: '0.1' }))), 'roles.closer.tiers.steps'],
+    ['rules', (plan: any) => (plan.roles.closer.rules = Array.from({ length: 101 }, () => ({ when: { utm_source: ['google'] }, rate: '0.1' }))), 'roles.closer.rules'],
+    ['payees', (plan: any) => (plan.payees = Array.from({ length: 1_001 }, (_, index) => `user_${index}`)), 'payees'],
+    ['match values', (plan: any) => (plan.roles.closer.rules = [{ when: { utm_source: Array.from({ length: 1_001 }, (_, index) => `s${index}`) }, rate: '0.1' }]), 'roles.closer.rules[0].when.utm_source'],
+  ])('refuses too many %s, naming the field', (_what, change, field) => {
+    const plan = productExample();
+    change(plan);
+    expect(fieldsOf(plan)).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+  });
+
+  it.each([
+    ['a 32-digit flat', 'roles.setter.flat', '12345678901234567890123456789012'],
+    ['a 13-digit cap', 'roles.closer.max_per_call', '1234567890123'],
+    ['an amount with 7 decimals', 'roles.closer.max_per_call', '25.0000001'],
+  ])('refuses %s: it would overflow the money columns at every run', (_what, field, value) => {
+    const plan = productExample() as any;
+    if (field === 'roles.setter.flat') plan.roles.setter.flat = value;
+    else plan.roles.closer.max_per_call = value;
+    expect(fieldsOf(plan)).toEqual([expect.objectContaining({ field, message: expect.stringContaining('DECIMAL(24, 6)') })]);
+  });
+
+  it('still accepts the largest amount that fits: 12 whole digits, 6 decimals', () => {
+    const plan = productExample() as any;
+    plan.roles.setter.flat = '999999999999.999999';
+    expect(validatePlanDefinition(plan).ok).toBe(true);
+  });
+});

@@ -29,6 +29,25 @@ const TIER_KEYS = ['basis', 'mode', 'steps'];
 const STEP_KEYS = ['from', 'rate'];
 const RULE_KEYS = ['when', 'rate', 'flat'];
 const MAX_NAME_LENGTH = 200;
+/**
+ * Bounds that keep a plan a plan (and validation linear): no real plan has
+ * more, and every run reads every plan in force.
+ */
+export const PLAN_LIMITS = {
+  tierSteps: 50,
+  rules: 100,
+  payees: 1_000,
+  valuesPerMatchField: 1_000,
+  idLength: 200,
+  /** Amounts (flat, caps, tier boundaries) must fit the money columns, DECIMAL(24, 6): at most 12 whole digits, 6 decimals. */
+  amountWholeDigits: 12,
+  amountDecimals: 6,
+  rateDecimals: 10,
+  /** Unknown keys reported per object; a body of a million keys gets this many errors, not a million. */
+  unknownKeysReported: 20,
+} as const;
+/** Keys longer than this are never near misses of a known one, and are shortened in messages. */
+const MAX_SHOWN_KEY = 64;
 const MIN_PRIORITY = -2147483648;
 const MAX_PRIORITY = 2147483647;
 const ONE = new Decimal(1);
@@ -130,11 +149,15 @@ function readPayees(value: unknown, errors: PlanFieldError[]): string[] | null {
     errors.push({ field: 'payees', message: 'must be null (a default plan for everyone) or a non-empty list of payee ids' });
     return null;
   }
+  if (value.length > PLAN_LIMITS.payees) {
+    errors.push({ field: 'payees', message: `must list at most ${PLAN_LIMITS.payees} payees (got ${value.length}); use several plans` });
+    return null;
+  }
   const seen = new Set<string>();
   value.forEach((payee, index) => {
     const field = `payees[${index}]`;
-    if (typeof payee !== 'string' || payee.trim().length === 0) {
-      errors.push({ field, message: 'must be a non-empty string (a payee id)' });
+    if (typeof payee !== 'string' || payee.trim().length === 0 || payee.length > PLAN_LIMITS.idLength) {
+      errors.push({ field, message: `must be a non-empty string of at most ${PLAN_LIMITS.idLength} characters (a payee id)` });
     } else if (seen.has(payee)) {
       errors.push({ field, message: `lists "${payee}" a second time` });
     } else {
@@ -181,8 +204,8 @@ function readRoles(value: unknown, errors: PlanFieldError[]): PlanDefinition['ro
     return {};
   }
   const unknown = Object.keys(value).filter((key) => !(ROLES as readonly string[]).includes(key));
-  for (const key of unknown) {
-    errors.push({ field: `roles.${key}`, message: `unknown role "${key}"${suggestion(key, ROLES)}; roles are closer and setter` });
+  for (const key of unknown.slice(0, PLAN_LIMITS.unknownKeysReported)) {
+    errors.push({ field: `roles.${shown(key)}`, message: `unknown role "${shown(key)}"${suggestion(key, ROLES)}; roles are closer and setter` });
   }
   const roles: PlanDefinition['roles'] = {};
   const known = ROLES.filter((role) => value[role] !== undefined);
@@ -250,6 +273,10 @@ function readSteps(value: unknown, basis: string | undefined, path: string, erro
     errors.push({ field: path, message: 'must be a non-empty list of {"from", "rate"} steps, the first from "0"' });
     return undefined;
   }
+  if (value.length > PLAN_LIMITS.tierSteps) {
+    errors.push({ field: path, message: `must have at most ${PLAN_LIMITS.tierSteps} steps (got ${value.length})` });
+    return undefined;
+  }
   const steps: TierStep[] = [];
   let previous: { from: string; index: number } | null = null;
   value.forEach((step: unknown, index) => {
@@ -287,6 +314,10 @@ function readRules(value: unknown, path: string, errors: PlanFieldError[]): Plan
     errors.push({ field: path, message: 'must be a list of rules {"when", "rate"?, "flat"?}' });
     return [];
   }
+  if (value.length > PLAN_LIMITS.rules) {
+    errors.push({ field: path, message: `must have at most ${PLAN_LIMITS.rules} rules (got ${value.length})` });
+    return [];
+  }
   const rules: PlanRule[] = [];
   value.forEach((rule: unknown, index) => {
     const rulePath = `${path}[${index}]`;
@@ -318,19 +349,26 @@ function readWhen(value: unknown, path: string, errors: PlanFieldError[]): PlanR
     return {};
   }
   const when: PlanRule['when'] = {};
+  let unknownReported = 0;
   for (const [key, values] of Object.entries(value)) {
-    const field = `${path}.${key}`;
+    const field = `${path}.${shown(key)}`;
     if (!(MATCH_FIELDS as readonly string[]).includes(key)) {
-      errors.push({ field, message: `unknown match field "${key}"${suggestion(key, MATCH_FIELDS)}; allowed: ${MATCH_FIELDS.join(', ')}` });
+      if (unknownReported++ < PLAN_LIMITS.unknownKeysReported) {
+        errors.push({ field, message: `unknown match field "${shown(key)}"${suggestion(key, MATCH_FIELDS)}; allowed: ${MATCH_FIELDS.join(', ')}` });
+      }
       continue;
     }
     if (!Array.isArray(values) || values.length === 0) {
       errors.push({ field, message: 'must be a non-empty list of values (strings)' });
       continue;
     }
-    const badIndex = values.findIndex((item) => typeof item !== 'string' || item.length === 0);
+    if (values.length > PLAN_LIMITS.valuesPerMatchField) {
+      errors.push({ field, message: `must list at most ${PLAN_LIMITS.valuesPerMatchField} values (got ${values.length})` });
+      continue;
+    }
+    const badIndex = values.findIndex((item) => typeof item !== 'string' || item.length === 0 || item.length > PLAN_LIMITS.idLength);
     if (badIndex >= 0) {
-      errors.push({ field: `${field}[${badIndex}]`, message: 'must be a non-empty string' });
+      errors.push({ field: `${field}[${badIndex}]`, message: `must be a non-empty string of at most ${PLAN_LIMITS.idLength} characters` });
       continue;
     }
     when[key as MatchField] = [...(values as string[])];
@@ -374,22 +412,42 @@ function readDecimal(
     errors.push({ field, message: 'must be between 0 and 1 (10% is "0.10")' });
     return undefined;
   }
+  const [whole, fraction = ''] = value.split('.');
+  if (kind === 'amount' && (whole.replace(/^0+(?=\d)/, '').length > PLAN_LIMITS.amountWholeDigits || fraction.length > PLAN_LIMITS.amountDecimals)) {
+    errors.push({ field, message: `must have at most ${PLAN_LIMITS.amountWholeDigits} digits before the decimal point and ${PLAN_LIMITS.amountDecimals} after (amounts are stored as DECIMAL(24, 6))` });
+    return undefined;
+  }
+  if (kind === 'rate' && fraction.length > PLAN_LIMITS.rateDecimals) {
+    errors.push({ field, message: `must have at most ${PLAN_LIMITS.rateDecimals} decimals` });
+    return undefined;
+  }
   return value;
 }
 
 function rejectUnknownKeys(input: Json, allowed: readonly string[], path: string, errors: PlanFieldError[]): void {
+  let reported = 0;
   for (const key of Object.keys(input)) {
-    if (!allowed.includes(key)) {
-      errors.push({ field: join(path, key), message: `unknown field "${key}"${suggestion(key, allowed)}; allowed here: ${allowed.join(', ')}` });
+    if (!allowed.includes(key) && reported++ < PLAN_LIMITS.unknownKeysReported) {
+      errors.push({ field: join(path, shown(key)), message: `unknown field "${shown(key)}"${suggestion(key, allowed)}; allowed here: ${allowed.join(', ')}` });
     }
   }
 }
 
-/** ' (did you mean "rate"?)' for a near miss such as "rats", else ''. */
+/** A key as shown in a message: long ones cut (a million-character key is not echoed back). */
+function shown(key: string): string {
+  return key.length > MAX_SHOWN_KEY ? `${key.slice(0, MAX_SHOWN_KEY)}…` : key;
+}
+
+/**
+ * ' (did you mean "rate"?)' for a near miss such as "rats", else ''. Only
+ * keys within two characters of a candidate's length can be near misses, so
+ * a huge key costs nothing: the work is bounded by the candidates' lengths.
+ */
 function suggestion(key: string, candidates: readonly string[]): string {
   let best: string | null = null;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    if (Math.abs(key.length - candidate.length) > 2) continue;
     const distance = editDistance(key.toLowerCase(), candidate);
     if (distance < bestDistance) {
       best = candidate;
