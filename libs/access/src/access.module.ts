@@ -10,6 +10,7 @@ import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditRepository } from './audit/audit.repository';
 import { AuditService } from './audit/audit.service';
 import { ApiKeyGuard } from './authorization/api-key.guard';
+import { AuthFailureLimiter } from './authorization/auth-failure-limiter';
 import { PerKeyThrottlerGuard } from './authorization/per-key-throttler.guard';
 import { IdempotencyInterceptor } from './idempotency/idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
@@ -24,7 +25,8 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
   imports: [
     ThrottlerModule.forRootAsync({
       inject: [httpConfig.KEY],
-      useFactory: (config: HttpConfig) => [{ name: 'per-key', ttl: 60_000, limit: config.rateLimitPerMinute }],
+      // Named 'default' so that @SkipThrottle() skips it and the 429 carries a plain Retry-After.
+      useFactory: (config: HttpConfig) => [{ name: 'default', ttl: 60_000, limit: config.rateLimitPerMinute }],
     }),
   ],
   controllers: [ApiKeysController, AuditController],
@@ -34,6 +36,7 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
     AuditRepository,
     AuditService,
     IdempotencyRepository,
+    { provide: AuthFailureLimiter, inject: [httpConfig.KEY], useFactory: (config: HttpConfig) => new AuthFailureLimiter(config) },
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: PerKeyThrottlerGuard },
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

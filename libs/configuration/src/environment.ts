@@ -8,7 +8,7 @@ import { ConfigurationError } from './configuration-error';
  * process with a one-line message (see apps/commissions-api/src/main.ts).
  */
 export interface ServiceConfiguration {
-  http: { port: number; bodyLimit: string; rateLimitPerMinute: number; logLevel: LogLevel; logFormat: 'json' | 'pretty' };
+  http: { port: number; bodyLimit: string; rateLimitPerMinute: number; authFailuresPerMinute: number; logLevel: LogLevel; logFormat: 'json' | 'pretty' };
   database: {
     target: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
     migrateOnStart: boolean;
@@ -54,6 +54,7 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       port: parseInteger('PORT', read('PORT') ?? '3000', 0, 65535),
       bodyLimit: parseByteSize('REQUEST_BODY_LIMIT', read('REQUEST_BODY_LIMIT') ?? '1mb'),
       rateLimitPerMinute: parseInteger('API_RATE_LIMIT_PER_MINUTE', read('API_RATE_LIMIT_PER_MINUTE') ?? '600', 1, 1_000_000),
+      authFailuresPerMinute: parseInteger('AUTH_FAILURES_PER_MINUTE', read('AUTH_FAILURES_PER_MINUTE') ?? '30', 1, 1_000_000),
       logLevel: parseChoice('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
       logFormat: parseChoice('LOG_FORMAT', read('LOG_FORMAT') ?? 'json', ['json', 'pretty'] as const),
     },

@@ -74,4 +74,12 @@ export class PayloadTooLargeError extends DomainError {
 
 export class RateLimitedError extends DomainError {
   readonly code = 'RATE_LIMITED';
+  constructor(
+    message: string,
+    details: unknown[] = [],
+    /** Sent as Retry-After. */
+    readonly retryAfterSeconds = 60,
+  ) {
+    super(message, details);
+  }
 }

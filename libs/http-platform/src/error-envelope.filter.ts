@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { RateLimitedError } from './domain-errors';
 import { toErrorEnvelope } from './error-envelope';
 import { requestIdOf } from './request-id';
 
@@ -18,6 +19,9 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     }
     if (response.headersSent) return;
     response.setHeader('X-Request-Id', requestId);
+    if (status === 429 && !response.getHeader('Retry-After')) {
+      response.setHeader('Retry-After', String(error instanceof RateLimitedError ? error.retryAfterSeconds : 60));
+    }
     response.status(status).json(body);
   }
 }

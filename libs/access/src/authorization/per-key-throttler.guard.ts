@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import type { Principal } from './roles';
 
@@ -10,5 +10,10 @@ import type { Principal } from './roles';
 export class PerKeyThrottlerGuard extends ThrottlerGuard {
   protected override async getTracker(request: { principal?: Principal; ip?: string }): Promise<string> {
     return request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip ?? 'unknown'}`;
+  }
+
+  /** One budget per key across every route (the default counts each route apart: N × routes a minute). */
+  protected override generateKey(_context: ExecutionContext, tracker: string, name: string): string {
+    return `${name}:${tracker}`;
   }
 }
