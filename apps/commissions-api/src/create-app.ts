@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { raw } from 'express';
+import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { loadConfiguration } from '@app/configuration';
 import { assignRequestId, bodyParserErrorHandler } from '@app/http-platform';
@@ -21,6 +22,32 @@ export async function createApp(): Promise<INestApplication> {
   // Before anything can fail: every answer, a body parser's refusal included, carries the request id.
   app.use((request: IncomingMessage, response: ServerResponse, next: () => void) => {
     assignRequestId(request, response);
+    next();
+  });
+  // nosniff, no framing, and a Content-Security-Policy that lets /docs load only its own files.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          fontSrc: ["'self'", 'data:'],
+          objectSrc: ["'none'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+        },
+      },
+      hsts: false, // TLS ends in front of the service (docs/operations.md)
+    }),
+  );
+  // API answers carry pay and secrets: never cached by a browser or a proxy.
+  app.use('/v1', (_request: IncomingMessage, response: ServerResponse, next: () => void) => {
+    response.setHeader('Cache-Control', 'no-store');
     next();
   });
   // Aura's webhooks are read as bytes, whatever their Content-Type: the signature is checked before any parsing.

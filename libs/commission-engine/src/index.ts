@@ -2,6 +2,7 @@ export type { CommissionCall } from './commission-call';
 export { computePayouts, forEachPayout, type ComputePayoutsInput, type PayoutVisitor } from './compute-payouts';
 export { EngineInputError, type EngineInputProblem } from './engine-input-error';
 export { describeLine, formatAmount, percent } from './explanation';
+export { isPeriod, PERIOD_PATTERN, PERIOD_RULE } from './period';
 export {
   Decimal,
   ROUNDING_MODES,

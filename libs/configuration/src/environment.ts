@@ -33,7 +33,7 @@ export interface ServiceConfiguration {
     clawbackWindowDays: number;
   };
   jobs: { enabled: boolean; syncCron: string; monthlyRunCron: string; timezone: string };
-  access: { adminApiKey: string | null };
+  access: { adminApiKey: string | null; idempotencyTtlHours: number };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -89,7 +89,10 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       monthlyRunCron: parseCron('MONTHLY_RUN_CRON', read('MONTHLY_RUN_CRON') ?? '0 4 1 * *'),
       timezone,
     },
-    access: { adminApiKey: parseAdminKey('ADMIN_API_KEY', read('ADMIN_API_KEY')) },
+    access: {
+      adminApiKey: parseAdminKey('ADMIN_API_KEY', read('ADMIN_API_KEY')),
+      idempotencyTtlHours: parseInteger('IDEMPOTENCY_TTL_HOURS', read('IDEMPOTENCY_TTL_HOURS') ?? '24', 1, 8_760),
+    },
   };
 }
 
@@ -123,7 +126,7 @@ function parsePostgresUrl(name: string, raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigurationError(name, 'must be a postgresql:// URL (unset it to use the embedded database)', raw);
+    throw new ConfigurationError(name, 'must be a postgresql:// URL (unset it to use the embedded database)', redactCredentials(raw));
   }
   if (url.protocol !== 'postgresql:' && url.protocol !== 'postgres:') {
     throw new ConfigurationError(name, 'must be a postgresql:// URL (unset it to use the embedded database)', redact(url));
@@ -138,7 +141,12 @@ function parseHttpUrl(name: string, raw: string): string {
   } catch {
     /* fall through */
   }
-  throw new ConfigurationError(name, 'must be an http(s) URL', raw);
+  throw new ConfigurationError(name, 'must be an http(s) URL', redactCredentials(raw));
+}
+
+/** A URL-ish text with anything between "//" and "@" (user and password) hidden, even when it does not parse. */
+export function redactCredentials(raw: string): string {
+  return raw.replace(/\/\/[^/?#]*@/, '//***@').replace(/(password|pass|pwd)=[^&\s]*/gi, '$1=***');
 }
 
 function parseTimezone(name: string, raw: string): string {

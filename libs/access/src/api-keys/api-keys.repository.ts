@@ -42,6 +42,12 @@ export class ApiKeysRepository {
     })) as ApiKeyRecord[];
   }
 
+  /** Revokes the active bootstrap keys (created by no one, under `name`) whose hash is not `keep`. */
+  async revokeBootstrapKeysExcept(name: string, keep: string, at: Date): Promise<number> {
+    const revoked = await this.database.client.apiKey.updateMany({ where: { name, createdBy: null, revokedAt: null, hash: { not: keep } }, data: { revokedAt: at } });
+    return revoked.count;
+  }
+
   async revoke(id: string, at: Date): Promise<ApiKeyRecord | null> {
     const { count } = await this.database.client.apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: at } });
     return count === 0 ? this.findById(id) : this.findById(id);

@@ -7,6 +7,7 @@ import type { AccessRole, Principal } from '../authorization/roles';
 import type { ApiKeyView, CreatedApiKeyView } from './dto/api-key.view';
 
 const TOUCH_INTERVAL_MS = 60_000;
+const BOOTSTRAP_NAME = 'bootstrap admin (ADMIN_API_KEY)';
 
 @Injectable()
 export class ApiKeysService implements OnApplicationBootstrap {
@@ -22,9 +23,12 @@ export class ApiKeysService implements OnApplicationBootstrap {
     const secret = this.config.adminApiKey;
     if (!secret) return;
     const hash = hashApiKey(secret);
+    // A new ADMIN_API_KEY replaces the old one: bootstrap keys other than the current are revoked.
+    const revoked = await this.keys.revokeBootstrapKeysExcept(BOOTSTRAP_NAME, hash, new Date());
+    if (revoked > 0) this.logger.warn(`ADMIN_API_KEY changed: revoked ${revoked} earlier bootstrap admin key(s)`);
     if (await this.keys.findByHash(hash)) return;
     try {
-      await this.keys.insert({ name: 'bootstrap admin (ADMIN_API_KEY)', role: 'admin', prefix: prefixOf(secret), hash, createdBy: null });
+      await this.keys.insert({ name: BOOTSTRAP_NAME, role: 'admin', prefix: prefixOf(secret), hash, createdBy: null });
       this.logger.log('Registered the admin key given by ADMIN_API_KEY');
     } catch (error) {
       if (!(await this.keys.findByHash(hash))) throw error; // another replica registered it first otherwise

@@ -21,30 +21,36 @@ export class AuditInterceptor implements NestInterceptor {
     const resourceType = this.reflector.get<string | undefined>(AUDITED_METADATA, context.getHandler());
     if (!resourceType) return next.handle();
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
-    const write = (statusCode: number, resourceId: string | null, details: unknown) =>
-      this.audit
-        .record({
-          actorKeyId: request.principal?.keyId ?? null,
-          actorRole: request.principal?.role ?? null,
-          action: `${request.method} ${request.route?.path ?? request.path}`,
-          resourceType,
-          resourceId,
-          requestId: requestIdOf(request as { id?: unknown }),
-          statusCode,
-          details,
-        })
-        .catch((error: unknown) => this.logger.error({ err: error }, 'Could not write the audit log'));
     const params = (request.params ?? {}) as Record<string, unknown>;
     const paramId = [params.id, params.period].find((value): value is string => typeof value === 'string') ?? null;
-    return next.handle().pipe(
-      concatMap(async (body: unknown) => {
-        const bodyId = body && typeof body === 'object' && 'id' in body ? String((body as { id: unknown }).id) : null;
-        await write(successStatusOf(context), paramId ?? bodyId, { body: redactBody(request.body) });
-        return body;
+    const requestBody = redactBody(request.body);
+    // The row is written first: if it cannot be, the audited write does not happen.
+    return from(
+      this.audit.begin({
+        actorKeyId: request.principal?.keyId ?? null,
+        actorRole: request.principal?.role ?? null,
+        action: `${request.method} ${request.route?.path ?? request.path}`,
+        resourceType,
+        resourceId: paramId,
+        requestId: requestIdOf(request as { id?: unknown }),
+        statusCode: 0,
+        details: { body: requestBody },
       }),
-      catchError((error: unknown) => {
-        const { status, body } = toErrorEnvelope(error, requestIdOf(request as { id?: unknown }));
-        return from(write(status, paramId, { body: redactBody(request.body), error: body.error })).pipe(mergeMap(() => throwError(() => error)));
+    ).pipe(
+      mergeMap((auditId) => {
+        const complete = (statusCode: number, resourceId: string | null, details: unknown) =>
+          this.audit.complete(auditId, { statusCode, resourceId, details }).catch((error: unknown) => this.logger.error({ err: error }, `Could not complete audit entry ${auditId}`));
+        return next.handle().pipe(
+          concatMap(async (body: unknown) => {
+            const bodyId = body && typeof body === 'object' && 'id' in body ? String((body as { id: unknown }).id) : null;
+            await complete(successStatusOf(context), paramId ?? bodyId, { body: requestBody });
+            return body;
+          }),
+          catchError((error: unknown) => {
+            const { status, body } = toErrorEnvelope(error, requestIdOf(request as { id?: unknown }));
+            return from(complete(status, paramId, { body: requestBody, error: body.error })).pipe(mergeMap(() => throwError(() => error)));
+          }),
+        );
       }),
     );
   }

@@ -1,4 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { accessConfig, type AccessConfig } from '@app/configuration';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Observable, catchError, concatMap, from, mergeMap, throwError } from 'rxjs';
@@ -9,6 +10,8 @@ import { IDEMPOTENT_METADATA } from './idempotent.decorator';
 import { IdempotencyRepository } from './idempotency.repository';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** Every this many idempotent requests, records past the retention are purged. */
+const PURGE_EVERY = 200;
 
 /**
  * Stored in the database, so a retry that lands on another replica replays
@@ -17,10 +20,16 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly ttlHours: number;
+  private claims = 0;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly records: IdempotencyRepository,
-  ) {}
+    @Inject(accessConfig.KEY) config: AccessConfig,
+  ) {
+    this.ttlHours = config.idempotencyTtlHours;
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (!this.reflector.get<boolean>(IDEMPOTENT_METADATA, context.getHandler())) return next.handle();
@@ -33,12 +42,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const apiKeyId = request.principal.keyId;
     const path = request.originalUrl.split('?')[0];
     const requestHash = hashRequest(request.method, request.originalUrl, request.body);
-    return from(this.records.claim({ apiKeyId, key, method: request.method, path, requestHash })).pipe(
+    const expiredBefore = new Date(Date.now() - this.ttlHours * 3_600_000);
+    if (++this.claims % PURGE_EVERY === 0) void this.records.purge(expiredBefore).catch(() => undefined);
+    return from(this.records.claim({ apiKeyId, key, method: request.method, path, requestHash }, expiredBefore)).pipe(
       mergeMap((claimed) => {
         if (!claimed) return from(this.replay(apiKeyId, key, requestHash, context));
         return next.handle().pipe(
           concatMap(async (body: unknown) => {
-            await this.records.complete(apiKeyId, key, successStatusOf(context), body);
+            // A secret is shown once: the stored answer keeps everything but it, so a replay cannot hand it out again.
+            await this.records.complete(apiKeyId, key, successStatusOf(context), withoutSecrets(body));
             return body;
           }),
           catchError((error: unknown) => from(this.records.release(apiKeyId, key)).pipe(mergeMap(() => throwError(() => error)))),
@@ -54,9 +66,28 @@ export class IdempotencyInterceptor implements NestInterceptor {
       throw new ConflictError('This Idempotency-Key was already used with a different request');
     }
     if (record.state !== 'completed') throw new ConflictError('A request with this Idempotency-Key is still being processed');
+    if (hadSecret(record.responseBody)) {
+      throw new ConflictError('This request created a secret, which is shown only once; it was created (see the first answer), not again', [
+        { id: (record.responseBody as { id?: unknown }).id ?? null },
+      ]);
+    }
     context.switchToHttp().getResponse<Response>().setHeader('Idempotent-Replayed', 'true');
     return record.responseBody;
   }
+}
+
+const REDACTED = '[shown once]';
+
+/** The answer without any field named secret (a new API key's, a webhook subscription's). */
+function withoutSecrets(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const copy: Record<string, unknown> = { ...(body as Record<string, unknown>) };
+  for (const key of Object.keys(copy)) if (/secret/i.test(key)) copy[key] = REDACTED;
+  return copy;
+}
+
+function hadSecret(body: unknown): boolean {
+  return !!body && typeof body === 'object' && Object.values(body as Record<string, unknown>).includes(REDACTED);
 }
 
 /** The same body in another key order is the same request. */

@@ -16,8 +16,14 @@ export interface IdempotencyRecord {
 export class IdempotencyRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  /** Claims the key; false when a record for it already exists (from any replica). */
-  async claim(record: Pick<IdempotencyRecord, 'apiKeyId' | 'key' | 'method' | 'path' | 'requestHash'>): Promise<boolean> {
+  /**
+   * Claims the key; false when a record for it already exists (from any
+   * replica). Records older than the retention (IDEMPOTENCY_TTL_HOURS) are
+   * forgotten first: their key may be used again.
+   */
+  async claim(record: Pick<IdempotencyRecord, 'apiKeyId' | 'key' | 'method' | 'path' | 'requestHash'>, expiredBefore: Date): Promise<boolean> {
+    await this.database.client.$executeRaw`
+      DELETE FROM idempotency_records WHERE api_key_id = ${record.apiKeyId}::uuid AND key = ${record.key} AND created_at < ${expiredBefore}`;
     const inserted = await this.database.client.$executeRaw`
       INSERT INTO idempotency_records (api_key_id, key, method, path, request_hash, state)
       VALUES (${record.apiKeyId}::uuid, ${record.key}, ${record.method}, ${record.path}, ${record.requestHash}, 'in_progress')
@@ -35,6 +41,11 @@ export class IdempotencyRepository {
       where: { apiKeyId_key: { apiKeyId, key } },
       data: { state: 'completed', statusCode, responseBody: (responseBody ?? null) as Prisma.InputJsonValue },
     });
+  }
+
+  /** Forgets every record older than `before`; returns how many. */
+  async purge(before: Date): Promise<number> {
+    return this.database.client.$executeRaw`DELETE FROM idempotency_records WHERE created_at < ${before}`;
   }
 
   async release(apiKeyId: string, key: string): Promise<void> {

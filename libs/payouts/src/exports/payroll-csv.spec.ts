@@ -10,4 +10,20 @@ describe('RFC 4180 CSV', () => {
     expect(csvField(null)).toBe('');
     expect(toCsv(['id', 'name'], [['1', 'Ann, "the closer"'], ['2', null]])).toBe('id,name\r\n1,"Ann, ""the closer"""\r\n2,\r\n');
   });
+
+  it.each([
+    ['=HYPERLINK("http://evil","x")', `"'=HYPERLINK(""http://evil"",""x"")"`],
+    ['+1+2', "'+1+2"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tcmd', "'\tcmd"],
+    ['\rcmd', `"'\rcmd"`],
+  ])('neutralises %j so a spreadsheet shows it as text (OWASP CSV injection)', (cell, expected) => {
+    expect(csvField(cell)).toBe(expected);
+  });
+
+  it('keeps numbers numbers, negative ones included', () => {
+    expect(csvField('-12.50')).toBe('-12.50');
+    expect(csvField('1500.00')).toBe('1500.00');
+  });
 });

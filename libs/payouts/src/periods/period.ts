@@ -1,11 +1,6 @@
 import { calendarDay } from '@app/ingestion';
 
-/** A commission period, `YYYY-MM`. */
-export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2])$/;
-
-export function isPeriod(value: unknown): value is string {
-  return typeof value === 'string' && PERIOD_PATTERN.test(value);
-}
+export { isPeriod, PERIOD_PATTERN, PERIOD_RULE } from '@app/commission-engine';
 
 /** The month before the one holding `now` in `timezone`: what the monthly run pays. */
 export function previousMonth(now: Date, timezone: string): string {

@@ -93,6 +93,8 @@ export class StatementsService {
       throw new ValidationFailedError([{ field: 'payroll_reference', message: 'must be a string of 1 to 200 characters' }]);
     }
     return this.change(id, (current) => {
+      // A statement this key cannot read does not exist for it: payroll learns nothing of drafts, not even by a 409.
+      if (!READABLE[principal.role].includes(current.status)) throw new NotFoundError('Statement', id);
       if (current.status === 'paid') {
         throw new ConflictError(`Statement ${id} is already paid (payroll reference ${current.payrollReference})`, [
           { status: current.status, payroll_reference: current.payrollReference },

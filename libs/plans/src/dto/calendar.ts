@@ -7,7 +7,4 @@ export function isCalendarDay(value: string): boolean {
   return year >= 1 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
-/** 'YYYY-MM', a calendar month. */
-export function isPeriod(value: string): boolean {
-  return /^\d{4}-(0[1-9]|1[0-2])$/.test(value) && value >= '0001';
-}
+export { isPeriod, PERIOD_RULE } from '@app/commission-engine';

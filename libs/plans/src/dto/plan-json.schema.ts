@@ -1,5 +1,5 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { MATCH_FIELDS, MISSING_SETTER_OPTIONS, SELF_SET_OPTIONS, TIER_BASES, TIER_MODES } from '@app/commission-engine';
+import { MATCH_FIELDS, MISSING_SETTER_OPTIONS, PERIOD_PATTERN, SELF_SET_OPTIONS, TIER_BASES, TIER_MODES } from '@app/commission-engine';
 
 /** The plan of product.md, "Plans". */
 export const PLAN_EXAMPLE = {
@@ -113,7 +113,7 @@ export const PREVIEW_REQUEST_SCHEMA: SchemaObject = {
   additionalProperties: false,
   required: ['period', 'plan'],
   properties: {
-    period: { type: 'string', pattern: '^\\d{4}-(0[1-9]|1[0-2])$', example: '2026-03', description: 'The month (YYYY-MM) whose stored calls are paid' },
+    period: { type: 'string', pattern: PERIOD_PATTERN.source, example: '2026-03', description: 'The month (YYYY-MM) whose stored calls are paid' },
     plan: PLAN_SCHEMA,
   },
   example: { period: '2026-03', plan: { ...PLAN_EXAMPLE, name: 'Closers 2026, proposed', priority: 1 } },

@@ -1,7 +1,7 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import type { PlanDefinition } from '@app/commission-engine';
 import { FieldProblem, ValidationFailedError } from '@app/http-platform';
-import { isPeriod } from './calendar';
+import { isPeriod, PERIOD_RULE } from './calendar';
 import { readPlanDefinition } from './plan-definition.pipe';
 
 export interface PlanPreviewRequest {
@@ -21,7 +21,7 @@ export class PlanPreviewPipe implements PipeTransform<unknown, PlanPreviewReques
       .filter((key) => key !== 'period' && key !== 'plan')
       .map((key) => ({ field: key, message: `unknown field "${key}"; allowed here: period, plan` }));
     if (body.period === undefined) problems.push({ field: 'period', message: 'is required: a month written YYYY-MM' });
-    else if (typeof body.period !== 'string' || !isPeriod(body.period)) problems.push({ field: 'period', message: 'must be a month written YYYY-MM' });
+    else if (typeof body.period !== 'string' || !isPeriod(body.period)) problems.push({ field: 'period', message: `must be ${PERIOD_RULE}` });
     let plan: PlanDefinition | null = null;
     if (body.plan === undefined) {
       problems.push({ field: 'plan', message: 'is required: the proposed plan, as for POST /v1/plans' });

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { PERIOD_PATTERN, PERIOD_RULE } from '@app/commission-engine';
 import { PageQueryDto } from '@app/http-platform';
 
 import { NOT_COMMISSIONABLE_REASONS } from '../commissionability';
@@ -10,7 +11,7 @@ const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : 
 export class ListCallsQuery extends PageQueryDto {
   @ApiPropertyOptional({ example: '2026-01', description: 'Commission period YYYY-MM' })
   @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'period must be YYYY-MM' })
+  @Matches(PERIOD_PATTERN, { message: `period must be ${PERIOD_RULE}` })
   period?: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) closer_id?: string;

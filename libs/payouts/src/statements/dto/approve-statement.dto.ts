@@ -1,9 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { IsString, Matches, ValidateIf } from 'class-validator';
 
 export class ApproveStatementDto {
   @ApiPropertyOptional({ description: 'Approve only if the statement still has this hash (the one you reviewed); 409 otherwise' })
-  @IsOptional()
+  // Absent means "no check"; null is not a hash (a 400, not a 409).
+  @ValidateIf((body: object) => 'hash' in body)
+  @IsString({ message: 'hash must be the 64 hex digits of a statement hash' })
   @Matches(/^[0-9a-f]{64}$/, { message: 'hash must be the 64 hex digits of a statement hash' })
   hash?: string;
 }
