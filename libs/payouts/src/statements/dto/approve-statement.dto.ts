@@ -4,7 +4,7 @@ import { IsString, Matches, ValidateIf } from 'class-validator';
 export class ApproveStatementDto {
   @ApiPropertyOptional({ description: 'Approve only if the statement still has this hash (the one you reviewed); 409 otherwise' })
   // Absent means "no check"; null is not a hash (a 400, not a 409).
-  @ValidateIf((body: object) => 'hash' in body)
+  @ValidateIf((body: { hash?: unknown }) => body.hash !== undefined)
   @IsString({ message: 'hash must be the 64 hex digits of a statement hash' })
   @Matches(/^[0-9a-f]{64}$/, { message: 'hash must be the 64 hex digits of a statement hash' })
   hash?: string;
