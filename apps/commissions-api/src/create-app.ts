@@ -6,7 +6,7 @@ import { raw } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { loadConfiguration } from '@app/configuration';
-import { assignRequestId, bodyParserErrorHandler } from '@app/http-platform';
+import { answerClientErrorsWithEnvelope, assignRequestId, bodyParserErrorHandler } from '@app/http-platform';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 
@@ -54,6 +54,7 @@ export async function createApp(): Promise<INestApplication> {
   app.use('/v1/webhooks/aura', raw({ type: () => true, limit: http.bodyLimit }));
   app.useBodyParser('json', { limit: http.bodyLimit });
   app.use(bodyParserErrorHandler);
+  answerClientErrorsWithEnvelope(app.getHttpServer());
   app.set('trust proxy', 'loopback');
   app.disable('x-powered-by');
   // Exit through process.exit so pino flushes what shutdown logged; re-raising

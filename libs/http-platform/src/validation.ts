@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
 import { DomainError, FieldProblem, PayloadTooLargeError, ValidationFailedError } from './domain-errors';
 import { toErrorEnvelope } from './error-envelope';
 import { requestIdOf } from './request-id';
@@ -74,4 +75,30 @@ export function bodyParserErrorHandler(
   response.setHeader('X-Request-Id', requestId);
   response.setHeader('Connection', 'close'); // the rest of an unread body must not be read as the next request
   response.status(status).json(body);
+}
+
+/**
+ * Node's HTTP parser refuses some requests before any middleware sees them
+ * (headers or URL over 16 KB, a malformed request line). Answer those too
+ * with the envelope and a request id, not Node's bare status line.
+ */
+export function answerClientErrorsWithEnvelope(server: { on(event: 'clientError', listener: (error: Error & { code?: string }, socket: import('node:net').Socket) => void): unknown }): void {
+  server.on('clientError', (error, socket) => {
+    if (error.code === 'ECONNRESET' || !socket.writable) return;
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const status = tooLarge ? 431 : timedOut ? 408 : 400;
+    const reason = tooLarge ? 'Request Header Fields Too Large' : timedOut ? 'Request Timeout' : 'Bad Request';
+    const requestId = `req_${randomBytes(12).toString('base64url')}`;
+    const body = JSON.stringify({
+      success: false,
+      code: 'VALIDATION_FAILED',
+      error: tooLarge ? 'The request line or headers are larger than 16 KB' : timedOut ? 'The request took too long to arrive' : 'The request could not be parsed as HTTP',
+      requestId,
+      details: [{ field: tooLarge ? 'headers' : 'request', message: tooLarge ? 'must be under 16 KB, the URL included' : 'is not a valid HTTP/1.1 request' }],
+    });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, toPage } from '@app/http-platform';
-import { storableCopy } from '@app/untrusted-json';
+import { storableCopy, storableText } from '@app/untrusted-json';
 import { AuditFilter, AuditRecord, AuditRepository, NewAuditRecord } from './audit.repository';
 
 @Injectable()
@@ -8,7 +8,7 @@ export class AuditService {
   constructor(private readonly audit: AuditRepository) {}
 
   record(entry: NewAuditRecord): Promise<void> {
-    return this.audit.insert({ ...entry, details: storableCopy(entry.details ?? null) });
+    return this.audit.insert(storable(entry));
   }
 
   /**
@@ -18,11 +18,11 @@ export class AuditService {
    * status 0 is a write whose outcome could not be recorded.
    */
   begin(entry: NewAuditRecord): Promise<bigint> {
-    return this.audit.begin({ ...entry, details: storableCopy(entry.details ?? null) });
+    return this.audit.begin(storable(entry));
   }
 
   complete(id: bigint, outcome: { statusCode: number; resourceId: string | null; details: unknown }): Promise<void> {
-    return this.audit.complete(id, { ...outcome, details: storableCopy(outcome.details ?? null) });
+    return this.audit.complete(id, { ...outcome, resourceId: outcome.resourceId === null ? null : bounded(outcome.resourceId), details: storableCopy(outcome.details ?? null) });
   }
 
   async list(filter: AuditFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
@@ -30,6 +30,22 @@ export class AuditService {
     const rows = await this.audit.list(filter, limit, key ? key[0] : null);
     return toPage(rows, limit, (row) => [row.id], present);
   }
+}
+
+/** Whatever a caller sent (a NUL in a path parameter, a 12 KB id), the audit row can be stored. */
+function storable(entry: NewAuditRecord): NewAuditRecord {
+  return {
+    ...entry,
+    action: bounded(entry.action),
+    resourceType: bounded(entry.resourceType),
+    resourceId: entry.resourceId === null ? null : bounded(entry.resourceId),
+    requestId: bounded(entry.requestId),
+    details: storableCopy(entry.details ?? null),
+  };
+}
+
+function bounded(text: string): string {
+  return storableText(text).slice(0, 500);
 }
 
 function present(row: AuditRecord): Record<string, unknown> {

@@ -4,6 +4,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Observable, catchError, concatMap, from, mergeMap, throwError } from 'rxjs';
 import { contentHash } from '@app/content-hash';
+import { inspectJson, storableCopy } from '@app/untrusted-json';
 import { ConflictError, successStatusOf, ValidationFailedError } from '@app/http-platform';
 import type { Principal } from '../authorization/roles';
 import { IDEMPOTENT_METADATA } from './idempotent.decorator';
@@ -90,7 +91,13 @@ function hadSecret(body: unknown): boolean {
   return !!body && typeof body === 'object' && Object.values(body as Record<string, unknown>).includes(REDACTED);
 }
 
-/** The same body in another key order is the same request. */
+/**
+ * The same body in another key order is the same request. Runs before the
+ * body is validated, so a body nested thousands of levels deep must not
+ * overflow the stack: past 32 levels it is hashed by its storable copy
+ * (such a body is refused by validation anyway).
+ */
 function hashRequest(method: string, url: string, body: unknown): string {
-  return contentHash({ method, url, body: body ?? null });
+  const readable = inspectJson(body ?? null)?.reason === 'too_deep' ? storableCopy(body) : (body ?? null);
+  return contentHash({ method, url, body: readable });
 }
