@@ -23,7 +23,7 @@ export interface LineBody {
   call_id: string;
   call_period: string;
   role: 'closer' | 'setter';
-  kind: 'commission' | 'adjustment';
+  kind: 'commission' | 'adjustment' | 'manual' | 'carry_forward' | 'carried_in';
   position: number;
   base_amount: string;
   amount: string;
@@ -97,9 +97,10 @@ export function sum(amounts: string[]): Decimal {
 export function expectConsistent(statement: StatementBody): void {
   const lines = statement.lines ?? [];
   const commission = sum(lines.filter((line) => line.kind === 'commission').map((line) => line.amount));
-  const adjustment = sum(lines.filter((line) => line.kind === 'adjustment').map((line) => line.amount));
+  // adjustment_total holds every line that is not a commission: adjustments, manual lines, carried balances.
+  const adjustment = sum(lines.filter((line) => line.kind !== 'commission').map((line) => line.amount));
   if (!commission.eq(statement.commission_total)) throw new Error(`${statement.id}: commission_total ${statement.commission_total} ≠ Σ commission lines ${commission}`);
-  if (!adjustment.eq(statement.adjustment_total)) throw new Error(`${statement.id}: adjustment_total ${statement.adjustment_total} ≠ Σ adjustment lines ${adjustment}`);
+  if (!adjustment.eq(statement.adjustment_total)) throw new Error(`${statement.id}: adjustment_total ${statement.adjustment_total} ≠ Σ other lines ${adjustment}`);
   if (!commission.plus(adjustment).eq(statement.total)) throw new Error(`${statement.id}: total ${statement.total} ≠ commission + adjustments`);
   if (!sum(lines.map((line) => line.amount)).eq(statement.total)) throw new Error(`${statement.id}: total ≠ Σ lines`);
 }

@@ -31,6 +31,7 @@ export interface ServiceConfiguration {
     commissionDateFields: CommissionDateField[];
     roundingMode: 'half_up' | 'half_even';
     clawbackWindowDays: number;
+    negativeBalance: 'carry_forward' | 'allow';
   };
   jobs: { enabled: boolean; syncCron: string; monthlyRunCron: string; timezone: string };
   access: { adminApiKey: string | null; idempotencyTtlHours: number };
@@ -82,6 +83,7 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       commissionDateFields: parseDateFields('COMMISSION_DATE_FIELD', read('COMMISSION_DATE_FIELD') ?? 'ended_at,scheduled_at,created_at'),
       roundingMode: parseChoice('ROUNDING_MODE', read('ROUNDING_MODE') ?? 'half_up', ['half_up', 'half_even'] as const),
       clawbackWindowDays: parseInteger('CLAWBACK_WINDOW_DAYS', read('CLAWBACK_WINDOW_DAYS') ?? '90', 0, 3650),
+      negativeBalance: parseChoice('NEGATIVE_BALANCE', read('NEGATIVE_BALANCE') ?? 'carry_forward', ['carry_forward', 'allow'] as const),
     },
     jobs: {
       enabled: parseBoolean('JOBS_ENABLED', read('JOBS_ENABLED') ?? 'true'),

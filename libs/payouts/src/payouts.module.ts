@@ -1,6 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { CALL_LINES_READER, IngestionModule } from '@app/ingestion';
 import { PlansModule } from '@app/plans';
+import { AdjustmentsController } from './adjustments/adjustments.controller';
+import { AdjustmentsRepository } from './adjustments/adjustments.repository';
+import { AdjustmentsService } from './adjustments/adjustments.service';
+import { BalancesController } from './balances/balances.controller';
+import { BalancesService } from './balances/balances.service';
 import { PayrollExportService } from './exports/payroll-export.service';
 import { PayrollExportsController } from './exports/payroll-exports.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
@@ -22,8 +27,11 @@ import { StatementsService } from './statements/statements.service';
 @Global()
 @Module({
   imports: [IngestionModule, PlansModule],
-  controllers: [RunsController, StatementsController, PayrollExportsController],
+  controllers: [RunsController, StatementsController, PayrollExportsController, AdjustmentsController, BalancesController],
   providers: [
+    AdjustmentsRepository,
+    AdjustmentsService,
+    BalancesService,
     PayoutRunsRepository,
     LedgerRepository,
     StatementsRepository,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@app/commission-engine';
 import { minorUnitDigits } from '@app/commission-engine';
-import { DatabaseClient, decimalColumnToString, lockKey } from '@app/persistence';
-import type { LedgerOutcome, LineKind, LockedLine, PeriodStatementHead, StatementStatus } from './period-ledger';
+import { DatabaseClient, DatabaseService, decimalColumnToString, lockKey } from '@app/persistence';
+import { Decimal } from '@app/commission-engine';
+import { CALL_LINE_KINDS, type LedgerOutcome, type LineKind, type LockedLine, type ManualEntry, type OutstandingCarry, type PeriodStatementHead, type StatementStatus } from './period-ledger';
 
 /** Lines per INSERT (a few MB of JSON at most). */
 const INSERT_CHUNK = 2_000;
@@ -10,6 +11,8 @@ const INSERT_CHUNK = 2_000;
 /** The rows the ledger of a run reads and writes. Every method runs in the caller's transaction. */
 @Injectable()
 export class LedgerRepository {
+  constructor(private readonly database: DatabaseService) {}
+
   /**
    * Serialises the write phase of runs across periods and replicas until the
    * transaction ends (a transaction-scoped advisory lock; PGlite is
@@ -36,7 +39,7 @@ export class LedgerRepository {
   /** Lines of approved and paid statements, and of drafts of other periods. */
   async lockedLines(tx: DatabaseClient, period: string): Promise<LockedLine[]> {
     const rows = await tx.statementLine.findMany({
-      where: { statement: { OR: [{ status: { in: ['approved', 'paid'] } }, { period: { not: period } }] } },
+      where: { kind: { in: [...CALL_LINE_KINDS] }, statement: { OR: [{ status: { in: ['approved', 'paid'] } }, { period: { not: period } }] } },
       select: {
         id: true,
         lineKey: true,
@@ -60,17 +63,77 @@ export class LedgerRepository {
         lineKey: row.lineKey,
         statementId: row.statementId,
         statementPeriod: row.statement.period,
-        callId: row.callId,
-        callPeriod: row.callPeriod,
+        callId: row.callId!,
+        callPeriod: row.callPeriod!,
         payeeId: row.payeeId,
         role: row.role as Role,
         kind: row.kind as LineKind,
-        baseAmount: decimalColumnToString(row.baseAmount, digits),
+        baseAmount: decimalColumnToString(row.baseAmount!, digits),
         amount: decimalColumnToString(row.amount, digits),
         planId: row.planId,
         adjustsLineId: row.adjustsLineId,
       };
     });
+  }
+
+  /**
+   * Carry_forward lines of approved or paid statements before `period` whose
+   * balance no statement has carried in yet, but P's own drafts (rebuilt now).
+   */
+  async outstandingCarries(tx: DatabaseClient, period: string): Promise<OutstandingCarry[]> {
+    const rows = await tx.$queryRaw<{ line_id: string; statement_id: string; period: string; payee_id: string; amount: string; currency: string }[]>`
+      SELECT l.id::text AS line_id, s.id::text AS statement_id, s.period, s.payee_id, l.amount::text AS amount, s.currency
+      FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+      WHERE l.kind = 'carry_forward' AND s.status IN ('approved', 'paid') AND s.period < ${period}
+        AND NOT EXISTS (
+          SELECT 1 FROM statement_lines c JOIN statements cs ON cs.id = c.statement_id
+          WHERE c.line_key = 'carried_in:' || l.id::text AND NOT (cs.period = ${period} AND cs.status = 'draft'))
+      ORDER BY s.period, l.id`;
+    return rows.map((row) => ({
+      lineId: row.line_id,
+      statementId: row.statement_id,
+      period: row.period,
+      payeeId: row.payee_id,
+      amount: decimalColumnToString(new Decimal(row.amount), minorUnitDigits(row.currency)),
+    }));
+  }
+
+  /** A payee's carry_forward lines (approved or paid) that no statement has carried in yet, drafts included. */
+  async carriesNotRecovered(payeeId: string): Promise<OutstandingCarry[]> {
+    const rows = await this.database.client.$queryRaw<{ line_id: string; statement_id: string; period: string; amount: string; currency: string }[]>`
+      SELECT l.id::text AS line_id, s.id::text AS statement_id, s.period, l.amount::text AS amount, s.currency
+      FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+      WHERE l.kind = 'carry_forward' AND s.payee_id = ${payeeId} AND s.status IN ('approved', 'paid')
+        AND NOT EXISTS (SELECT 1 FROM statement_lines c WHERE c.line_key = 'carried_in:' || l.id::text)
+      ORDER BY s.period, l.id`;
+    return rows.map((row) => ({ lineId: row.line_id, statementId: row.statement_id, period: row.period, payeeId, amount: decimalColumnToString(new Decimal(row.amount), minorUnitDigits(row.currency)) }));
+  }
+
+  /** Finance's live entries for the drafts of `period` (an entry of an approved or paid statement is frozen with it). */
+  async manualEntries(tx: DatabaseClient, period: string): Promise<ManualEntry[]> {
+    const rows = await tx.$queryRaw<{ id: string; payee_id: string; period: string; amount: string; currency: string; category: string; reason: string; created_by: string | null; created_at: Date }[]>`
+      SELECT m.id::text AS id, m.payee_id, m.period, m.amount::text AS amount, m.currency, m.category, m.reason, m.created_by, m.created_at
+      FROM manual_adjustments m LEFT JOIN statements s ON s.id = m.statement_id
+      WHERE m.period = ${period} AND m.deleted_at IS NULL AND (s.id IS NULL OR s.status = 'draft')
+      ORDER BY m.created_at, m.id`;
+    return rows.map((row) => ({
+      id: row.id,
+      payeeId: row.payee_id,
+      period: row.period,
+      amount: decimalColumnToString(new Decimal(row.amount), minorUnitDigits(row.currency)),
+      category: row.category,
+      reason: row.reason,
+      createdBy: row.created_by,
+      createdAt: new Date(row.created_at),
+    }));
+  }
+
+  /** Points each entry at the draft now holding its line (a rerun may rebuild a payee's draft under another sequence). */
+  async repointManualEntries(tx: DatabaseClient, statements: readonly { id: string; lines: readonly { kind: string; explanation: Record<string, unknown> }[] }[]): Promise<void> {
+    for (const statement of statements) {
+      const ids = statement.lines.filter((line) => line.kind === 'manual').map((line) => String(line.explanation['adjustment_id']));
+      if (ids.length > 0) await tx.manualAdjustment.updateMany({ where: { id: { in: ids }, statementId: { not: statement.id } }, data: { statementId: statement.id } });
+    }
   }
 
   /** Periods with an approved or paid statement. */
@@ -108,7 +171,7 @@ export class LedgerRepository {
    * are not touched. Refuses (throws) if a draft it replaces is no longer a
    * draft; `line_key` is unique, so a line can never be written twice.
    */
-  async writePeriod(tx: DatabaseClient, outcome: LedgerOutcome, runId: string, at: Date): Promise<void> {
+  async writePeriod(tx: DatabaseClient, outcome: LedgerOutcome, runId: string | null, at: Date): Promise<void> {
     const written = outcome.statements.filter((statement) => statement.change !== 'unchanged');
     const changed = written.filter((statement) => statement.change === 'changed');
     const cleared = [...changed.map((statement) => statement.id), ...outcome.deletedStatementIds];

@@ -6,6 +6,7 @@ import {
   CallState,
   LedgerOutcome,
   LockedLine,
+  lockedLineOf,
   periodsToRecompute,
   StatementLineDraft,
   StatementStatus,
@@ -65,7 +66,10 @@ class Book {
     for (const statement of this.statements.values()) {
       if (statement.status !== 'draft') closed.add(statement.period);
       if (statement.status === 'draft' && statement.period === period) continue;
-      for (const line of statement.lines) locked.push({ ...line, statementId: statement.id, statementPeriod: statement.period });
+      for (const line of statement.lines) {
+        const lockedLine = lockedLineOf(line, statement);
+        if (lockedLine) locked.push(lockedLine);
+      }
     }
     const periods = periodsToRecompute(period, locked, closed);
     const calls = [...this.calls.values()].filter((entry) => periods.includes(entry.period));
@@ -80,6 +84,7 @@ class Book {
       period,
       currency: 'USD',
       clawbackWindowDays: options.windowDays ?? 3650,
+      negativeBalance: 'allow',
       closedPeriods: closed,
       earningsChangedAt: new Map(calls.map((entry) => [entry.id, this.changeOf(entry.id)])),
       paid,

@@ -15,7 +15,32 @@ import { statementHash } from './statement-hash';
  * draft statements of P are rebuilt from scratch.
  */
 
-export type LineKind = 'commission' | 'adjustment';
+export type LineKind = 'commission' | 'adjustment' | 'manual' | 'carry_forward' | 'carried_in';
+/** The kinds settled per (call, role, payee); the others (finance's entries, carried balances) are the statement's own. */
+export const CALL_LINE_KINDS: readonly LineKind[] = ['commission', 'adjustment'];
+export type NegativeBalance = 'carry_forward' | 'allow';
+
+/** Finance's own entry in a payee's draft (product.md "Manual adjustments"). */
+export interface ManualEntry {
+  id: string;
+  payeeId: string;
+  period: string;
+  amount: string;
+  category: string;
+  reason: string;
+  createdBy: string | null;
+  createdAt: Date;
+}
+
+/** A carry_forward line of an approved or paid statement not yet carried into a later one. */
+export interface OutstandingCarry {
+  payeeId: string;
+  lineId: string;
+  statementId: string;
+  period: string;
+  /** What the carry_forward line added to bring its statement to zero (positive). */
+  amount: string;
+}
 export type StatementStatus = 'draft' | 'approved' | 'paid';
 
 /** A stored line that this run must not change. */
@@ -82,18 +107,25 @@ export interface LedgerInput {
   periodStatements: readonly PeriodStatementHead[];
   /** Calls of settled keys the engine does not pay now (see callsToLookUp). */
   callStates: ReadonlyMap<string, CallState>;
+  /** Finance's entries of P's drafts; they are written again exactly, on every rerun. */
+  manualEntries?: readonly ManualEntry[];
+  /** Carried balances waiting for a payee's next statement (earlier approved or paid statements). */
+  outstandingCarries?: readonly OutstandingCarry[];
+  /** NEGATIVE_BALANCE: carry_forward (default) brings a negative statement to zero and carries the rest. */
+  negativeBalance?: NegativeBalance;
 }
 
 export interface StatementLineDraft {
   id: string;
   lineKey: string;
-  callId: string;
-  callPeriod: string;
+  /** Null on the statement's own lines (manual, carry_forward, carried_in). */
+  callId: string | null;
+  callPeriod: string | null;
   payeeId: string;
-  role: Role;
+  role: Role | null;
   kind: LineKind;
   position: number;
-  baseAmount: string;
+  baseAmount: string | null;
   amount: string;
   planId: string | null;
   adjustsLineId: string | null;
@@ -147,6 +179,12 @@ const DAY_MS = 86_400_000;
 
 export function keyOf(line: { callId: string; role: Role; payeeId: string }): string {
   return commissionLineKey(line.callId, line.role, line.payeeId);
+}
+
+/** A written call line as the ledger locks it; null for the statement's own lines (manual, carried balances). */
+export function lockedLineOf(line: StatementLineDraft, statement: { id: string; period: string }): LockedLine | null {
+  if (!CALL_LINE_KINDS.includes(line.kind) || line.callId === null || line.callPeriod === null || line.role === null || line.baseAmount === null) return null;
+  return { ...line, callId: line.callId, callPeriod: line.callPeriod, role: line.role, baseAmount: line.baseAmount, statementId: statement.id, statementPeriod: statement.period };
 }
 
 /** P, every earlier period that holds a locked line, and every earlier closed period: the periods whose calls the run settles. */
@@ -472,62 +510,169 @@ function assemble(input: LedgerInput, seeds: LineSeed[], money: (value: Decimal)
     if (list) list.push(seed);
     else byPayee.set(seed.payeeId, [seed]);
   }
+  const manualByPayee = new Map<string, ManualEntry[]>();
+  for (const entry of input.manualEntries ?? []) manualByPayee.set(entry.payeeId, [...(manualByPayee.get(entry.payeeId) ?? []), entry]);
+  const carriesByPayee = new Map<string, OutstandingCarry[]>();
+  for (const carry of input.outstandingCarries ?? []) if (carry.period < period) carriesByPayee.set(carry.payeeId, [...(carriesByPayee.get(carry.payeeId) ?? []), carry]);
   const headsById = new Map(input.periodStatements.map((head) => [head.id, head]));
   const statements: StatementDraft[] = [];
 
-  for (const payeeId of [...byPayee.keys()].sort()) {
+  for (const payeeId of [...new Set([...byPayee.keys(), ...manualByPayee.keys()])].sort()) {
     const locked = input.periodStatements.filter((head) => head.payeeId === payeeId && head.status !== 'draft');
     const sequence = locked.length === 0 ? 1 : Math.max(...locked.map((head) => head.sequence)) + 1;
     const id = statementIdOf(payeeId, period, sequence);
-    const lines = byPayee
-      .get(payeeId)!
-      .sort(byPosition)
-      .map((seed, position): StatementLineDraft => {
-        const lineKey = seed.kind === 'commission' ? seed.key : adjustmentLineKey(seed.keyAnchor!, id);
-        return {
-          id: lineIdOf(lineKey),
-          lineKey,
-          callId: seed.callId,
-          callPeriod: seed.callPeriod,
-          payeeId,
-          role: seed.role,
-          kind: seed.kind,
-          position,
-          baseAmount: seed.baseAmount,
-          amount: money(seed.amount),
-          planId: seed.planId,
-          adjustsLineId: seed.adjustsLineId,
-          explanation: seed.explanation,
-        };
-      });
-    let commissionTotal = new Decimal(0);
-    let adjustmentTotal = new Decimal(0);
-    for (const line of lines) {
-      if (line.kind === 'commission') commissionTotal = commissionTotal.plus(line.amount);
-      else adjustmentTotal = adjustmentTotal.plus(line.amount);
-    }
-    const hash = statementHash({ currency, payeeId, period }, lines);
-    const previous = headsById.get(id);
-    const change = !previous ? 'new' : previous.hash === hash ? 'unchanged' : 'changed';
-    statements.push({
-      id,
-      payeeId,
-      period,
-      sequence,
-      currency,
-      commissionTotal: money(commissionTotal),
-      adjustmentTotal: money(adjustmentTotal),
-      total: money(commissionTotal.plus(adjustmentTotal)),
-      version: !previous ? 1 : change === 'unchanged' ? previous.version : previous.version + 1,
-      hash,
-      change,
-      lines,
+    const callLines = (byPayee.get(payeeId) ?? []).sort(byPosition).map((seed): StatementLineDraft => {
+      const lineKey = seed.kind === 'commission' ? seed.key : adjustmentLineKey(seed.keyAnchor!, id);
+      return {
+        id: lineIdOf(lineKey),
+        lineKey,
+        callId: seed.callId,
+        callPeriod: seed.callPeriod,
+        payeeId,
+        role: seed.role,
+        kind: seed.kind,
+        position: 0,
+        baseAmount: seed.baseAmount,
+        amount: money(seed.amount),
+        planId: seed.planId,
+        adjustsLineId: seed.adjustsLineId,
+        explanation: seed.explanation,
+      };
     });
+    statements.push(
+      finishStatement({
+        id,
+        payeeId,
+        period,
+        sequence,
+        currency,
+        callLines,
+        manualEntries: manualByPayee.get(payeeId) ?? [],
+        outstandingCarries: carriesByPayee.get(payeeId) ?? [],
+        negativeBalance: input.negativeBalance ?? 'carry_forward',
+        previous: headsById.get(id) ?? null,
+      }),
+    );
   }
   const kept = new Set(statements.map((statement) => statement.id));
   const deletedStatementIds = input.periodStatements.filter((head) => head.status === 'draft' && !kept.has(head.id)).map((head) => head.id);
   return { statements, deletedStatementIds };
 }
+
+export interface StatementParts {
+  id: string;
+  payeeId: string;
+  period: string;
+  sequence: number;
+  currency: string;
+  /** The call lines, in order (the run's, or a draft's as stored). */
+  callLines: readonly StatementLineDraft[];
+  manualEntries: readonly ManualEntry[];
+  outstandingCarries: readonly OutstandingCarry[];
+  negativeBalance: NegativeBalance;
+  previous: Pick<PeriodStatementHead, 'hash' | 'version'> | null;
+}
+
+/**
+ * A statement from its parts, the one way both a run and an adjustment build
+ * one: the call lines, then finance's entries (oldest first), then the
+ * balances carried in from earlier statements; then, when the lines sum
+ * below zero under NEGATIVE_BALANCE=carry_forward, a carry_forward line that
+ * brings the total to 0.00 and names the carried_in line that will take it
+ * into the payee's next statement. Totals are sums of rounded lines:
+ * commission lines in commission_total, every other line in
+ * adjustment_total.
+ */
+export function finishStatement(parts: StatementParts): StatementDraft {
+  const { id, payeeId, period, currency } = parts;
+  const money = (value: Decimal) => formatMoney(value, currency);
+  const lines: StatementLineDraft[] = [...parts.callLines];
+  const ownLine = (lineKey: string, kind: LineKind, amount: Decimal, adjustsLineId: string | null, explanation: Record<string, unknown>): StatementLineDraft => ({
+    id: lineIdOf(lineKey),
+    lineKey,
+    callId: null,
+    callPeriod: null,
+    payeeId,
+    role: null,
+    kind,
+    position: 0,
+    baseAmount: null,
+    amount: money(amount),
+    planId: null,
+    adjustsLineId,
+    explanation,
+  });
+  for (const entry of [...parts.manualEntries].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || compareText(a.id, b.id))) {
+    const amount = new Decimal(entry.amount);
+    lines.push(
+      ownLine(`manual:${entry.id}`, 'manual', amount, null, {
+        kind: 'manual',
+        adjustment_id: entry.id,
+        category: entry.category,
+        reason: entry.reason,
+        created_by: entry.createdBy,
+        created_at: entry.createdAt.toISOString(),
+        sentence: `${CATEGORY_NAMES[entry.category] ?? entry.category} for ${payeeId} of ${money(amount)}, added by finance: ${entry.reason}`,
+      }),
+    );
+  }
+  if (lines.length > 0) {
+    for (const carry of [...parts.outstandingCarries].sort((a, b) => compareText(a.period, b.period) || compareText(a.lineId, b.lineId))) {
+      const amount = new Decimal(carry.amount).neg();
+      lines.push(
+        ownLine(carriedInKey(carry.lineId), 'carried_in', amount, carry.lineId, {
+          kind: 'carried_in',
+          from_statement_id: carry.statementId,
+          from_period: carry.period,
+          carry_forward_line_id: carry.lineId,
+          sentence: `Balance carried in from ${carry.period}: that statement ended ${money(amount.neg())} below zero, which is recovered here.`,
+        }),
+      );
+    }
+    const sum = lines.reduce((total, line) => total.plus(line.amount), new Decimal(0));
+    if (parts.negativeBalance === 'carry_forward' && sum.isNegative()) {
+      const key = `carry_forward:${id}`;
+      lines.push(
+        ownLine(key, 'carry_forward', sum.neg(), lineIdOf(carriedInKey(lineIdOf(key))), {
+          kind: 'carry_forward',
+          balance: money(sum),
+          sentence: `The lines of this statement sum to ${money(sum)}; payroll is never sent a negative total, so ${money(sum.neg())} brings it to 0.00 and ${money(sum)} is carried to ${payeeId}'s next statement.`,
+        }),
+      );
+    }
+  }
+  lines.forEach((line, position) => (line.position = position));
+  let commissionTotal = new Decimal(0);
+  let adjustmentTotal = new Decimal(0);
+  for (const line of lines) {
+    if (line.kind === 'commission') commissionTotal = commissionTotal.plus(line.amount);
+    else adjustmentTotal = adjustmentTotal.plus(line.amount);
+  }
+  const hash = statementHash({ currency, payeeId, period }, lines);
+  const previous = parts.previous;
+  const change = !previous ? 'new' : previous.hash === hash ? 'unchanged' : 'changed';
+  return {
+    id,
+    payeeId,
+    period,
+    sequence: parts.sequence,
+    currency,
+    commissionTotal: money(commissionTotal),
+    adjustmentTotal: money(adjustmentTotal),
+    total: money(commissionTotal.plus(adjustmentTotal)),
+    version: !previous ? 1 : change === 'unchanged' ? previous.version : previous.version + 1,
+    hash,
+    change,
+    lines,
+  };
+}
+
+/** The one carried_in line a carry_forward line can ever have (line keys are unique: a balance is recovered once). */
+export function carriedInKey(carryForwardLineId: string): string {
+  return `carried_in:${carryForwardLineId}`;
+}
+
+const CATEGORY_NAMES: Record<string, string> = { bonus: 'Bonus', spiff: 'SPIFF', correction: 'Correction', draw: 'Draw' };
 
 function byPosition(a: LineSeed, b: LineSeed): number {
   return (
@@ -539,7 +684,7 @@ function byPosition(a: LineSeed, b: LineSeed): number {
   );
 }
 
-const KIND_ORDER: Record<LineKind, number> = { commission: 0, adjustment: 1 };
+const KIND_ORDER: Record<LineKind, number> = { commission: 0, adjustment: 1, manual: 2, carried_in: 3, carry_forward: 4 };
 
 function byStatementThenId(a: LockedLine, b: LockedLine): number {
   return compareText(a.statementPeriod, b.statementPeriod) || compareText(a.id, b.id);

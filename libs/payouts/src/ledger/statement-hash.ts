@@ -10,10 +10,10 @@ import { contentHash, sha256Hex } from '@app/content-hash';
  */
 export interface HashedLine {
   lineKey: string;
-  callId: string;
-  role: string;
+  callId: string | null;
+  role: string | null;
   kind: string;
-  baseAmount: string;
+  baseAmount: string | null;
   amount: string;
   planId: string | null;
   adjustsLineId: string | null;

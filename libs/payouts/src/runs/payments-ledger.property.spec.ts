@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { computePayouts, Decimal, type CommissionCall, type Plan } from '@app/commission-engine';
 import { judgeCall } from '../../../ingestion/src/calls/commissionability';
 import { laterOf, termsChangedAt, type DerivedPayment } from '../../../ingestion/src/payments/payment-derivation';
-import type { CallState, LedgerOutcome, LockedLine, StatementLineDraft, StatementStatus } from '../ledger/period-ledger';
+import { lockedLineOf, type CallState, type LedgerOutcome, type LockedLine, type StatementLineDraft, type StatementStatus } from '../ledger/period-ledger';
 import { computeRun, type RunCallSource } from './run-computation';
 
 /**
@@ -24,7 +24,8 @@ const PERIODS = ['2026-07', '2026-08', '2026-09', '2026-10'] as const;
 const AFTER = '2026-11';
 const DAY = 86_400_000;
 const WINDOW_DAYS = 45;
-const SETTINGS = { currency: 'USD', roundingMode: 'half_up' as const, clawbackWindowDays: WINDOW_DAYS };
+// Negative balances have their own property (balances.property.spec.ts): here a statement may go below zero.
+const SETTINGS = { currency: 'USD', roundingMode: 'half_up' as const, clawbackWindowDays: WINDOW_DAYS, negativeBalance: 'allow' as const };
 
 /** Marginal tiers (a refund re-slices the other calls) and a period cap for closers; rate plus flat for setters. */
 const PLAN: Plan = {
@@ -122,7 +123,10 @@ class Model implements RunCallSource {
     for (const statement of this.statements.values()) {
       if (statement.status !== 'draft') closed.add(statement.period);
       if (statement.status === 'draft' && statement.period === period) continue;
-      for (const line of statement.lines) locked.push({ ...line, statementId: statement.id, statementPeriod: statement.period });
+      for (const line of statement.lines) {
+        const lockedLine = lockedLineOf(line, statement);
+        if (lockedLine) locked.push(lockedLine);
+      }
     }
     const heads = [...this.statements.values()].filter((statement) => statement.period === period).map((statement) => ({ ...statement, sequence: Number(statement.id.split('#')[1] ?? 1), version: 1 }));
     const { outcome } = await computeRun(period, { lockedLines: locked, periodStatements: heads, closedPeriods: closed }, [PLAN], SETTINGS, this);

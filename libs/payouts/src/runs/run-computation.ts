@@ -1,5 +1,17 @@
 import { computePayouts, type CommissionCall, type PayoutResult, type Plan, type Role, type RoundingMode } from '@app/commission-engine';
-import { buildPeriodStatements, callsToLookUp, CallState, LedgerOutcome, LockedLine, PeriodStatementHead, periodsToRecompute, VolumeTerms } from '../ledger/period-ledger';
+import {
+  buildPeriodStatements,
+  callsToLookUp,
+  CallState,
+  LedgerOutcome,
+  LockedLine,
+  ManualEntry,
+  NegativeBalance,
+  OutstandingCarry,
+  PeriodStatementHead,
+  periodsToRecompute,
+  VolumeTerms,
+} from '../ledger/period-ledger';
 
 /** What a run reads about calls; the database in production, a model in the property suite. */
 export interface RunCallSource {
@@ -13,12 +25,15 @@ export interface RunSnapshot {
   lockedLines: LockedLine[];
   periodStatements: PeriodStatementHead[];
   closedPeriods: Set<string>;
+  manualEntries?: ManualEntry[];
+  outstandingCarries?: OutstandingCarry[];
 }
 
 export interface RunSettings {
   currency: string;
   roundingMode: RoundingMode;
   clawbackWindowDays: number;
+  negativeBalance?: NegativeBalance;
 }
 
 export interface RunComputation {
@@ -59,6 +74,9 @@ export async function computeRun(period: string, snapshot: RunSnapshot, plans: P
     periodStatements: snapshot.periodStatements,
     callStates: states,
     volumeTerms: volumeTermsOf(plans),
+    manualEntries: snapshot.manualEntries ?? [],
+    outstandingCarries: snapshot.outstandingCarries ?? [],
+    negativeBalance: settings.negativeBalance ?? 'carry_forward',
   });
   return { outcome, periods, calls: read.calls, paid };
 }

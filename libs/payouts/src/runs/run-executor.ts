@@ -49,6 +49,8 @@ export class RunExecutor {
         lockedLines: await this.ledger.lockedLines(tx, period),
         periodStatements: await this.ledger.periodStatements(tx, period),
         closedPeriods: await this.ledger.closedPeriods(tx),
+        manualEntries: await this.ledger.manualEntries(tx, period),
+        outstandingCarries: await this.ledger.outstandingCarries(tx, period),
       }),
       { isolation: 'RepeatableRead', timeoutSeconds: 300 },
     );
@@ -78,6 +80,7 @@ export class RunExecutor {
         await this.ledger.periodStatements(tx, period, true);
         if ((await this.ledger.fingerprint(tx, period)) !== snapshot.fingerprint) throw new LedgerChangedError(period);
         await this.ledger.writePeriod(tx, outcome, run.id, new Date());
+        await this.ledger.repointManualEntries(tx, outcome.statements);
         return this.runs.finish(run.id, { status: 'succeeded', counts, unplanned, warnings, finishedAt: new Date() }, tx);
       },
       { timeoutSeconds: WRITE_TIMEOUT_SECONDS },

@@ -29,7 +29,7 @@ export interface StatementRecord {
 /** A stored line: what the ledger drafted, and where it was written. */
 export interface StatementLineRecord extends StatementLineDraft {
   statementId: string;
-  runId: string;
+  runId: string | null;
 }
 
 export interface StatementFilter {
@@ -64,8 +64,8 @@ export class StatementsRepository {
     return rows.map(toStatement);
   }
 
-  async lines(statementId: string, currency: string): Promise<StatementLineRecord[]> {
-    const rows = await this.database.client.statementLine.findMany({ where: { statementId }, orderBy: { position: 'asc' } });
+  async lines(statementId: string, currency: string, db: DatabaseClient = this.database.client): Promise<StatementLineRecord[]> {
+    const rows = await db.statementLine.findMany({ where: { statementId }, orderBy: { position: 'asc' } });
     return rows.map((row) => toLine(row, currency));
   }
 
@@ -179,10 +179,10 @@ function toLine(row: LineRow, currency: string): StatementLineRecord {
     callId: row.callId,
     callPeriod: row.callPeriod,
     payeeId: row.payeeId,
-    role: row.role as Role,
+    role: row.role as Role | null,
     kind: row.kind as LineKind,
     position: row.position,
-    baseAmount: decimalColumnToString(row.baseAmount, digits),
+    baseAmount: row.baseAmount === null ? null : decimalColumnToString(row.baseAmount, digits),
     amount: decimalColumnToString(row.amount, digits),
     planId: row.planId,
     adjustsLineId: row.adjustsLineId,

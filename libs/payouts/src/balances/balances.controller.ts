@@ -1,0 +1,18 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@app/access';
+import { BalancesService } from './balances.service';
+
+@ApiTags('payees')
+@ApiBearerAuth()
+@Roles('finance', 'payroll')
+@Controller('v1/payees')
+export class BalancesController {
+  constructor(private readonly balances: BalancesService) {}
+
+  @Get(':id/balance')
+  @ApiOperation({ summary: "What is still to recover from a payee: negative balances carried forward by approved statements and not yet carried into a later one" })
+  balance(@Param('id') id: string) {
+    return this.balances.of(id);
+  }
+}
