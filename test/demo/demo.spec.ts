@@ -23,9 +23,10 @@ describe('npm run demo -- --once', () => {
     // After approval: the late payment is paid in full, the 30 % refund is clawed back with its reason.
     expect(output).toMatch(/^\s+\d+\.\d{2} USD\s+Closer late payment for user_\w+ on call/m);
     expect(output).toMatch(/^\s+-\d+\.\d{2} USD\s+Closer adjustment .* less the 30% of its payment refunded/m);
-    expect(output).toMatch(/payee\s+status\s+lines\s+commission \(USD\)\s+adjustments\s+total/);
-    const rows = output.split('\n').filter((line) => /^user_\w+\s+draft\s+\d+\s+\d+\.\d{2}\s+-?\d+\.\d{2}\s+\d+\.\d{2}$/.test(line));
+    expect(output).toMatch(/name\s+payee\s+status\s+lines\s+commission \(USD\)\s+adjustments\s+total/);
+    const rows = output.split('\n').filter((line) => /^[A-Z][\w' .-]+?\s+user_\w+\s+draft\s+\d+\s+\d+\.\d{2}\s+-?\d+\.\d{2}\s+\d+\.\d{2}$/.test(line));
     expect(rows.length).toBeGreaterThan(20);
+    expect(output).toMatch(/^\(not listed\)\s+user_\w+\s+draft/m);
     expect(output).toMatch(/^TOTAL\s+\d+\s+\d+\.\d{2}/m);
     expect(output).toMatch(/\/docs/);
   }, 180_000);

@@ -71,7 +71,7 @@ class HostileAura {
     const cursor = Number(url.searchParams.get('cursor') ?? '0');
     const isPayments = url.pathname === '/v1/payments';
     const page = (records: unknown[], next: string | null) => this.json(response, 200, { data: records, pagination: { has_more: next !== null, next_cursor: next } });
-    if (isPayments) return page([], null);
+    if (isPayments || url.pathname === '/v1/team') return page([], null);
     switch (this.mode) {
       case 'good':
         return page(cursor === 0 ? [call(1), call(2)] : [call(3)], cursor === 0 ? '1' : null);

@@ -28,6 +28,7 @@ const FORGED = [
   cursorOf(['99999999999999999999999999']),
   cursorOf(['2026-01', 'x\u0000', 1]),
   cursorOf([]),
+  cursorOf(['0000-01-01T00:00:00Z', '00000000-0000-4000-8000-000000000000']),
   'bm90IGpzb24',
   '%%%',
 ];
@@ -74,6 +75,14 @@ describe('hostile requests', () => {
     expectEnvelope(surrogate, 400, 'name');
     const deep = await t.as(TEST_ADMIN_KEY).post('/v1/plans').set('Content-Type', 'application/json').send(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`);
     expectEnvelope(deep, 400);
+    // A NUL before a 50,000-deep part, with an Idempotency-Key: the request hash must not walk it recursively.
+    const deepWithKey = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/v1/plans')
+      .set('Idempotency-Key', 'deep-1')
+      .set('Content-Type', 'application/json')
+      .send(`{"name":"a\\u0000","zz":${'['.repeat(50_000)}${']'.repeat(50_000)}}`);
+    expectEnvelope(deepWithKey, 400);
     expect((await t.as(TEST_ADMIN_KEY).get('/v1/api-keys').expect(200)).body.data.length).toBe(before);
   });
 

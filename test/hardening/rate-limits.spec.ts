@@ -34,6 +34,9 @@ describe('rate limits', () => {
     expect(statuses.slice(5)).toEqual([429, 429, 429]);
     const limited = await t.http.get('/v1/calls').set('Authorization', 'Bearer wrong-again');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    // Someone else's guessing from the same address (a NAT, a load balancer) never locks out a valid key.
+    const { secret } = await createKey(t, 'finance');
+    await t.as(secret).get('/v1/statements').expect(200);
     const refusals = await t.app.get(DatabaseService).client.auditEntry.findMany({ where: { resourceType: 'access', statusCode: 401 } });
     expect(refusals).toHaveLength(5);
     expect(refusals[0]).toMatchObject({ action: 'GET /v1/calls', actorKeyId: null });

@@ -2,8 +2,8 @@ import { AuraSandbox, createAuraSandbox } from '@app/aura-sandbox';
 import { Decimal } from '@app/commission-engine';
 import { DatabaseService } from '@app/persistence';
 import { syncToEnd } from '../support/sync-helpers';
-import { createKey, startTestApp, TestApp } from '../support/test-app';
-import { closerPlan, expectConsistent, parseCsv, runPeriod, StatementBody, statementsOf } from './payouts-helpers';
+import { createKey, startTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
+import { closerPlan, csvRecords, expectConsistent, parseCsv, runPeriod, StatementBody, statementsOf } from './payouts-helpers';
 
 const SEP = '2026-09';
 const OCT = '2026-10';
@@ -62,9 +62,8 @@ describe('manual adjustments (embedded PGlite)', () => {
   it('freezes it with the approval, sends it to payroll in the export, and refuses a new one on the approved statement (409)', async () => {
     await t.as(finance).post(`/v1/periods/${SEP}/approve`).send({}).expect(200);
     const approved = await statementOf(payeeId, SEP);
-    const csv = parseCsv((await t.as(payroll).get(`/v1/payroll/exports/${SEP}?format=csv`).expect(200)).text);
-    const row = csv.find((cells) => cells[1] === payeeId)!;
-    expect(row[6]).toBe(approved.total);
+    const csv = csvRecords(parseCsv((await t.as(payroll).get(`/v1/payroll/exports/${SEP}?format=csv`).expect(200)).text));
+    expect(csv.find((row) => row.payee_id === payeeId)!.total).toBe(approved.total);
     const refused = await t.as(finance).post('/v1/adjustments').send({ payee_id: payeeId, period: SEP, amount: '10.00', category: 'spiff', reason: 'Late SPIFF' }).expect(409);
     expect(refused.body.details).toEqual([expect.objectContaining({ statement_id: approved.id, status: 'approved' })]);
     await t.as(finance).delete(`/v1/adjustments/${bonusId}`).expect(409);
@@ -167,5 +166,30 @@ describe.each([['carry_forward'], ['allow']])('negative balances with NEGATIVE_B
       const rows = (await t.as(payroll).get(`/v1/payroll/exports/${period}`).expect(200)).body.rows as { total: string }[];
       expect(rows.every((row) => !new Decimal(row.total).isNegative())).toBe(true);
     }
+  });
+});
+
+describe('a carried balance ties the statements it joins (embedded PGlite)', () => {
+  let sandbox: AuraSandbox;
+  let t: TestApp;
+  let finance: string;
+  beforeAll(async () => ({ sandbox, t, finance } = await setUp()), 180_000);
+  afterAll(async () => {
+    await t?.close();
+    await sandbox?.close();
+  });
+
+  it('refuses to reopen a statement whose carried balance a later statement has taken in', async () => {
+    await t.as(finance).post('/v1/adjustments').send({ payee_id: 'user_2drawonly', period: SEP, amount: '-100.00', category: 'draw', reason: 'Advance' }).expect(201);
+    await t.as(finance).post(`/v1/periods/${SEP}/approve`).send({}).expect(200);
+    const september = (await statementsOf(t, finance, SEP)).find((statement) => statement.payee_id === 'user_2drawonly')!;
+    expect(september.total).toBe('0.00');
+    await t.as(finance).post('/v1/adjustments').send({ payee_id: 'user_2drawonly', period: OCT, amount: '500.00', category: 'bonus', reason: 'Bonus' }).expect(201);
+    const october = (await statementsOf(t, finance, OCT)).find((statement) => statement.payee_id === 'user_2drawonly')!;
+    expect(october.total).toBe('400.00');
+    await t.as(finance).post(`/v1/periods/${OCT}/approve`).send({}).expect(200);
+    const refused = await t.as(TEST_ADMIN_KEY).post(`/v1/statements/${september.id}/reopen`).send({}).expect(409);
+    expect(refused.body.details).toEqual([expect.objectContaining({ carried_into_statement_id: october.id })]);
+    expect((await t.as(finance).get('/v1/payees/user_2drawonly/balance').expect(200)).body.to_recover).toBe('0.00');
   });
 });

@@ -13,6 +13,7 @@ export interface TestApp {
     get(path: string): request.Test;
     post(path: string): request.Test;
     patch(path: string): request.Test;
+    put(path: string): request.Test;
     delete(path: string): request.Test;
   };
   close(): Promise<void>;
@@ -44,6 +45,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     get: (path: string) => request(server).get(path).set('Authorization', `Bearer ${key}`),
     post: (path: string) => request(server).post(path).set('Authorization', `Bearer ${key}`),
     patch: (path: string) => request(server).patch(path).set('Authorization', `Bearer ${key}`),
+    put: (path: string) => request(server).put(path).set('Authorization', `Bearer ${key}`),
     delete: (path: string) => request(server).delete(path).set('Authorization', `Bearer ${key}`),
   });
   return {

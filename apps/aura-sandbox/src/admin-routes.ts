@@ -15,6 +15,7 @@ import { isObject } from './record-store';
 import { RefundRequest, SandboxChanges } from './sandbox-changes';
 import { RateLimitOptions, RuntimeFaults } from './sandbox-options';
 import type { SandboxStats } from './sandbox-routes';
+import { TeamStore } from './team-store';
 import { WebhookSender } from './webhook-sender';
 
 /** The sandbox's own settings, as /admin changes them. */
@@ -30,6 +31,7 @@ export interface SandboxControls {
 export interface AdminResources {
   calls: CallStore;
   payments: PaymentStore;
+  team: TeamStore;
   changes: SandboxChanges;
   webhooks: WebhookSender;
 }
@@ -52,6 +54,8 @@ export class AdminRoutes {
         return this.calls(req, method, id, action);
       case 'payments':
         return this.payments(req, method, id, action);
+      case 'team':
+        return this.team(req, method, id, action);
       case 'webhooks':
         return this.webhooks(req, method, id, action);
       case 'faults':
@@ -108,6 +112,26 @@ export class AdminRoutes {
       return ok({ success: true, data: changes.refundPayment(id, toRefundRequest(await readOptionalJsonBody(req))) });
     }
     throw routeNotFound();
+  }
+
+  /** Aura has no team webhooks: every change here is silent. */
+  private async team(req: IncomingMessage, method: string, segment?: string, action?: string): Promise<JsonReply> {
+    const { team } = this.resources;
+    if (action !== undefined) throw routeNotFound();
+    if (segment === undefined) {
+      if (method !== 'POST') throw methodNotAllowed();
+      const raw = await readJsonBody(req);
+      const id = team.insert(raw);
+      return ok({ success: true, data: raw, id }, 201);
+    }
+    const id = decodePathSegment(segment, 'Team member not found');
+    if (method === 'GET') return ok({ success: true, data: found(team.get(id), 'Team member not found') });
+    if (method === 'PATCH') return ok({ success: true, data: team.update(id, await readPatch(req)) });
+    if (method === 'DELETE') {
+      if (!team.delete(id)) throw new HttpProblem(404, 'NOT_FOUND', 'Team member not found');
+      return ok({ success: true });
+    }
+    throw methodNotAllowed();
   }
 
   private async webhooks(req: IncomingMessage, method: string, segment?: string, action?: string): Promise<JsonReply> {

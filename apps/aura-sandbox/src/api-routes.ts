@@ -3,20 +3,23 @@ import { decodePathSegment, HttpProblem, invalid, JsonReply, ok } from './http-e
 import { PaymentFilter, PaymentStore } from './payment-store';
 import { decodeCursor, encodeCursor, RecordKey, RecordPage } from './record-store';
 import { parseIsoDateTime } from './sandbox-time';
+import { TeamFilter, TeamStore } from './team-store';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const CLERK_USER_ID = /^user_[A-Za-z0-9]+$/;
+const TEAM_ROLES = ['admin', 'member'];
 
 interface PageRequest {
   limit: number;
   after: RecordKey | null;
 }
 
-/** Aura's read API: `GET /v1/calls`, `/v1/calls/{id}`, `/v1/payments`, `/v1/payments/{id}`. */
+/** Aura's read API: `GET /v1/calls`, `/v1/calls/{id}`, `/v1/payments`, `/v1/payments/{id}`, `/v1/team`. */
 export class ApiRoutes {
   constructor(
     private readonly calls: CallStore,
     private readonly payments: PaymentStore,
+    private readonly team: TeamStore,
   ) {}
 
   /** The answer to a GET of `path`; throws HttpProblem for a 4xx. */
@@ -28,6 +31,10 @@ export class ApiRoutes {
     if (path === '/v1/payments') {
       const { limit, after } = pageRequest(query);
       return pageReply(this.payments.list(paymentFilter(query), after, limit));
+    }
+    if (path === '/v1/team') {
+      const { limit, after } = pageRequest(query);
+      return pageReply(this.team.list(teamFilter(query), after, limit));
     }
     const call = /^\/v1\/calls\/([^/]+)$/.exec(path);
     if (call) return oneRecord(this.calls.peek(decodePathSegment(call[1], 'Call not found')), 'Call not found');
@@ -111,4 +118,10 @@ function paymentFilter(query: URLSearchParams): PaymentFilter {
     fromMs: dateTimeParameter(query, 'from_date'),
     toMs: dateTimeParameter(query, 'to_date'),
   };
+}
+
+function teamFilter(query: URLSearchParams): TeamFilter {
+  const role = parameter(query, 'role');
+  if (role !== undefined && !TEAM_ROLES.includes(role)) throw invalid(`role must be one of ${TEAM_ROLES.join(', ')}`);
+  return { role };
 }

@@ -1,7 +1,7 @@
 /**
  * The local Aura over HTTP: the seed contract (auth, filters, limits, cursors,
  * error envelope), rate-limit headers, faults, admin endpoints, the
- * generated data set, payments and their changes, and signed webhooks.
+ * generated data set, payments and their changes, the team, and signed webhooks.
  */
 import { createHash, createHmac } from 'node:crypto';
 import { createServer, IncomingHttpHeaders } from 'node:http';
@@ -274,17 +274,17 @@ describe('aura sandbox rate limit', () => {
     expect((await call('/v1/calls?limit=1')).status).toBe(200);
   });
 
-  it('counts /v1/calls and /v1/payments against the one limit of the key', async () => {
-    sandbox.setRateLimit({ perMinute: 3, timeScale: 30 }); // a two-second window
+  it('counts /v1/calls, /v1/payments and /v1/team against the one limit of the key', async () => {
+    sandbox.setRateLimit({ perMinute: 4, timeScale: 30 }); // a two-second window
     const windowMs = 2000;
     await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 20));
     const responses = [];
-    for (const path of ['/v1/calls?limit=1', '/v1/payments?limit=1', `/v1/payments/${sandbox.payments.ids()[0]}`, '/v1/payments']) {
+    for (const path of ['/v1/calls?limit=1', '/v1/payments?limit=1', `/v1/payments/${sandbox.payments.ids()[0]}`, '/v1/team?limit=1', '/v1/team']) {
       responses.push(await call(path));
     }
-    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 429]);
-    expect(responses.map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['2', '1', '0', '0']);
-    expectEnvelope(responses[3].body, 'RATE_LIMITED');
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 429]);
+    expect(responses.map((r) => r.headers.get('x-ratelimit-remaining'))).toEqual(['3', '2', '1', '0', '0']);
+    expectEnvelope(responses[4].body, 'RATE_LIMITED');
   });
 });
 
@@ -315,6 +315,11 @@ describe('aura sandbox data set', () => {
     // sha256 of the calls this seed, clock and malformedShare produced before payments were added.
     const hash = createHash('sha256').update(JSON.stringify(records)).digest('hex');
     expect(hash).toBe('1b57a43ef642959abc3403f50850142d41e3bd281a9f2524d70e9f1fcdb42e8a');
+  });
+
+  it('keeps the payments byte-identical to the ones generated before the team existed', () => {
+    const hash = createHash('sha256').update(JSON.stringify(sandbox.payments.all())).digest('hex');
+    expect(hash).toBe('8001150c66fa6384111f38af144c7df9e38c84c9e4483817905ee1e4f0e91b5d');
   });
 
   it('does not change the rest of the data when malformed records are turned on', async () => {
@@ -729,6 +734,158 @@ describe('aura sandbox payment changes', () => {
     expect((await call('/admin/payments', { method: 'POST', body: raw })).status).toBe(409);
     expect((await call('/v1/payments/pay-raw-1')).body['data']).toEqual(raw);
     expect((await call('/admin/payments/nope')).status).toBe(404);
+  });
+});
+
+describe('aura sandbox team', () => {
+  let sandbox: AuraSandbox;
+  let call: ReturnType<typeof api>;
+  let members: Json[];
+
+  beforeEach(async () => {
+    sandbox = await createAuraSandbox({ calls: 300, seed: 6, now: NOW, rateLimit: { perMinute: null } });
+    call = api(sandbox);
+    members = sandbox.team.all() as Json[];
+  });
+  afterEach(() => sandbox.close());
+
+  async function listTeam(query: string): Promise<Json[]> {
+    const found: Json[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call(`/v1/team?${query}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.status).toBe(200);
+      found.push(...(page.body['data'] as Json[]));
+      cursor = (page.body['pagination'] as Json)['next_cursor'] as string | null;
+    } while (cursor);
+    return found;
+  }
+
+  it('lists the closers and setters in Aura\'s shape, paged in (created_at, id) order, 50 by default', async () => {
+    const { closers, setters } = sandbox.dataset;
+    expect(members).toHaveLength(closers.length + setters.length - sandbox.dataset.teamMissing.length);
+    const first = await call('/v1/team');
+    expect(first.body['data']).toHaveLength(members.length); // 36 of the default 40 people: one page
+    expect(first.body['pagination']).toEqual({ has_more: false, next_cursor: null });
+
+    const paged = await listTeam('limit=10');
+    expect(paged).toEqual(members);
+    expect(paged.map((m) => m['id'])).toEqual(sandbox.team.ids());
+    const keys = paged.map((m) => `${m['created_at']}|${m['id']}`);
+    expect([...keys].sort()).toEqual(keys);
+    const page = await call('/v1/team?limit=10');
+    expect(page.body['pagination']).toEqual({ has_more: true, next_cursor: expect.any(String) });
+
+    const people = new Set([...closers, ...setters]);
+    for (const member of paged) {
+      expect(Object.keys(member).sort()).toEqual(['created_at', 'email', 'id', 'name', 'role', 'updated_at']);
+      expect(people.has(member['id'] as string)).toBe(true);
+      const [firstName, lastName] = (member['name'] as string).split(' ');
+      expect(member['email']).toMatch(new RegExp(`^${firstName.toLowerCase()}\\.${lastName.toLowerCase()}\\d*@example\\.test$`));
+      expect(member['created_at']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(member['updated_at'] as string >= (member['created_at'] as string)).toBe(true);
+      expect(member['created_at'] as string < sandbox.dataset.from).toBe(true);
+    }
+    expect(new Set(paged.map((m) => m['email'])).size).toBe(paged.length);
+  });
+
+  it('leaves out the people Aura does not list (every ninth from the fifth), listed in dataset.teamMissing', async () => {
+    const people = [...sandbox.dataset.closers, ...sandbox.dataset.setters];
+    const missing = people.filter((_, index) => index % 9 === 4);
+    expect(sandbox.dataset.teamMissing).toEqual(missing);
+    expect(missing.length).toBeGreaterThan(0);
+    const listed = new Set((await listTeam('limit=100')).map((m) => m['id']));
+    expect(missing.some((id) => listed.has(id))).toBe(false);
+    expect(people.filter((id) => !listed.has(id))).toEqual(missing);
+    // Some of them sell or set: their calls name a person the team does not know.
+    const callPeople = new Set((sandbox.store.all() as Json[]).flatMap((r) => [r['closer_id'], r['setter_id']]));
+    expect(missing.some((id) => callPeople.has(id))).toBe(true);
+
+    const small = await createAuraSandbox({ calls: 10, closers: 3, setters: 2, seed: 6, now: NOW });
+    try {
+      expect(small.dataset.teamMissing).toEqual([small.dataset.setters[1]]);
+      expect(small.team.size).toBe(4);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('filters by role: a couple of admins, the rest members', async () => {
+    const admins = await listTeam('role=admin&limit=100');
+    const plain = await listTeam('role=member&limit=10');
+    expect(admins).toHaveLength(2);
+    expect(admins.every((m) => m['role'] === 'admin')).toBe(true);
+    expect(plain.every((m) => m['role'] === 'member')).toBe(true);
+    expect(admins.length + plain.length).toBe(members.length);
+    expect(admins.map((m) => m['id'])).toEqual(members.filter((m) => m['role'] === 'admin').map((m) => m['id']));
+    expect(await listTeam('role=')).toEqual(members);
+  });
+
+  it.each([
+    ['role=owner', 'role'],
+    ['role=ADMIN', 'role'],
+    ['limit=0', 'limit'],
+    ['limit=101', 'limit'],
+    ['cursor=nope!', 'cursor'],
+  ])('answers /v1/team?%s with a 400 VALIDATION_FAILED envelope naming it', async (query, field) => {
+    const response = await call(`/v1/team?${query}`);
+    expect(response.status).toBe(400);
+    expectEnvelope(response.body, 'VALIDATION_FAILED');
+    expect(response.body['error']).toContain(field);
+  });
+
+  it('renames a member (updated_at bumped, shown by /v1/team) and removes one, in-process and over /admin/team', async () => {
+    const [first, second, third] = members;
+    const renamed = sandbox.renameTeamMember(first['id'] as string, 'Ada Lovelace');
+    expect(renamed).toMatchObject({ id: first['id'], name: 'Ada Lovelace', email: first['email'], created_at: first['created_at'] });
+    expect(Date.parse(renamed['updated_at'] as string)).toBeGreaterThan(Date.parse(first['updated_at'] as string));
+    expect((await listTeam('limit=100')).find((m) => m['id'] === first['id'])).toEqual(renamed);
+    expect(() => sandbox.renameTeamMember('user_nobody', 'X')).toThrow(/Team member not found/);
+
+    const patched = await call(`/admin/team/${second['id']}`, { method: 'PATCH', body: { role: 'admin', title: 'Head of Sales' } });
+    expect(patched.status).toBe(200);
+    const read = (await call(`/admin/team/${second['id']}`)).body['data'] as Json;
+    expect(read).toMatchObject({ role: 'admin', title: 'Head of Sales', name: second['name'] });
+    expect(Date.parse(read['updated_at'] as string)).toBeGreaterThan(Date.parse(second['updated_at'] as string));
+    expect((await listTeam('role=admin')).map((m) => m['id'])).toContain(second['id']);
+
+    expect(sandbox.removeTeamMember(third['id'] as string)).toBe(true);
+    expect(sandbox.removeTeamMember(third['id'] as string)).toBe(false);
+    expect((await call(`/admin/team/${second['id']}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await call(`/admin/team/${second['id']}`, { method: 'DELETE' })).status).toBe(404);
+    expect((await call(`/admin/team/${second['id']}`)).status).toBe(404);
+    expect((await call('/admin/team/user_nobody', { method: 'PATCH', body: { name: 'X' } })).status).toBe(404);
+    const left = (await listTeam('limit=100')).map((m) => m['id']);
+    expect(left).toHaveLength(members.length - 2);
+    expect(left).not.toContain(second['id']);
+    expect(left).not.toContain(third['id']);
+
+    const raw = { id: 'user_2RawMember', name: 42, created_at: '2026-05-01T00:00:00Z' };
+    expect((await call('/admin/team', { method: 'POST', body: raw })).status).toBe(201);
+    expect((await call('/admin/team', { method: 'POST', body: raw })).status).toBe(409);
+    expect((await listTeam('limit=100')).at(-1)).toEqual(raw);
+  });
+
+  it('is the same for a seed and clock, needs the key and suffers the faults of /v1', async () => {
+    const again = await createAuraSandbox({ calls: 300, seed: 6, now: NOW });
+    const other = await createAuraSandbox({ calls: 300, seed: 7, now: NOW });
+    try {
+      expect(again.team.all()).toEqual(members);
+      expect(other.team.all()).not.toEqual(members);
+    } finally {
+      await again.close();
+      await other.close();
+    }
+    expect((await fetch(`${sandbox.url}/v1/team`)).status).toBe(401);
+    sandbox.setFaults({ rate5xx: 1 });
+    try {
+      const failing = await call('/v1/team?limit=1');
+      expect(failing.status).toBe(500);
+      expectEnvelope(failing.body, 'INTERNAL');
+    } finally {
+      sandbox.setFaults({ rate5xx: 0 });
+    }
+    expect(sandbox.stats().byStatus).toMatchObject({ 401: 1, 500: 1 });
   });
 });
 

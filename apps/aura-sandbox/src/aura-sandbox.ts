@@ -21,6 +21,7 @@ import {
   toEpochMs,
 } from './sandbox-options';
 import { SandboxRoutes, SandboxStats } from './sandbox-routes';
+import { TeamStore } from './team-store';
 import { EmitWebhookOptions, WebhookDelivery, WebhookSender, WebhookSubscription } from './webhook-sender';
 
 export interface SandboxDatasetInfo {
@@ -32,6 +33,8 @@ export interface SandboxDatasetInfo {
   malformed: MalformedRecordInfo[];
   /** The generated payments (one per linked_payment_id) and how each turned out. */
   payments: SandboxPaymentInfo[];
+  /** Closers and setters that GET /v1/team does not list (every one at index % 9 === 4 of closers then setters). */
+  teamMissing: string[];
   /** The history window of past calls, [from, to). */
   from: string;
   to: string;
@@ -48,6 +51,8 @@ export interface AuraSandbox {
   store: CallStore;
   /** The payments, for direct changes in tests (same operations as /admin/payments; silent: no webhook). */
   payments: PaymentStore;
+  /** Aura's team (GET /v1/team), for direct changes in tests (same operations as /admin/team; Aura sends no team webhooks). */
+  team: TeamStore;
   dataset: SandboxDatasetInfo;
   /** Change a call like PATCH /admin/calls/:id: merge `patch`, bump updated_at, send `call.updated`. */
   updateCall(id: string, patch: Record<string, unknown>): Record<string, unknown>;
@@ -57,6 +62,10 @@ export interface AuraSandbox {
   failPayment(id: string): Record<string, unknown>;
   /** Like POST /admin/payments/:id/refund: refund part or the rest, send `payment.refunded`. */
   refundPayment(id: string, refund?: RefundRequest): Record<string, unknown>;
+  /** Like PATCH /admin/team/:id with `{name}`: bumps updated_at, returns the member as it is now (404 error when unknown). */
+  renameTeamMember(id: string, name: string): Record<string, unknown>;
+  /** Like DELETE /admin/team/:id: Aura stops listing the member; false when there was none. */
+  removeTeamMember(id: string): boolean;
   /** Subscribe a receiver, like POST /admin/webhooks (a secret is generated when none is given). */
   subscribeWebhook(targetUrl: string, secret?: string): WebhookSubscription;
   unsubscribeWebhook(id: string): boolean;
@@ -94,10 +103,11 @@ export async function createAuraSandbox(options: SandboxOptions = {}): Promise<A
   const dataset = generateDataset(resolveDatasetOptions(options, clock()), seed, clock(), malformedShare);
   const calls = new CallStore(dataset.records, clock);
   const payments = new PaymentStore(dataset.payments, clock);
+  const team = new TeamStore(dataset.team, clock);
   const limiter = new FixedWindowRateLimiter(rateLimit);
   const webhooks = new WebhookSender(dataset.organizationId, clock, () => limiter.timeScale);
   const changes = new SandboxChanges(calls, payments, webhooks, clock);
-  const routes = new SandboxRoutes(apiKey, { calls, payments, changes, webhooks }, limiter, new FaultInjector(faults, seed), rateLimit);
+  const routes = new SandboxRoutes(apiKey, { calls, payments, team, changes, webhooks }, limiter, new FaultInjector(faults, seed), rateLimit);
 
   const server = createServer(routes.handle);
   server.keepAliveTimeout = 5_000;
@@ -118,6 +128,7 @@ export async function createAuraSandbox(options: SandboxOptions = {}): Promise<A
     organizationId: dataset.organizationId,
     store: calls,
     payments,
+    team,
     dataset: {
       closers: dataset.closers,
       setters: dataset.setters,
@@ -125,6 +136,7 @@ export async function createAuraSandbox(options: SandboxOptions = {}): Promise<A
       bookingLinks: dataset.bookingLinks,
       malformed: dataset.malformed,
       payments: dataset.paymentInfo,
+      teamMissing: dataset.teamMissing,
       from: new Date(dataset.fromMs).toISOString(),
       to: new Date(dataset.toMs).toISOString(),
     },
@@ -132,6 +144,8 @@ export async function createAuraSandbox(options: SandboxOptions = {}): Promise<A
     succeedPayment: (id) => changes.succeedPayment(id),
     failPayment: (id) => changes.failPayment(id),
     refundPayment: (id, refund) => changes.refundPayment(id, refund),
+    renameTeamMember: (id, name) => team.update(id, { name }),
+    removeTeamMember: (id) => team.delete(id),
     subscribeWebhook: (targetUrl, secret) => webhooks.subscribe(targetUrl, secret),
     unsubscribeWebhook: (id) => webhooks.unsubscribe(id),
     webhookSubscriptions: () => webhooks.list(),

@@ -2,6 +2,7 @@ import { GeneratedPayment, generatePayments, SandboxPaymentInfo } from './paymen
 import { ResolvedDatasetOptions } from './sandbox-options';
 import { DAY, HOUR, isoSeconds, MINUTE } from './sandbox-time';
 import { SeededRandom } from './seeded-random';
+import { generateTeam, GeneratedTeamMember } from './team-generator';
 
 export type MalformedKind =
   | 'missing_id'
@@ -37,6 +38,10 @@ export interface GeneratedDataset {
   /** The payments behind every linked_payment_id (any order). */
   payments: GeneratedPayment[];
   paymentInfo: SandboxPaymentInfo[];
+  /** Aura's team: the closers and setters it lists (any order; the store sorts them). */
+  team: GeneratedTeamMember[];
+  /** Closers and setters Aura's team does not list. */
+  teamMissing: string[];
   /** The organisation the data belongs to (legacy records and webhooks carry it). */
   organizationId: string;
   /** First instant of the history window (UTC). */
@@ -230,6 +235,8 @@ export function generateDataset(
   // Payments are drawn from the calls as generated, before any is made malformed.
   const payments = generatePayments(records, products, options, seed, nowMs);
   const malformed = malform(records, new SeededRandom(seed, 'malformed'), malformedShare);
+  // The team too has a stream of its own: the calls and payments stay as they were before it existed.
+  const { members: teamMembers, missing: teamMissing } = generateTeam(closers, setters, seed, fromMs, nowMs);
   return {
     records,
     closers,
@@ -239,6 +246,8 @@ export function generateDataset(
     malformed,
     payments: payments.records,
     paymentInfo: payments.info,
+    team: teamMembers,
+    teamMissing,
     organizationId,
     fromMs,
     toMs,

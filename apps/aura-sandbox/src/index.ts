@@ -9,6 +9,9 @@ export type { RecordKey, RecordKind, RecordPage } from './record-store';
 export type { MalformedKind, MalformedRecordInfo, SandboxProduct } from './call-generator';
 export type { GeneratedPayment, PaymentProvider, SandboxPaymentInfo } from './payment-generator';
 export type { RefundRequest } from './sandbox-changes';
+export { TeamStore } from './team-store';
+export type { TeamFilter } from './team-store';
+export type { GeneratedTeamMember, TeamRole } from './team-generator';
 export { AURA_WEBHOOK_EVENTS, WEBHOOK_RETRY_DELAYS_MS, signWebhookBody } from './webhook-sender';
 export type {
   AuraWebhookEvent,

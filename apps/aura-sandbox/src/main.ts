@@ -64,10 +64,11 @@ async function main(): Promise<void> {
       `Aura sandbox listening on ${sandbox.url}`,
       `  AURA_API_URL=${sandbox.url}`,
       `  AURA_API_KEY=${sandbox.apiKey}`,
-      `  calls: ${sandbox.store.size}, payments: ${sandbox.payments.size}, history ${sandbox.dataset.from.slice(0, 10)} – ${sandbox.dataset.to.slice(0, 10)}`,
+      `  calls: ${sandbox.store.size}, payments: ${sandbox.payments.size}, team: ${sandbox.team.size}, history ${sandbox.dataset.from.slice(0, 10)} – ${sandbox.dataset.to.slice(0, 10)}`,
       `  rate limit: ${limit === null ? 'none' : `${limit} requests per ${60 / (options.rateLimit?.timeScale ?? 1)} s`}`,
       `  admin: PATCH/DELETE ${sandbox.url}/admin/calls/:id, POST /admin/calls, PUT /admin/faults, PUT /admin/rate-limit, GET /admin/stats`,
       `         PATCH /admin/payments/:id, POST /admin/payments/:id/succeed|fail|refund, POST|GET /admin/webhooks`,
+      `         PATCH/DELETE /admin/team/:id`,
       ...(subscription === undefined
         ? []
         : [`  webhooks: ${subscription.target_url} (X-Aura-Signature secret ${subscription.secret})`]),

@@ -39,7 +39,7 @@ export class SandboxRoutes implements SandboxControls {
     private readonly faultInjector: FaultInjector,
     private rateLimitOptions: RateLimitOptions,
   ) {
-    this.api = new ApiRoutes(resources.calls, resources.payments);
+    this.api = new ApiRoutes(resources.calls, resources.payments, resources.team);
     this.admin = new AdminRoutes(resources, this);
   }
 

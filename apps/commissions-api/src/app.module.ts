@@ -3,6 +3,7 @@ import { AccessModule } from '@app/access';
 import { ConfigurationModule } from '@app/configuration';
 import { HttpPlatformModule } from '@app/http-platform';
 import { IngestionModule } from '@app/ingestion';
+import { PayeesModule } from '@app/payees';
 import { PayoutsModule } from '@app/payouts';
 import { PersistenceModule } from '@app/persistence';
 import { PlansModule } from '@app/plans';
@@ -11,7 +12,7 @@ import { HealthController } from './health/health.controller';
 import { LoggingModule } from './logging.module';
 
 @Module({
-  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, AccessModule, IngestionModule, PlansModule, PayoutsModule, SchedulingModule],
+  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, AccessModule, IngestionModule, PlansModule, PayeesModule, PayoutsModule, SchedulingModule],
   controllers: [HealthController],
 })
 export class AppModule {}

@@ -55,7 +55,7 @@ export async function createApp(): Promise<INestApplication> {
   app.useBodyParser('json', { limit: http.bodyLimit });
   app.use(bodyParserErrorHandler);
   answerClientErrorsWithEnvelope(app.getHttpServer());
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', trustProxySetting(http.trustProxy));
   app.disable('x-powered-by');
   // Exit through process.exit so pino flushes what shutdown logged; re-raising
   // the signal (Nest's default) could end the process with lines unwritten.
@@ -74,4 +74,10 @@ export async function createApp(): Promise<INestApplication> {
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
+}
+
+function trustProxySetting(value: string): string | number | boolean {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }

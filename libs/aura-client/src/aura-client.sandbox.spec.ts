@@ -8,6 +8,7 @@ import { parseAuraCall } from './aura-call';
 import { AuraClient, AuraClientOptions } from './aura-client';
 import { AuraKeyGate } from './aura-key-gate';
 import { parseAuraPayment } from './aura-payment';
+import { parseAuraTeamMember } from './aura-team-member';
 import { AuraAuthError, AuraNotFoundError, AuraRequestError, AuraUnavailableError } from './aura-errors';
 import { ListCallsQuery } from './list-calls-query';
 
@@ -295,5 +296,47 @@ describe('AuraClient: payments, with the sandbox', () => {
       expect(sandbox.stats().rateLimited).toBe(0);
       expect(calls.stats().throttled429 + payments.stats().throttled429).toBe(0);
     });
+  });
+});
+
+describe('AuraClient: team, with the sandbox', () => {
+  let sandbox: AuraSandbox;
+  beforeAll(async () => {
+    sandbox = await createAuraSandbox({ calls: 300, seed: 17, now: NOW, rateLimit: { perMinute: null } });
+  });
+  afterAll(() => sandbox.close());
+
+  it('pages through every member once, each one parsing, and never lists the people Aura leaves out', async () => {
+    const client = clientFor(sandbox);
+    const records: unknown[] = [];
+    const cursors: (string | null)[] = [];
+    for await (const page of client.teamPages({ limit: 7 })) {
+      cursors.push(page.cursor);
+      records.push(...page.records);
+    }
+    expect(records).toEqual(sandbox.team.all());
+    expect(new Set(records.map(idOf)).size).toBe(records.length);
+    expect(cursors.length).toBe(Math.ceil(records.length / 7));
+    expect(cursors[0]).toBeNull();
+    expect(records.every((record) => parseAuraTeamMember(record).ok)).toBe(true);
+    const people = [...sandbox.dataset.closers, ...sandbox.dataset.setters];
+    expect(records.map(idOf).sort()).toEqual(people.filter((id) => !sandbox.dataset.teamMissing.includes(id)).sort());
+
+    const resumed: unknown[] = [];
+    for await (const page of client.teamPages({ limit: 7, startCursor: cursors[2] })) resumed.push(...page.records);
+    expect(resumed).toEqual(records.slice(14));
+  });
+
+  it('filters by role, and surfaces a role Aura does not know as AuraRequestError', async () => {
+    const client = clientFor(sandbox);
+    const admins = await client.listTeam({ role: 'admin' });
+    expect(admins.pagination).toEqual({ has_more: false, next_cursor: null });
+    expect((admins.data as { role: string }[]).map((member) => member.role)).toEqual(['admin', 'admin']);
+    const members: unknown[] = [];
+    for await (const page of client.teamPages({ role: 'member', limit: 100 })) members.push(...page.records);
+    expect(members.every((member) => (member as { role: string }).role === 'member')).toBe(true);
+    expect(members.length + admins.data.length).toBe(sandbox.team.size);
+    await expect(client.listTeam({ role: 'owner' })).rejects.toBeInstanceOf(AuraRequestError);
+    expect(client.stats().retries).toBe(0);
   });
 });

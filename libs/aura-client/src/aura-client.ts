@@ -11,6 +11,7 @@ import {
 } from './aura-errors';
 import { CallsPage, ListCallsPage, ListCallsQuery, toSearchParams } from './list-calls-query';
 import { ListPaymentsQuery, toPaymentSearchParams } from './list-payments-query';
+import { ListTeamQuery, toTeamSearchParams } from './list-team-query';
 import { AuraKeyGate } from './aura-key-gate';
 import { parseRetryAfterMs, RateLimitSnapshot } from './rate-limit-pacer';
 
@@ -90,8 +91,9 @@ const defaultSleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Typed client for Aura's calls (`GET /v1/calls`, `GET /v1/calls/{id}`) and
- * payments (`GET /v1/payments`, `GET /v1/payments/{id}`). Requests through
+ * Typed client for Aura's calls (`GET /v1/calls`, `GET /v1/calls/{id}`),
+ * payments (`GET /v1/payments`, `GET /v1/payments/{id}`) and team
+ * (`GET /v1/team`). Requests through
  * one gate (one Aura key) are sent one at a time, concurrent callers queue,
  * which is what makes header-based pacing exact.
  */
@@ -181,6 +183,13 @@ export class AuraClient {
     return this.getOne(`/v1/payments/${encodeURIComponent(id)}`);
   }
 
+  /** One page of Aura's team, raw. Validation is the caller's job (`parseAuraTeamMember`). */
+  async listTeam(query: ListTeamQuery = {}): Promise<ListCallsPage> {
+    const params = toTeamSearchParams(query).toString();
+    const path = `/v1/team${params ? `?${params}` : ''}`;
+    return readListPage(await this.get(path), path, Number(query.limit ?? 50));
+  }
+
   /**
    * Every page of a calls query, in order, from `startCursor` (or `cursor`)
    * on. Each page says which cursor fetched it, so a caller can checkpoint
@@ -195,6 +204,12 @@ export class AuraClient {
   paymentPages(query: ListPaymentsQuery & { startCursor?: string | null } = {}): AsyncGenerator<CallsPage> {
     const { startCursor, cursor, ...filters } = query;
     return this.walk(startCursor ?? cursor ?? null, (next) => this.listPayments({ ...filters, limit: filters.limit ?? this.pageSize, cursor: next }));
+  }
+
+  /** Every page of a team query, like `pages()`. */
+  teamPages(query: ListTeamQuery & { startCursor?: string | null } = {}): AsyncGenerator<CallsPage> {
+    const { startCursor, cursor, ...filters } = query;
+    return this.walk(startCursor ?? cursor ?? null, (next) => this.listTeam({ ...filters, limit: filters.limit ?? this.pageSize, cursor: next }));
   }
 
   private async *walk(start: string | null, fetchPage: (cursor: string | null) => Promise<ListCallsPage>): AsyncGenerator<CallsPage> {

@@ -8,7 +8,7 @@ import { ConfigurationError } from './configuration-error';
  * process with a one-line message (see apps/commissions-api/src/main.ts).
  */
 export interface ServiceConfiguration {
-  http: { port: number; bodyLimit: string; rateLimitPerMinute: number; authFailuresPerMinute: number; logLevel: LogLevel; logFormat: 'json' | 'pretty' };
+  http: { port: number; bodyLimit: string; rateLimitPerMinute: number; authFailuresPerMinute: number; trustProxy: string; logLevel: LogLevel; logFormat: 'json' | 'pretty' };
   database: {
     target: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
     migrateOnStart: boolean;
@@ -56,6 +56,7 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       bodyLimit: parseByteSize('REQUEST_BODY_LIMIT', read('REQUEST_BODY_LIMIT') ?? '1mb'),
       rateLimitPerMinute: parseInteger('API_RATE_LIMIT_PER_MINUTE', read('API_RATE_LIMIT_PER_MINUTE') ?? '600', 1, 1_000_000),
       authFailuresPerMinute: parseInteger('AUTH_FAILURES_PER_MINUTE', read('AUTH_FAILURES_PER_MINUTE') ?? '30', 1, 1_000_000),
+      trustProxy: parseTrustProxy('TRUST_PROXY', read('TRUST_PROXY') ?? 'loopback'),
       logLevel: parseChoice('LOG_LEVEL', read('LOG_LEVEL') ?? 'info', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
       logFormat: parseChoice('LOG_FORMAT', read('LOG_FORMAT') ?? 'json', ['json', 'pretty'] as const),
     },
@@ -192,6 +193,12 @@ function parseCron(name: string, raw: string): string {
 function parseByteSize(name: string, raw: string): string {
   if (!/^\d+(b|kb|mb)$/i.test(raw)) throw new ConfigurationError(name, 'must be a size such as 512kb or 1mb', raw);
   return raw.toLowerCase();
+}
+
+/** Express's trust proxy: which proxies' X-Forwarded-For gives the client address (limits count per client). */
+function parseTrustProxy(name: string, raw: string): string {
+  if (/^(loopback|linklocal|uniquelocal|false|true|\d{1,2})$/.test(raw) || /^[0-9a-fA-F:.,/\s]+$/.test(raw)) return raw;
+  throw new ConfigurationError(name, 'must be loopback, a hop count, true, false, or a comma-separated list of proxy addresses/CIDRs', raw);
 }
 
 function parseWebhookSecret(name: string, raw: string | undefined): string | null {

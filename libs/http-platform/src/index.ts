@@ -7,4 +7,5 @@ export * from './pagination';
 export * from './http-platform.module';
 export * from './uuid-param.pipe';
 export * from './text-safety.pipe';
+export * from './person-id.pipe';
 export * from './success-status';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { PayeesModule } from '@app/payees';
 import { CallsController } from './calls/calls.controller';
 import { CallsReader } from './calls/calls-reader';
 import { CallsRepository } from './calls/calls.repository';
@@ -17,6 +18,7 @@ import { WebhookEventsRepository } from './webhooks/webhook-events.repository';
 import { WebhookWorker } from './webhooks/webhook-worker';
 
 @Module({
+  imports: [PayeesModule],
   controllers: [CallsController, SyncController, AuraWebhooksController],
   providers: [CallsRepository, CallsService, CallsReader, PaymentsRepository, IngestionWriter, QuarantineRepository, AuraClientFactory, SyncRunsRepository, SyncRunsService, SyncService, WebhookEventsRepository, WebhookWorker, AuraWebhooksService],
   exports: [CallsReader, SyncService, WebhookWorker],

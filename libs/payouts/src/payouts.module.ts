@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CALL_LINES_READER, IngestionModule } from '@app/ingestion';
+import { PayeesModule } from '@app/payees';
 import { PlansModule } from '@app/plans';
 import { AdjustmentsController } from './adjustments/adjustments.controller';
 import { AdjustmentsRepository } from './adjustments/adjustments.repository';
@@ -26,7 +27,7 @@ import { StatementsService } from './statements/statements.service';
  */
 @Global()
 @Module({
-  imports: [IngestionModule, PlansModule],
+  imports: [IngestionModule, PlansModule, PayeesModule],
   controllers: [RunsController, StatementsController, PayrollExportsController, AdjustmentsController, BalancesController],
   providers: [
     AdjustmentsRepository,

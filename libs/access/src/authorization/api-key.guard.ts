@@ -36,12 +36,16 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_METADATA, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthRequest>();
     const address = request.ip ?? 'unknown';
-    const wait = this.failures.retryAfterSeconds(address);
-    if (wait > 0) throw new RateLimitedError('Too many failed authentications from this address; slow down', [], wait);
     const header = request.headers.authorization ?? '';
     const match = /^Bearer\s+(\S{1,512})$/i.exec(header);
+    // A valid key always gets in, even from an address others guess from (a shared NAT, a load balancer);
+    // past the budget, a wrong or missing key gets 429 instead of an answer it could learn from.
+    const principal = match ? await this.apiKeys.authenticate(match[1]) : null;
+    if (!principal) {
+      const wait = this.failures.retryAfterSeconds(address);
+      if (wait > 0) throw new RateLimitedError('Too many failed authentications from this address; slow down', [], wait);
+    }
     if (!match) return this.refuse(request, new UnauthorizedError('Missing API key: send Authorization: Bearer <key>'), address);
-    const principal = await this.apiKeys.authenticate(match[1]);
     if (!principal) return this.refuse(request, new UnauthorizedError('Unknown or revoked API key'), address);
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<AccessRole[]>(ROLES_METADATA, targets) ?? [];

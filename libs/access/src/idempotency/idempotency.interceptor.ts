@@ -1,10 +1,10 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { accessConfig, type AccessConfig } from '@app/configuration';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { Observable, catchError, concatMap, from, mergeMap, throwError } from 'rxjs';
 import { contentHash } from '@app/content-hash';
-import { inspectJson, storableCopy } from '@app/untrusted-json';
+import { storableCopy } from '@app/untrusted-json';
 import { ConflictError, successStatusOf, ValidationFailedError } from '@app/http-platform';
 import type { Principal } from '../authorization/roles';
 import { IDEMPOTENT_METADATA } from './idempotent.decorator';
@@ -21,6 +21,7 @@ const PURGE_EVERY = 200;
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
   private readonly ttlHours: number;
   private claims = 0;
 
@@ -49,12 +50,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
       mergeMap((claimed) => {
         if (!claimed) return from(this.replay(apiKeyId, key, requestHash, context));
         return next.handle().pipe(
+          catchError((error: unknown) => from(this.records.release(apiKeyId, key)).pipe(mergeMap(() => throwError(() => error)))),
           concatMap(async (body: unknown) => {
+            // The write happened: whatever befalls the record now, the key is never released for a second write.
             // A secret is shown once: the stored answer keeps everything but it, so a replay cannot hand it out again.
-            await this.records.complete(apiKeyId, key, successStatusOf(context), withoutSecrets(body));
+            await this.records
+              .complete(apiKeyId, key, successStatusOf(context), withoutSecrets(body))
+              .catch((failure: unknown) => this.logger.error({ err: failure }, `Could not store the answer for Idempotency-Key ${key}; it stays in progress`));
             return body;
           }),
-          catchError((error: unknown) => from(this.records.release(apiKeyId, key)).pipe(mergeMap(() => throwError(() => error)))),
         );
       }),
     );
@@ -95,9 +99,9 @@ function hadSecret(body: unknown): boolean {
  * The same body in another key order is the same request. Runs before the
  * body is validated, so a body nested thousands of levels deep must not
  * overflow the stack: past 32 levels it is hashed by its storable copy
- * (such a body is refused by validation anyway).
+ * (such a body is refused by validation anyway). A body within those limits
+ * hashes exactly as itself.
  */
 function hashRequest(method: string, url: string, body: unknown): string {
-  const readable = inspectJson(body ?? null)?.reason === 'too_deep' ? storableCopy(body) : (body ?? null);
-  return contentHash({ method, url, body: readable });
+  return contentHash({ method, url, body: storableCopy(body ?? null) });
 }

@@ -5,8 +5,8 @@ import { contentHash, sha256Hex } from '@app/content-hash';
 import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 
 export interface QuarantineEntry {
-  /** call or payment */
-  resource: 'call' | 'payment';
+  /** call, payment or team_member */
+  resource: 'call' | 'payment' | 'team_member';
   contentHash: string;
   upstreamId: string | null;
   reason: string;

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { parseAuraCall, parseAuraPayment } from '@app/aura-client';
+import { parseAuraCall, parseAuraPayment, parseAuraTeamMember } from '@app/aura-client';
+import { IncomingMember, PayeesRepository } from '@app/payees';
 import { auraConfig, type AuraConfig, commissionConfig, type CommissionConfig } from '@app/configuration';
 import { contentHash } from '@app/content-hash';
 import { DatabaseClient, lockKey } from '@app/persistence';
@@ -39,6 +40,7 @@ export class IngestionWriter {
     private readonly calls: CallsRepository,
     private readonly payments: PaymentsRepository,
     private readonly quarantine_: QuarantineRepository,
+    private readonly payees: PayeesRepository,
     @Inject(commissionConfig.KEY) commission: CommissionConfig,
     @Inject(auraConfig.KEY) aura: AuraConfig,
   ) {
@@ -84,6 +86,29 @@ export class IngestionWriter {
   private async serialise(tx: DatabaseClient): Promise<void> {
     const [high, low] = WRITE_LOCK;
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(${high}::int4, ${low}::int4)`;
+  }
+
+  parseTeam(records: readonly unknown[]): ParsedPage<IncomingMember> {
+    const page: ParsedPage<IncomingMember> = { good: [], bad: [], seenIds: [] };
+    for (const raw of records) {
+      const parsed = parseAuraTeamMember(raw);
+      if (parsed.ok) {
+        const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
+        page.good.push({ id: parsed.member.id, name: text(parsed.member.name), email: text(parsed.member.email), role: text(parsed.member.role), raw: raw as Record<string, unknown>, contentHash: contentHash(raw) });
+        page.seenIds.push(parsed.member.id);
+      } else {
+        if (parsed.id) page.seenIds.push(parsed.id);
+        page.bad.push({ resource: 'team_member', contentHash: quarantineHash(raw), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+      }
+    }
+    return page;
+  }
+
+  /** Stores a page of Aura's team in the payee directory. */
+  async writeTeam(tx: DatabaseClient, page: ParsedPage<IncomingMember>, syncRunId: string | null, at: Date): Promise<PageWriteResult> {
+    const written = await this.payees.writeMembers(tx, page.good, at);
+    await this.quarantine_.record(tx, page.bad, syncRunId, at);
+    return written;
   }
 
   /** Quarantines records outside a page write (those the database refused one by one). */

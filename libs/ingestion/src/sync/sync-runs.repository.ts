@@ -26,11 +26,12 @@ export interface SyncRunRecord {
   /** The pass the checkpoint belongs to: calls first, then payments. */
   phase: SyncPhase;
   payments: PaymentPassCounts;
+  team: PaymentPassCounts;
   cancelRequestedAt: Date | null;
   durationMs: number | null;
 }
 
-export type SyncPhase = 'calls' | 'payments';
+export type SyncPhase = 'calls' | 'payments' | 'team';
 
 export interface PaymentPassCounts {
   received: number;
@@ -97,6 +98,12 @@ export class SyncRunsRepository {
       retries: { increment: page.retries },
       rateLimitWaitMs: { increment: page.rateLimitWaitMs },
     };
+    if (page.resource === 'team') {
+      const current = paymentCounts((await tx.syncRun.findUniqueOrThrow({ where: { id }, select: { team: true } })).team);
+      const team = { ...current, received: current.received + page.received, inserted: current.inserted + page.inserted, updated: current.updated + page.updated, unchanged: current.unchanged + page.unchanged, quarantined: current.quarantined + page.quarantined };
+      await tx.syncRun.update({ where: { id }, data: { ...common, team: { ...team } as Record<string, number> } });
+      return;
+    }
     if (page.resource === 'calls') {
       await tx.syncRun.update({
         where: { id },
@@ -123,7 +130,7 @@ export class SyncRunsRepository {
       quarantined: current.quarantined + page.quarantined,
       calls_judged_again: current.calls_judged_again + (page.callsJudgedAgain ?? 0),
     };
-    await tx.syncRun.update({ where: { id }, data: { ...common, payments: { ...payments } as Record<string, number> } });
+    await tx.syncRun.update({ where: { id }, data: { ...common, ...(page.lastOfPhase ? { phase: 'team' } : {}), payments: { ...payments } as Record<string, number> } });
   }
 
   /** Flags a running sync for cancellation; null when it is not running. */
@@ -135,6 +142,12 @@ export class SyncRunsRepository {
   async cancelRequested(id: string): Promise<boolean> {
     const run = await this.database.client.syncRun.findUnique({ where: { id }, select: { cancelRequestedAt: true } });
     return run?.cancelRequestedAt != null;
+  }
+
+  /** The ids a run's pages of one resource saw (quarantined ones included). */
+  async idsSeen(tx: DatabaseClient, id: string, resource: SyncPhase): Promise<string[]> {
+    const pages = await tx.syncRunPage.findMany({ where: { syncRunId: id, resource }, select: { callIds: true } });
+    return pages.flatMap((page) => page.callIds);
   }
 
   async pagesRecorded(id: string): Promise<number> {
@@ -151,12 +164,14 @@ export class SyncRunsRepository {
 
   async finish(
     id: string,
-    outcome: { status: 'succeeded' | 'failed'; error?: string; missingUpstream?: number; paymentsMissingUpstream?: number; finishedAt: Date },
+    outcome: { status: 'succeeded' | 'failed'; error?: string; missingUpstream?: number; paymentsMissingUpstream?: number; teamUnlisted?: number; finishedAt: Date },
     tx: DatabaseClient = this.database.client,
   ): Promise<SyncRunRecord> {
     const run = await tx.syncRun.findUniqueOrThrow({ where: { id } });
     const payments = paymentCounts(run.payments);
     if (outcome.paymentsMissingUpstream !== undefined) payments.missing_upstream = outcome.paymentsMissingUpstream;
+    const team = paymentCounts(run.team);
+    if (outcome.teamUnlisted !== undefined) team.missing_upstream = outcome.teamUnlisted;
     return toRecord(await tx.syncRun.update({
       where: { id },
       data: {
@@ -165,6 +180,7 @@ export class SyncRunsRepository {
         error: outcome.error ?? null,
         missingUpstream: outcome.missingUpstream ?? run.missingUpstream,
         payments: { ...payments } as Record<string, number>,
+        team: { ...team } as Record<string, number>,
         finishedAt: outcome.finishedAt,
         durationMs: outcome.finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime(),
       },
@@ -193,7 +209,7 @@ function paymentCounts(value: unknown): PaymentPassCounts {
   return { ...EMPTY_PAYMENT_COUNTS, ...stored };
 }
 
-function toRecord<T extends { phase: string; payments: unknown }>(row: T | null): SyncRunRecord | null {
+function toRecord<T extends { phase: string; payments: unknown; team: unknown }>(row: T | null): SyncRunRecord | null {
   if (!row) return null;
-  return { ...(row as unknown as SyncRunRecord), phase: row.phase as SyncPhase, payments: paymentCounts(row.payments) };
+  return { ...(row as unknown as SyncRunRecord), phase: row.phase as SyncPhase, payments: paymentCounts(row.payments), team: paymentCounts(row.team) };
 }

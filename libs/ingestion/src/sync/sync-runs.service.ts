@@ -53,6 +53,7 @@ export function presentSyncRun(run: SyncRunRecord): Record<string, unknown> {
       quarantined: run.quarantined,
       missing_upstream: run.missingUpstream,
       payments: run.payments,
+      team: run.team,
     },
     phase: run.phase,
     cancel_requested_at: run.cancelRequestedAt?.toISOString() ?? null,

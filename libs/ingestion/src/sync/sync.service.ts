@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AuraError } from '@app/aura-client';
+import { AuraError, AuraNotFoundError } from '@app/aura-client';
+import { PayeesRepository } from '@app/payees';
 import { auraConfig, type AuraConfig } from '@app/configuration';
 import { ConflictError, NotFoundError } from '@app/http-platform';
 import { DatabaseClient, DatabaseService, describeFailure, ExclusiveLock } from '@app/persistence';
@@ -46,6 +47,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly calls: CallsRepository,
     private readonly payments: PaymentsRepository,
     private readonly writer: IngestionWriter,
+    private readonly payees: PayeesRepository,
     private readonly clients: AuraClientFactory,
     @Inject(auraConfig.KEY) aura: AuraConfig,
   ) {
@@ -139,7 +141,8 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
 
   private async executeUntilDone(run: SyncRunRecord, canceled: AbortSignal): Promise<void> {
     const client = this.clients.create(canceled);
-    const deadline = run.createdAt.getTime() + this.bounds.maxMinutes * 60_000;
+    // Counted from when this process took the sync up: a sync resumed after an outage gets its full time.
+    const deadline = Date.now() + this.bounds.maxMinutes * 60_000;
     let pageNumber = await this.runs.pagesRecorded(run.id);
     let counted = { requests: 0, retries: 0, rateLimitWaitMs: 0 };
     /** The client's counters since the last committed page. */
@@ -172,12 +175,28 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
           if (stopHere(page)) return;
         }
       }
-      const paymentsFrom = run.phase === 'payments' ? run.checkpointCursor : null;
-      for await (const page of client.paymentPages({ startCursor: paymentsFrom })) {
-        if (canceled.aborted) throw new SyncCanceledError(pageNumber);
-        pageNumber += 1;
-        await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
-        if (stopHere(page)) return;
+      if (run.phase !== 'team') {
+        const paymentsFrom = run.phase === 'payments' ? run.checkpointCursor : null;
+        for await (const page of client.paymentPages({ startCursor: paymentsFrom })) {
+          if (canceled.aborted) throw new SyncCanceledError(pageNumber);
+          pageNumber += 1;
+          await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
+          if (stopHere(page)) return;
+        }
+      }
+      // Aura's team is an alpha endpoint: where it does not exist (404), payees keep the names they have.
+      let teamComplete = true;
+      try {
+        for await (const page of client.teamPages({ startCursor: run.phase === 'team' ? run.checkpointCursor : null })) {
+          if (canceled.aborted) throw new SyncCanceledError(pageNumber);
+          pageNumber += 1;
+          await this.writePage(run.id, pageNumber, 'team', page, sinceLastPage());
+          if (stopHere(page)) return;
+        }
+      } catch (error) {
+        if (!(error instanceof AuraNotFoundError)) throw error;
+        teamComplete = false;
+        this.logger.warn(`Sync ${run.id}: Aura has no GET /v1/team (${error.message}); payee names are not refreshed`);
       }
       if (canceled.aborted) throw new SyncCanceledError(pageNumber);
       const judgedAgain = await this.writer.judgeAllAgain((work) => this.database.transaction(work, { timeoutSeconds: 120 }));
@@ -186,7 +205,8 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       const finished = await this.database.transaction(async (tx) => {
         const missing = await this.calls.markMissingUpstream(tx, run.id);
         const paymentsMissing = await this.payments.markMissingUpstream(tx, run.id);
-        return this.runs.finish(run.id, { status: 'succeeded', missingUpstream: missing, paymentsMissingUpstream: paymentsMissing, finishedAt }, tx);
+        const unlisted = teamComplete ? await this.payees.markUnlisted(tx, await this.runs.idsSeen(tx, run.id, 'team')) : undefined;
+        return this.runs.finish(run.id, { status: 'succeeded', missingUpstream: missing, paymentsMissingUpstream: paymentsMissing, teamUnlisted: unlisted, finishedAt }, tx);
       }, { timeoutSeconds: 300 });
       this.logger.log(
         `Sync ${run.id} done: calls ${finished.inserted} new, ${finished.updated} changed, ${finished.unchanged} unchanged, ` +
@@ -217,7 +237,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     counters: { requests: number; retries: number; rateLimitWaitMs: number },
   ): Promise<void> {
     const at = new Date();
-    const parsed = resource === 'calls' ? this.writer.parseCalls(page.records) : this.writer.parsePayments(page.records);
+    const parsed = resource === 'calls' ? this.writer.parseCalls(page.records) : resource === 'payments' ? this.writer.parsePayments(page.records) : this.writer.parseTeam(page.records);
     const progress = (written: PageWriteResult & { callsJudgedAgain?: number }, quarantined: number) => ({
       resource,
       lastOfPhase: !page.hasMore,
@@ -232,7 +252,9 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     const write = (tx: DatabaseClient, records: ParsedPage<unknown>) =>
       resource === 'calls'
         ? this.writer.writeCalls(tx, records as ReturnType<IngestionWriter['parseCalls']>, runId, at)
-        : this.writer.writePayments(tx, records as ReturnType<IngestionWriter['parsePayments']>, runId, at);
+        : resource === 'payments'
+          ? this.writer.writePayments(tx, records as ReturnType<IngestionWriter['parsePayments']>, runId, at)
+          : this.writer.writeTeam(tx, records as ReturnType<IngestionWriter['parseTeam']>, runId, at);
     try {
       await this.database.transaction(async (tx) => {
         await this.runs.recordPage(tx, runId, pageNumber, progress(await write(tx, parsed), parsed.bad.length));
@@ -243,7 +265,9 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     }
     const total: PageWriteResult & { callsJudgedAgain: number } = { inserted: 0, updated: 0, unchanged: 0, callsJudgedAgain: 0 };
     const refused: QuarantineEntry[] = [];
-    for (const record of parsed.good as { raw: Record<string, unknown>; contentHash: string; derived: { id: string } }[]) {
+    const noun = resource === 'calls' ? 'call' : resource === 'payments' ? 'payment' : 'team_member';
+    for (const record of parsed.good as { raw: Record<string, unknown>; contentHash: string; derived?: { id: string }; id?: string }[]) {
+      const recordId = record.derived?.id ?? record.id ?? '';
       try {
         const written = await this.database.transaction((tx) => write(tx, { good: [record], bad: [], seenIds: [] }), { timeoutSeconds: 30 });
         total.inserted += written.inserted;
@@ -252,12 +276,12 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         total.callsJudgedAgain += (written as { callsJudgedAgain?: number }).callsJudgedAgain ?? 0;
       } catch (error) {
         refused.push({
-          resource: resource === 'calls' ? 'call' : 'payment',
+          resource: noun,
           contentHash: record.contentHash,
-          upstreamId: record.derived.id,
+          upstreamId: recordId,
           reason: 'database_refused',
           field: null,
-          message: `${resource === 'calls' ? 'call' : 'payment'} ${record.derived.id}: ${describeFailure(error)}`,
+          message: `${noun} ${recordId}: ${describeFailure(error)}`,
           raw: record.raw,
         });
       }

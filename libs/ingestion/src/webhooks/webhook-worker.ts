@@ -66,7 +66,8 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
     this.timer = setTimeout(() => {
       this.timer = null;
       this.firstWakeAt = null;
-      void this.drain();
+      // A failure here (the database gone for a moment) waits for the next poll; it must not escape the timer.
+      this.drain().catch((error: unknown) => this.logger.error({ err: error }, 'Working off the webhook inbox failed; the next poll tries again'));
     }, delay);
     this.timer.unref();
   }

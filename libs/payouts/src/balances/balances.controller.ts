@@ -1,6 +1,7 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
+import { PersonIdPipe } from '@app/http-platform';
 import { BalancesService } from './balances.service';
 
 @ApiTags('payees')
@@ -12,7 +13,7 @@ export class BalancesController {
 
   @Get(':id/balance')
   @ApiOperation({ summary: "What is still to recover from a payee: negative balances carried forward by approved statements and not yet carried into a later one" })
-  balance(@Param('id') id: string) {
+  balance(@Param('id', PersonIdPipe) id: string) {
     return this.balances.of(id);
   }
 }

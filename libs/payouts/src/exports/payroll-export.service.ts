@@ -1,11 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Decimal, formatMoney } from '@app/commission-engine';
 import { commissionConfig, type CommissionConfig } from '@app/configuration';
+import { PayeesReader } from '@app/payees';
 import { StatementsRepository } from '../statements/statements.repository';
 
 export interface PayrollExportRow {
   statement_id: string;
   payee_id: string;
+  /** From Aura's team; null for a payee Aura does not list. */
+  payee_name: string | null;
+  /** Finance's payroll mapping (PUT /v1/payees/:id); null until set. */
+  employee_id: string | null;
+  payroll_code: string | null;
   period: string;
   currency: string;
   commission_total: string;
@@ -29,14 +35,19 @@ export interface PayrollExport {
 export class PayrollExportService {
   constructor(
     private readonly statements: StatementsRepository,
+    private readonly payees: PayeesReader,
     @Inject(commissionConfig.KEY) private readonly config: CommissionConfig,
   ) {}
 
   async export(period: string): Promise<PayrollExport> {
     const statements = await this.statements.payable(period);
+    const payees = await this.payees.factsOf(statements.map((statement) => statement.payeeId));
     const rows = statements.map((statement) => ({
       statement_id: statement.id,
       payee_id: statement.payeeId,
+      payee_name: payees.get(statement.payeeId)?.name ?? null,
+      employee_id: payees.get(statement.payeeId)?.employeeId ?? null,
+      payroll_code: payees.get(statement.payeeId)?.payrollCode ?? null,
       period: statement.period,
       currency: statement.currency,
       commission_total: statement.commissionTotal,

@@ -24,14 +24,15 @@ export class LedgerRepository {
   }
 
   /**
-   * A digest of every statement a run of `period` depends on: ids and hashes
-   * of all statements, plus the status of the period's own. Any write another
+   * A digest of every statement a run of `period` depends on: ids, hashes
+   * and statuses of all statements (a reopen or approval anywhere can change
+   * what the run may carry in or settle). Any write another
    * run or an approval makes in between changes it.
    */
   async fingerprint(tx: DatabaseClient, period: string): Promise<string> {
     const rows = await tx.$queryRaw<{ fingerprint: string }[]>`
       SELECT md5(coalesce(string_agg(
-        id::text || ':' || hash || ':' || CASE WHEN period = ${period} THEN status ELSE '' END, ',' ORDER BY id), '')) AS fingerprint
+        id::text || ':' || hash || ':' || status, ',' ORDER BY id), '')) AS fingerprint
       FROM statements`;
     return rows[0].fingerprint;
   }
@@ -96,6 +97,16 @@ export class LedgerRepository {
       payeeId: row.payee_id,
       amount: decimalColumnToString(new Decimal(row.amount), minorUnitDigits(row.currency)),
     }));
+  }
+
+  /** The statement (any status) that took in a balance carried forward by statement `id`, if one did. */
+  async statementTakingCarryOf(tx: DatabaseClient, id: string): Promise<{ id: string; period: string } | null> {
+    const rows = await tx.$queryRaw<{ id: string; period: string }[]>`
+      SELECT s.id::text AS id, s.period FROM statement_lines l
+      JOIN statement_lines c ON c.line_key = 'carried_in:' || l.id::text
+      JOIN statements s ON s.id = c.statement_id
+      WHERE l.statement_id = ${id}::uuid AND l.kind = 'carry_forward' LIMIT 1`;
+    return rows[0] ?? null;
   }
 
   /** A payee's carry_forward lines (approved or paid) that no statement has carried in yet, drafts included. */

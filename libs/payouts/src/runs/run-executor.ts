@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { commissionConfig, type CommissionConfig } from '@app/configuration';
 import { CallsReader } from '@app/ingestion';
 import { DatabaseService } from '@app/persistence';
+import { PayeesReader } from '@app/payees';
 import { PlansReader } from '@app/plans';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { PayoutRunRecord, PayoutRunsRepository, RunCounts, RunWarning } from './payout-runs.repository';
@@ -35,6 +36,7 @@ export class RunExecutor {
     private readonly runs: PayoutRunsRepository,
     private readonly calls: CallsReader,
     private readonly plans: PlansReader,
+    private readonly payees: PayeesReader,
     @Inject(commissionConfig.KEY) private readonly config: CommissionConfig,
   ) {}
 
@@ -67,7 +69,17 @@ export class RunExecutor {
       payees: new Set(outcome.statements.map((statement) => statement.payeeId)).size,
     };
     const unplanned = paid.unplanned.filter((entry) => entry.period === period).map((entry) => ({ call_id: entry.callId, role: entry.role, payee_id: entry.payeeId }));
-    const warnings: RunWarning[] = [...earlierWarnings, ...outcome.warnings];
+    const known = await this.payees.factsOf(outcome.statements.map((statement) => statement.payeeId));
+    const unknownPayees = [...new Set(outcome.statements.map((statement) => statement.payeeId))].filter((id) => !known.get(id)?.listedUpstream).sort();
+    const warnings: RunWarning[] = [
+      ...earlierWarnings,
+      ...outcome.warnings,
+      ...unknownPayees.map((payeeId) => ({
+        code: 'unknown_payee',
+        payee_id: payeeId,
+        message: `${payeeId} is paid in ${period} but Aura's team does not list them: their statement has no name until Aura lists them (payroll ids can still be set with PUT /v1/payees/${payeeId})`,
+      })),
+    ];
     const changedStatements = outcome.statements.filter((statement) => statement.change !== 'unchanged').length;
     this.logger.log(
       `Run ${run.id} of ${period}: ${counts.calls} calls over ${periods.length} period(s) → ${counts.lines} lines in ${counts.statements} statements ` +

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '@app/access';
 import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { PayeesReader } from '@app/payees';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { StatementStatus } from '../ledger/period-ledger';
 import { presentLine, presentStatement } from './dto/statement.view';
 import { StatementRecord, StatementsRepository } from './statements.repository';
+
+type StatementChange = { status: StatementStatus } & Partial<Pick<StatementRecord, 'approvedAt' | 'approvedBy' | 'paidAt' | 'paidBy' | 'payrollReference'>>;
 
 /** What each role may read: payroll sees only what it pays. */
 const READABLE: Record<Principal['role'], StatementStatus[]> = {
@@ -29,6 +32,7 @@ export class StatementsService {
     private readonly database: DatabaseService,
     private readonly statements: StatementsRepository,
     private readonly ledger: LedgerRepository,
+    private readonly payees: PayeesReader,
   ) {}
 
   async list(
@@ -42,14 +46,16 @@ export class StatementsService {
     const key = decodeCursor(cursor, ['period', 'text', 'integer'] as const);
     const after = key ? { period: key[0], payeeId: key[1], sequence: key[2] } : null;
     const rows = statuses.length === 0 ? [] : await this.statements.list({ period: filter.period, payeeId: filter.payeeId, statuses }, limit, after);
-    return toPage(rows, limit, (row) => [row.period, row.payeeId, row.sequence], presentStatement);
+    const names = await this.namesOf(rows.map((row) => row.payeeId));
+    return toPage(rows, limit, (row) => [row.period, row.payeeId, row.sequence], (row) => presentStatement(row, names.get(row.payeeId) ?? null));
   }
 
   async get(principal: Principal, id: string): Promise<Record<string, unknown>> {
     const statement = await this.statements.find(id);
     if (!statement || !READABLE[principal.role].includes(statement.status)) throw new NotFoundError('Statement', id);
     const lines = await this.statements.lines(id, statement.currency);
-    return { ...presentStatement(statement), lines: lines.map(presentLine) };
+    const names = await this.namesOf([statement.payeeId]);
+    return { ...presentStatement(statement, names.get(statement.payeeId) ?? null), lines: lines.map(presentLine) };
   }
 
   /** draft → approved; with `expectedHash`, only the content the approver reviewed. */
@@ -75,12 +81,21 @@ export class StatementsService {
       },
       { timeoutSeconds: TRANSITION_TIMEOUT_SECONDS },
     );
-    return { period, approved: approved.length, data: approved.map(presentStatement) };
+    const names = await this.namesOf(approved.map((statement) => statement.payeeId));
+    return { period, approved: approved.length, data: approved.map((statement) => presentStatement(statement, names.get(statement.payeeId) ?? null)) };
   }
 
   /** approved (and not paid) → draft: the next run of the period rebuilds it. Admin only; audited. */
   async reopen(id: string): Promise<Record<string, unknown>> {
-    return this.change(id, (current) => {
+    return this.change(id, async (current, tx) => {
+      // A balance this statement carried forward, once taken into a later statement, ties the two: reopening
+      // would change what was carried after it was recovered.
+      const taker = await this.ledger.statementTakingCarryOf(tx, id);
+      if (taker) {
+        throw new ConflictError(`Statement ${id} carried a balance that statement ${taker.id} (${taker.period}) has taken in; it cannot be reopened`, [
+          { carried_into_statement_id: taker.id, period: taker.period },
+        ]);
+      }
       if (current.status === 'paid') throw new ConflictError(`Statement ${id} is paid (${current.payrollReference}); a paid statement cannot be reopened`, [{ status: current.status }]);
       if (current.status !== 'approved') throw new ConflictError(`Statement ${id} is ${current.status}; only an approved statement can be reopened`, [{ status: current.status }]);
       return { status: 'draft', approvedAt: null, approvedBy: null };
@@ -107,14 +122,17 @@ export class StatementsService {
 
   private async change(
     id: string,
-    decide: (current: StatementRecord) => { status: StatementStatus } & Partial<Pick<StatementRecord, 'approvedAt' | 'approvedBy' | 'paidAt' | 'paidBy' | 'payrollReference'>>,
+    decide: (
+      current: StatementRecord,
+      tx: DatabaseClient,
+    ) => StatementChange | Promise<StatementChange>,
   ): Promise<Record<string, unknown>> {
     const statement = await this.database.transaction(
       async (tx: DatabaseClient) => {
         await this.ledger.lockLedger(tx);
         const current = await this.statements.find(id, tx);
         if (!current) throw new NotFoundError('Statement', id);
-        const next = decide(current);
+        const next = await decide(current, tx);
         if (!(await this.statements.transition(tx, id, { status: current.status, hash: current.hash }, { ...next, at: new Date() }))) {
           throw new ConflictError(`Statement ${id} changed while it was being updated; read it again`);
         }
@@ -122,7 +140,13 @@ export class StatementsService {
       },
       { timeoutSeconds: TRANSITION_TIMEOUT_SECONDS },
     );
-    return presentStatement(statement);
+    return presentStatement(statement, (await this.namesOf([statement.payeeId])).get(statement.payeeId) ?? null);
+  }
+
+  /** Names from the payee directory (Aura's team); never part of a statement's hash. */
+  private async namesOf(payeeIds: string[]): Promise<Map<string, string | null>> {
+    const facts = await this.payees.factsOf(payeeIds);
+    return new Map([...facts].map(([id, payee]) => [id, payee.name]));
   }
 }
 

@@ -14,8 +14,8 @@ export class ListQuarantineQuery extends PageQueryDto {
   @MaxLength(100)
   reason?: string;
 
-  @ApiPropertyOptional({ enum: ['call', 'payment'], description: 'Quarantined calls or payments' })
+  @ApiPropertyOptional({ enum: ['call', 'payment', 'team_member'], description: 'Quarantined calls, payments or team members' })
   @IsOptional()
-  @IsIn(['call', 'payment'])
-  resource?: 'call' | 'payment';
+  @IsIn(['call', 'payment', 'team_member'])
+  resource?: 'call' | 'payment' | 'team_member';
 }

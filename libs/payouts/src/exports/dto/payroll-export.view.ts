@@ -3,9 +3,13 @@ import type { PayrollExport } from '../payroll-export.service';
 import { toCsv } from '../payroll-csv';
 import type { ExportFormat } from './payroll-export.query';
 
+/** The payroll import's column order (docs/payouts.md, "Payroll export"). */
 export const EXPORT_COLUMNS = [
   'statement_id',
   'payee_id',
+  'payee_name',
+  'employee_id',
+  'payroll_code',
   'period',
   'currency',
   'commission_total',

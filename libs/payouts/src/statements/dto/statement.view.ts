@@ -1,10 +1,11 @@
 import type { StatementLineRecord, StatementRecord } from '../statements.repository';
 
 /** A statement as the API shows it (product.md, "Resource shapes"); money as decimal strings. */
-export function presentStatement(statement: StatementRecord): Record<string, unknown> {
+export function presentStatement(statement: StatementRecord, payeeName: string | null = null): Record<string, unknown> {
   return {
     id: statement.id,
     payee_id: statement.payeeId,
+    payee_name: payeeName,
     period: statement.period,
     sequence: statement.sequence,
     currency: statement.currency,

@@ -1,0 +1,3 @@
+export * from './payees.module';
+export * from './payees.reader';
+export * from './payees.repository';
