@@ -19,6 +19,8 @@ import { createKey, startTestApp, TEST_ADMIN_KEY, TestApp } from '../support/tes
 export interface FuzzOptions {
   seed: number;
   casesPerOperation: number;
+  /** Run only operations whose index % of === index (FUZZ_SHARD=0/2): a long run split over processes. */
+  shard?: { index: number; of: number };
 }
 
 interface Operation {
@@ -146,6 +148,7 @@ export function apiFuzzSuite(options: FuzzOptions): void {
 
     it('answers every hostile request of every operation and role without a 5xx, in the envelope, writing nothing it refused', async () => {
       for (const [index, operation] of operations.entries()) {
+        if (options.shard && index % options.shard.of !== options.shard.index) continue;
         await fc.assert(
           fc.asyncProperty(caseArbitrary(operation), async (fuzz) => {
             let path = operation.path;
