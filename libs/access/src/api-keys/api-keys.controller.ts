@@ -19,7 +19,7 @@ export class ApiKeysController {
   @Idempotent()
   @Audited('api_key')
   create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal) {
-    return this.apiKeys.create(body.name, body.role, principal);
+    return this.apiKeys.create(body.name, body.role, principal, body.payee_id ?? null);
   }
 
   @Get()

@@ -6,6 +6,7 @@ export interface ApiKeyRecord {
   id: string;
   name: string;
   role: AccessRole;
+  payeeId: string | null;
   prefix: string;
   hash: string;
   createdAt: Date;

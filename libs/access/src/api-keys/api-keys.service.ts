@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { accessConfig, type AccessConfig } from '@app/configuration';
-import { decodeCursor, NotFoundError, Page, toPage } from '@app/http-platform';
+import { decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
 import { generateApiKeySecret, hashApiKey, prefixOf, sameHash } from './api-key-secret';
 import { ApiKeyRecord, ApiKeysRepository } from './api-keys.repository';
 import type { AccessRole, Principal } from '../authorization/roles';
@@ -28,7 +28,7 @@ export class ApiKeysService implements OnApplicationBootstrap {
     if (revoked > 0) this.logger.warn(`ADMIN_API_KEY changed: revoked ${revoked} earlier bootstrap admin key(s)`);
     if (await this.keys.findByHash(hash)) return;
     try {
-      await this.keys.insert({ name: BOOTSTRAP_NAME, role: 'admin', prefix: prefixOf(secret), hash, createdBy: null });
+      await this.keys.insert({ name: BOOTSTRAP_NAME, role: 'admin', payeeId: null, prefix: prefixOf(secret), hash, createdBy: null });
       this.logger.log('Registered the admin key given by ADMIN_API_KEY');
     } catch (error) {
       if (!(await this.keys.findByHash(hash))) throw error; // another replica registered it first otherwise
@@ -43,12 +43,15 @@ export class ApiKeysService implements OnApplicationBootstrap {
     if (!match.lastUsedAt || Date.now() - match.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       this.keys.touch(match.id, new Date()).catch((error: unknown) => this.logger.warn({ err: error }, 'Could not record key use'));
     }
-    return { keyId: match.id, name: match.name, role: match.role };
+    return { keyId: match.id, name: match.name, role: match.role, ...(match.payeeId ? { payeeId: match.payeeId } : {}) };
   }
 
-  async create(name: string, role: AccessRole, createdBy: Principal): Promise<CreatedApiKeyView> {
+  async create(name: string, role: AccessRole, createdBy: Principal, payeeId: string | null = null): Promise<CreatedApiKeyView> {
+    if ((role === 'payee') !== (payeeId !== null)) {
+      throw new ValidationFailedError([{ field: 'payee_id', message: 'is required for a payee key (a user_… id), and only for one' }]);
+    }
     const secret = generateApiKeySecret();
-    const record = await this.keys.insert({ name, role, prefix: prefixOf(secret), hash: hashApiKey(secret), createdBy: createdBy.keyId });
+    const record = await this.keys.insert({ name, role, payeeId, prefix: prefixOf(secret), hash: hashApiKey(secret), createdBy: createdBy.keyId });
     return { ...present(record), secret };
   }
 
@@ -70,6 +73,7 @@ function present(record: ApiKeyRecord): ApiKeyView {
     id: record.id,
     name: record.name,
     role: record.role,
+    payee_id: record.payeeId,
     prefix: record.prefix,
     created_at: record.createdAt.toISOString(),
     created_by: record.createdBy,

@@ -1,21 +1,31 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@app/access';
+import { CurrentPrincipal, type Principal, Roles } from '@app/access';
 import { CallsService } from './calls.service';
 import { ListCallsQuery } from './dto/list-calls.query';
 
 @ApiTags('calls')
 @ApiBearerAuth()
-@Roles('finance')
+@Roles('finance', 'payee')
 @Controller('v1/calls')
 export class CallsController {
   constructor(private readonly calls: CallsService) {}
 
   @Get()
   @ApiOperation({ summary: 'Stored calls with their commissionable flag and reason' })
-  list(@Query() q: ListCallsQuery) {
+  list(@Query() q: ListCallsQuery, @CurrentPrincipal() principal: Principal) {
     return this.calls.list(
-      { period: q.period, closerId: q.closer_id, setterId: q.setter_id, status: q.status, commissionable: q.commissionable, reason: q.reason, missingUpstream: q.missing_upstream },
+      {
+        period: q.period,
+        closerId: q.closer_id,
+        setterId: q.setter_id,
+        status: q.status,
+        commissionable: q.commissionable,
+        reason: q.reason,
+        missingUpstream: q.missing_upstream,
+        // A payee key sees the calls it closed or set, and no other.
+        ...(principal.role === 'payee' ? { payeeId: principal.payeeId } : {}),
+      },
       q.limit,
       q.cursor,
     );
@@ -23,7 +33,7 @@ export class CallsController {
 
   @Get(':id')
   @ApiOperation({ summary: 'One call: derived fields, the raw Aura record, its history and the lines that pay it' })
-  get(@Param('id') id: string) {
-    return this.calls.get(id);
+  get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
+    return this.calls.get(id, principal.role === 'payee' ? principal.payeeId : undefined);
   }
 }

@@ -34,6 +34,8 @@ export interface CallVersionRecord {
 }
 
 export interface CallFilter {
+  /** Calls this person closed or set. */
+  payeeId?: string;
   period?: string;
   closerId?: string;
   setterId?: string;
@@ -214,6 +216,7 @@ export class CallsRepository {
         commissionable: filter.commissionable,
         reason: filter.reason,
         missingUpstream: filter.missingUpstream,
+        ...(filter.payeeId !== undefined ? { OR: [{ closerId: filter.payeeId }, { setterId: filter.payeeId }] } : {}),
         ...(afterId !== null ? { id: { gt: afterId } } : {}),
       },
       orderBy: { id: 'asc' },

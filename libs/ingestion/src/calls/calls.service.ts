@@ -18,9 +18,10 @@ export class CallsService {
     return toPage(rows, limit, (row) => [row.id], presentCall);
   }
 
-  async get(id: string): Promise<Record<string, unknown>> {
+  /** One call; with `onlyFor`, only if that payee closed or set it (else 404), and only that payee's lines. */
+  async get(id: string, onlyFor?: string): Promise<Record<string, unknown>> {
     const call = await this.calls.find(id);
-    if (!call) throw new NotFoundError('Call', id);
+    if (!call || (onlyFor !== undefined && call.closerId !== onlyFor && call.setterId !== onlyFor)) throw new NotFoundError('Call', id);
     const [history, lines, payment] = await Promise.all([
       this.calls.history(id),
       this.lines?.linesForCall(id) ?? Promise.resolve([]),
@@ -50,7 +51,7 @@ export class CallsService {
         sync_run_id: entry.syncRunId,
         ...entry.snapshot,
       })),
-      lines,
+      lines: onlyFor === undefined ? lines : lines.filter((line) => line['payee_id'] === onlyFor),
     };
   }
 }

@@ -15,14 +15,14 @@ export class StatementsController {
   constructor(private readonly statements: StatementsService) {}
 
   @Get('statements')
-  @Roles('finance', 'payroll')
+  @Roles('finance', 'payroll', 'payee')
   @ApiOperation({ summary: 'Statements, newest period first (filters: period, payee_id, status); payroll sees approved and paid only' })
   list(@Query() q: ListStatementsQuery, @CurrentPrincipal() principal: Principal) {
     return this.statements.list(principal, { period: q.period, payeeId: q.payee_id, status: q.status }, q.limit, q.cursor);
   }
 
   @Get('statements/:id')
-  @Roles('finance', 'payroll')
+  @Roles('finance', 'payroll', 'payee')
   @ApiOperation({ summary: 'One statement with its lines and their explanations, totals, version and hash' })
   get(@Param('id', UuidParamPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.statements.get(principal, id);

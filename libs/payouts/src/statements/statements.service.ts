@@ -10,12 +10,19 @@ import { StatementRecord, StatementsRepository } from './statements.repository';
 
 type StatementChange = { status: StatementStatus } & Partial<Pick<StatementRecord, 'approvedAt' | 'approvedBy' | 'paidAt' | 'paidBy' | 'payrollReference'>>;
 
-/** What each role may read: payroll sees only what it pays. */
+/** What each role may read: payroll sees only what it pays; a payee every status of its own (to dispute a draft). */
 const READABLE: Record<Principal['role'], StatementStatus[]> = {
   admin: ['draft', 'approved', 'paid'],
   finance: ['draft', 'approved', 'paid'],
   payroll: ['approved', 'paid'],
+  payee: ['draft', 'approved', 'paid'],
 };
+
+/** Whether the principal may see this statement at all (anything else is a 404: nothing to enumerate). */
+export function canRead(principal: Principal, statement: { status: StatementStatus; payeeId: string }): boolean {
+  if (!READABLE[principal.role].includes(statement.status)) return false;
+  return principal.role !== 'payee' || statement.payeeId === principal.payeeId;
+}
 
 /** A status change waits for a run that is writing statements; give it time. */
 const TRANSITION_TIMEOUT_SECONDS = 120;
@@ -43,6 +50,11 @@ export class StatementsService {
   ): Promise<Page<Record<string, unknown>>> {
     const readable = READABLE[principal.role];
     const statuses = filter.status ? readable.filter((status) => status === filter.status) : readable;
+    // A payee key lists its own statements; asking for another payee's lists nothing.
+    if (principal.role === 'payee') {
+      if (filter.payeeId !== undefined && filter.payeeId !== principal.payeeId) return { data: [], pagination: { has_more: false, next_cursor: null } };
+      filter = { ...filter, payeeId: principal.payeeId };
+    }
     const key = decodeCursor(cursor, ['period', 'text', 'integer'] as const);
     const after = key ? { period: key[0], payeeId: key[1], sequence: key[2] } : null;
     const rows = statuses.length === 0 ? [] : await this.statements.list({ period: filter.period, payeeId: filter.payeeId, statuses }, limit, after);
@@ -52,7 +64,7 @@ export class StatementsService {
 
   async get(principal: Principal, id: string): Promise<Record<string, unknown>> {
     const statement = await this.statements.find(id);
-    if (!statement || !READABLE[principal.role].includes(statement.status)) throw new NotFoundError('Statement', id);
+    if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', id);
     const lines = await this.statements.lines(id, statement.currency);
     const names = await this.namesOf([statement.payeeId]);
     return { ...presentStatement(statement, names.get(statement.payeeId) ?? null), lines: lines.map(presentLine) };
@@ -109,7 +121,7 @@ export class StatementsService {
     }
     return this.change(id, (current) => {
       // A statement this key cannot read does not exist for it: payroll learns nothing of drafts, not even by a 409.
-      if (!READABLE[principal.role].includes(current.status)) throw new NotFoundError('Statement', id);
+      if (!canRead(principal, current)) throw new NotFoundError('Statement', id);
       if (current.status === 'paid') {
         throw new ConflictError(`Statement ${id} is already paid (payroll reference ${current.payrollReference})`, [
           { status: current.status, payroll_reference: current.payrollReference },

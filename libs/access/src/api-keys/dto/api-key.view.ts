@@ -5,6 +5,7 @@ export class ApiKeyView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: ROLES }) role: AccessRole;
+  @ApiProperty({ nullable: true, type: String, description: 'The payee a payee key reads for' }) payee_id: string | null;
   @ApiProperty({ description: 'First characters of the secret, to recognise it' }) prefix: string;
   @ApiProperty() created_at: string;
   @ApiProperty({ nullable: true, type: String }) created_by: string | null;

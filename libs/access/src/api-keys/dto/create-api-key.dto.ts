@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsString, Length } from 'class-validator';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsString, Length, Matches, ValidateIf } from 'class-validator';
 import { ROLES, type AccessRole } from '../../authorization/roles';
 
 export class CreateApiKeyDto {
@@ -11,4 +12,10 @@ export class CreateApiKeyDto {
   @ApiProperty({ enum: ROLES })
   @IsIn(ROLES)
   role: AccessRole;
+
+  @ApiPropertyOptional({ example: 'user_2abc123xyz', description: 'Required for role payee, refused for any other: the one payee the key reads for' })
+  @ValidateIf((body: { role?: string; payee_id?: unknown }) => body.role === 'payee' || body.payee_id !== undefined)
+  @IsString({ message: 'payee_id is required for a payee key (a user_… id), and only for one' })
+  @Matches(/^(?:user_[A-Za-z0-9]{1,100}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, { message: 'payee_id must be a user_… id or a uuid' })
+  payee_id?: string;
 }
