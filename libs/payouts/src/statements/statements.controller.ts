@@ -1,10 +1,13 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { renderStatementHtml, renderStatementPdf, type StatementDocument } from '@app/documents';
 import { Audited, CurrentPrincipal, Idempotent, Roles, type Principal } from '@app/access';
 import { UuidParamPipe } from '@app/http-platform';
 import { PeriodParamPipe } from '../periods/period-param.pipe';
 import { ApproveStatementDto } from './dto/approve-statement.dto';
 import { ListStatementsQuery } from './dto/list-statements.query';
+import { StatementDocumentQuery } from './dto/statement-document.query';
 import { MarkPaidDto } from './dto/mark-paid.dto';
 import { StatementsService } from './statements.service';
 
@@ -26,6 +29,26 @@ export class StatementsController {
   @ApiOperation({ summary: 'One statement with its lines and their explanations, totals, version and hash' })
   get(@Param('id', UuidParamPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.statements.get(principal, id);
+  }
+
+  @Get('statements/:id/document')
+  @Roles('finance', 'payroll', 'payee')
+  @ApiProduces('text/html', 'application/pdf')
+  @ApiOperation({ summary: 'The statement as a document a rep can read: one self-contained, print-ready HTML page, or ?format=pdf; the same statement gives the same bytes' })
+  async document(
+    @Param('id', UuidParamPipe) id: string,
+    @Query() query: StatementDocumentQuery,
+    @CurrentPrincipal() principal: Principal,
+    @Res({ passthrough: true }) response: Response,
+  ) {
+    const view = (await this.statements.get(principal, id)) as unknown as StatementDocument;
+    const name = `statement-${view.period}-${view.payee_id}`;
+    if (query.format === 'pdf') {
+      return new StreamableFile(await renderStatementPdf(view, query.paper === 'letter' ? 'LETTER' : 'A4'), { type: 'application/pdf', disposition: `inline; filename="${name}.pdf"` });
+    }
+    response.setHeader('Content-Type', 'text/html; charset=utf-8');
+    response.setHeader('Content-Disposition', `inline; filename="${name}.html"`);
+    return renderStatementHtml(view);
   }
 
   @Post('statements/:id/approve')

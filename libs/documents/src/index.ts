@@ -1,0 +1,3 @@
+export * from './statement-document';
+export * from './statement-html';
+export * from './statement-pdf';

@@ -1,0 +1,47 @@
+import PDFDocument from 'pdfkit';
+import { kindLabel, periodName, sentenceOf, type StatementDocument, statusText } from './statement-document';
+
+/**
+ * The same content as the HTML document, as a PDF (A4, or Letter). The
+ * document's dates come from the statement, not the clock, so the same
+ * statement gives the same bytes. The built-in Helvetica covers Latin-1;
+ * any other character is shown as "?".
+ */
+export function renderStatementPdf(document: StatementDocument, size: 'A4' | 'LETTER' = 'A4'): Promise<Buffer> {
+  const fixedDate = new Date(document.approved_at ?? `${document.period}-01T00:00:00Z`);
+  const pdf = new PDFDocument({
+    size,
+    margin: 42,
+    compress: true,
+    info: { Title: `Commission statement ${document.payee_id} ${document.period}`, Author: 'Aura commission service', CreationDate: fixedDate, ModDate: fixedDate },
+  });
+  const chunks: Buffer[] = [];
+  pdf.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+  const text = (value: string) => value.replace(/[^\u0020-\u007e\u00a0-\u00ff]/g, '?');
+  const width = pdf.page.width - 84;
+
+  pdf.font('Helvetica-Bold').fontSize(16).text(text(`Commission statement: ${periodName(document.period)}`));
+  pdf.moveDown(0.3);
+  pdf.font('Helvetica').fontSize(10).text(text(`${document.payee_name ?? document.payee_id} (${document.payee_id}) - period ${document.period}${document.sequence > 1 ? ` - supplementary statement ${document.sequence}` : ''}`));
+  pdf.text(text(statusText(document)));
+  pdf.moveDown();
+  document.lines.forEach((line, index) => {
+    pdf.font('Helvetica-Bold').fontSize(10).text(text(`${index + 1}. ${kindLabel(line.kind)}${line.role ? ` (${line.role})` : ''}${line.call_id ? `, call ${line.call_id}` : ''}: ${line.amount} ${document.currency}`), { width });
+    pdf.font('Helvetica').fontSize(9).text(text(sentenceOf(line)), { width });
+    if (line.adjusts_line_id) pdf.fillColor('#555555').text(text(`Adjusts line ${line.adjusts_line_id}`), { width }).fillColor('#000000');
+    pdf.moveDown(0.4);
+  });
+  pdf.moveDown();
+  pdf.font('Helvetica-Bold').fontSize(11);
+  pdf.text(text(`Commission: ${document.commission_total} ${document.currency}`));
+  pdf.text(text(`Adjustments: ${document.adjustment_total} ${document.currency}`));
+  pdf.text(text(`Total: ${document.total} ${document.currency}`));
+  pdf.moveDown();
+  pdf.font('Helvetica').fontSize(7).text(text(`Statement ${document.id}, version ${document.version}. Hash ${document.hash}.`), { width });
+  pdf.end();
+  return done;
+}
