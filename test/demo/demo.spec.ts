@@ -4,7 +4,7 @@ import { ROOT } from '../support/service-process';
 
 /** The README's first command, as a newcomer runs it (after npm test has built dist/). */
 describe('npm run demo -- --once', () => {
-  it('syncs calls and payments from the sandbox, runs the last full month, prints the statement table, settles a late payment and a refund after approval, and exits 0', async () => {
+  it("syncs calls and payments from the sandbox, runs the last full month, prints the statement table, settles a late payment and a refund after approval, prints one rep's key, document link and dispute command, and exits 0", async () => {
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
       const child = spawn(process.execPath, [path.join(ROOT, 'dist/apps/demo/src/main.js'), '--once'], {
         cwd: ROOT,
@@ -29,5 +29,10 @@ describe('npm run demo -- --once', () => {
     expect(output).toMatch(/^\(not listed\)\s+user_\w+\s+draft/m);
     expect(output).toMatch(/^TOTAL\s+\d+\s+\d+\.\d{2}/m);
     expect(output).toMatch(/\/docs/);
+    // One rep's own key, the link to their statement document and the command to question a line.
+    const key = /own key \(role payee\): (acs_\S+)/.exec(output)?.[1];
+    expect(key).toBeDefined();
+    expect(output).toMatch(new RegExp(`their statement\\s+curl -H 'Authorization: Bearer ${key}' http://localhost:\\d+/v1/statements/[\\w-]+/document > statement.html`));
+    expect(output).toMatch(new RegExp(`open a dispute\\s+curl -X POST -H 'Authorization: Bearer ${key}' .* -d '\\{"statement_id":"[\\w-]+","line_id":"[\\w-]+","message":"[^']+"\\}' http://localhost:\\d+/v1/disputes`));
   }, 180_000);
 });

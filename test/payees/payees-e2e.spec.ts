@@ -51,7 +51,7 @@ describe('payees (embedded PGlite)', () => {
     expect(run.warnings.filter((warning) => warning.code === 'unknown_payee').map((warning) => warning['payee_id']).sort()).toEqual(unknown.map((statement) => statement.payee_id).sort());
   });
 
-  it("shows a rename in Aura on the next sync, in views and the next export, without changing an approved statement's hash", async () => {
+  it("shows a rename in Aura on the next sync, in views, documents and the next export, without changing an approved statement's hash", async () => {
     await t.as(finance).post(`/v1/periods/${SEP}/approve`).send({}).expect(200);
     const [approved] = (await statementsOf(t, finance, SEP)).filter((statement) => !sandbox.dataset.teamMissing.includes(statement.payee_id));
     sandbox.renameTeamMember(approved.payee_id, 'Renée Renamed-Whitfield');
@@ -59,6 +59,8 @@ describe('payees (embedded PGlite)', () => {
     const after = (await statementsOf(t, finance, SEP)).find((statement) => statement.id === approved.id)!;
     expect(after.hash).toBe(approved.hash);
     expect((after as unknown as { payee_name: string }).payee_name).toBe('Renée Renamed-Whitfield');
+    const document = (await t.as(finance).get(`/v1/statements/${approved.id}/document`).expect(200)).text;
+    expect(document).toContain('Renée Renamed-Whitfield');
     const payee = (await t.as(finance).get(`/v1/payees/${approved.payee_id}`).expect(200)).body as PayeeBody;
     expect(payee.history).toEqual([expect.objectContaining({ source: 'aura', name: expect.any(String) })]);
     const rows = (await t.as(payroll).get(`/v1/payroll/exports/${SEP}`).expect(200)).body.rows as { payee_id: string; payee_name: string }[];

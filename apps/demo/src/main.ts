@@ -136,11 +136,18 @@ async function main(): Promise<void> {
   for (const line of afterApproval.lines) process.stdout.write(`  ${line.amount.padStart(10)} ${currency}  ${line.explanation.sentence}\n`);
   process.stdout.write('\n');
   const example = statements[0];
+  const rep = example ? await api('POST', '/v1/api-keys', { name: `demo: ${example.payee_name ?? example.payee_id}`, role: 'payee', payee_id: example.payee_id }, 201) : null;
+  const exampleLine = example ? (await api('GET', `/v1/statements/${example.id}`)).lines[0] : null;
+  const dispute = JSON.stringify({ statement_id: example?.id, line_id: exampleLine?.id, message: 'I think this deal closed higher.' });
   process.stdout.write(
     [
       'Where to look next:',
       `  API docs           ${baseUrl}/docs`,
       example ? `  a statement        curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/statements/${example.id}` : '',
+      rep ? `  ${example.payee_name ?? example.payee_id}'s own key (role payee): ${rep.secret}` : '',
+      rep ? `  their statement    curl -H 'Authorization: Bearer ${rep.secret}' ${baseUrl}/v1/statements/${example.id}/document > statement.html` : '',
+      rep ? `  as a PDF           curl -H 'Authorization: Bearer ${rep.secret}' '${baseUrl}/v1/statements/${example.id}/document?format=pdf' > statement.pdf` : '',
+      rep ? `  open a dispute     curl -X POST -H 'Authorization: Bearer ${rep.secret}' -H 'Content-Type: application/json' -d '${dispute}' ${baseUrl}/v1/disputes` : '',
       `  the run            curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/runs/${run.id}`,
       `  approve ${afterApproval.nextMonth}    curl -X POST -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/periods/${afterApproval.nextMonth}/approve`,
       `  webhooks received  curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/webhooks/events`,

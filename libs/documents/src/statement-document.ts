@@ -30,6 +30,7 @@ export interface StatementDocument {
   paid_at: string | null;
   payroll_reference: string | null;
   lines: DocumentLine[];
+  disputes?: { id: string; line_id: string | null; status: string; message: string; resolution_note: string | null }[];
 }
 
 const KIND_LABELS: Record<string, string> = {

@@ -48,6 +48,13 @@ const TEMPLATE = Handlebars.compile<TemplateInput>(
 <tr class="totals"><td></td><td></td><td>Total</td><td class="amount">{{total}}</td></tr>
 </tfoot>
 </table>
+{{#if disputes.length}}
+<h2 style="font-size:13pt">Disputes</h2>
+<ul>
+{{#each disputes}}<li><strong>{{status}}</strong>{{#if line}} (line {{line}}){{/if}}: {{message}}{{#if resolution}} <em>Resolution: {{resolution}}</em>{{/if}}</li>
+{{/each}}
+</ul>
+{{/if}}
 <p class="hash">Statement {{id}}, version {{version}}. Hash {{hash}}: anyone can recompute it from GET /v1/statements/{{id}}.</p>
 </body>
 </html>
@@ -66,6 +73,7 @@ interface TemplateInput {
   status: string;
   currency: string;
   lines: { number: number; call: string; label: string; sentence: string; adjusts: string | null; amount: string }[];
+  disputes: { status: string; line: string | null; message: string; resolution: string | null }[];
   commissionTotal: string;
   adjustmentTotal: string;
   total: string;
@@ -92,6 +100,7 @@ export function renderStatementHtml(document: StatementDocument): string {
       adjusts: line.adjusts_line_id,
       amount: line.amount,
     })),
+    disputes: (document.disputes ?? []).map((dispute) => ({ status: dispute.status, line: dispute.line_id, message: dispute.message, resolution: dispute.resolution_note })),
     commissionTotal: document.commission_total,
     adjustmentTotal: document.adjustment_total,
     total: document.total,

@@ -40,6 +40,13 @@ export function renderStatementPdf(document: StatementDocument, size: 'A4' | 'LE
   pdf.text(text(`Commission: ${document.commission_total} ${document.currency}`));
   pdf.text(text(`Adjustments: ${document.adjustment_total} ${document.currency}`));
   pdf.text(text(`Total: ${document.total} ${document.currency}`));
+  if ((document.disputes ?? []).length > 0) {
+    pdf.moveDown();
+    pdf.font('Helvetica-Bold').fontSize(11).text('Disputes');
+    for (const dispute of document.disputes ?? []) {
+      pdf.font('Helvetica').fontSize(9).text(text(`${dispute.status}${dispute.line_id ? ` (line ${dispute.line_id})` : ''}: ${dispute.message}${dispute.resolution_note ? ` Resolution: ${dispute.resolution_note}` : ''}`), { width });
+    }
+  }
   pdf.moveDown();
   pdf.font('Helvetica').fontSize(7).text(text(`Statement ${document.id}, version ${document.version}. Hash ${document.hash}.`), { width });
   pdf.end();

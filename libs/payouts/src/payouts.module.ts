@@ -7,6 +7,9 @@ import { AdjustmentsRepository } from './adjustments/adjustments.repository';
 import { AdjustmentsService } from './adjustments/adjustments.service';
 import { BalancesController } from './balances/balances.controller';
 import { BalancesService } from './balances/balances.service';
+import { DisputesController } from './disputes/disputes.controller';
+import { DisputesRepository } from './disputes/disputes.repository';
+import { DisputesService } from './disputes/disputes.service';
 import { PayrollExportService } from './exports/payroll-export.service';
 import { PayrollExportsController } from './exports/payroll-exports.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
@@ -28,11 +31,13 @@ import { StatementsService } from './statements/statements.service';
 @Global()
 @Module({
   imports: [IngestionModule, PlansModule, PayeesModule],
-  controllers: [RunsController, StatementsController, PayrollExportsController, AdjustmentsController, BalancesController],
+  controllers: [RunsController, StatementsController, PayrollExportsController, AdjustmentsController, BalancesController, DisputesController],
   providers: [
     AdjustmentsRepository,
     AdjustmentsService,
     BalancesService,
+    DisputesRepository,
+    DisputesService,
     PayoutRunsRepository,
     LedgerRepository,
     StatementsRepository,

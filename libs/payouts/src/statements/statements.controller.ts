@@ -5,7 +5,7 @@ import { renderStatementHtml, renderStatementPdf, type StatementDocument } from 
 import { Audited, CurrentPrincipal, Idempotent, Roles, type Principal } from '@app/access';
 import { UuidParamPipe } from '@app/http-platform';
 import { PeriodParamPipe } from '../periods/period-param.pipe';
-import { ApproveStatementDto } from './dto/approve-statement.dto';
+import { ApprovePeriodDto, ApproveStatementDto } from './dto/approve-statement.dto';
 import { ListStatementsQuery } from './dto/list-statements.query';
 import { StatementDocumentQuery } from './dto/statement-document.query';
 import { MarkPaidDto } from './dto/mark-paid.dto';
@@ -58,7 +58,7 @@ export class StatementsController {
   @Audited('statement')
   @ApiOperation({ summary: 'Approve a draft: it never changes again (409 if it is not a draft, or no longer has the optional "hash")' })
   approve(@Param('id', UuidParamPipe) id: string, @Body() body: ApproveStatementDto, @CurrentPrincipal() principal: Principal) {
-    return this.statements.approve(id, principal, body.hash);
+    return this.statements.approve(id, principal, body.hash, body.override_disputes === true);
   }
 
   @Post('periods/:period/approve')
@@ -67,8 +67,8 @@ export class StatementsController {
   @Idempotent()
   @Audited('statement')
   @ApiOperation({ summary: 'Approve every draft statement of a period, in one transaction' })
-  approvePeriod(@Param('period', PeriodParamPipe) period: string, @CurrentPrincipal() principal: Principal) {
-    return this.statements.approvePeriod(period, principal);
+  approvePeriod(@Param('period', PeriodParamPipe) period: string, @Body() body: ApprovePeriodDto, @CurrentPrincipal() principal: Principal) {
+    return this.statements.approvePeriod(period, principal, body.override_disputes === true);
   }
 
   @Post('statements/:id/reopen')

@@ -5,6 +5,8 @@ import { PayeesReader } from '@app/payees';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import type { StatementStatus } from '../ledger/period-ledger';
+import { DisputesRepository } from '../disputes/disputes.repository';
+import { presentDispute } from '../disputes/dto/dispute.view';
 import { presentLine, presentStatement } from './dto/statement.view';
 import { StatementRecord, StatementsRepository } from './statements.repository';
 
@@ -40,6 +42,7 @@ export class StatementsService {
     private readonly statements: StatementsRepository,
     private readonly ledger: LedgerRepository,
     private readonly payees: PayeesReader,
+    private readonly disputes: DisputesRepository,
   ) {}
 
   async list(
@@ -67,13 +70,15 @@ export class StatementsService {
     if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', id);
     const lines = await this.statements.lines(id, statement.currency);
     const names = await this.namesOf([statement.payeeId]);
-    return { ...presentStatement(statement, names.get(statement.payeeId) ?? null), lines: lines.map(presentLine) };
+    const disputes = await this.disputes.forStatement(statement.id);
+    return { ...presentStatement(statement, names.get(statement.payeeId) ?? null), lines: lines.map(presentLine), disputes: disputes.map(presentDispute) };
   }
 
   /** draft → approved; with `expectedHash`, only the content the approver reviewed. */
-  async approve(id: string, principal: Principal, expectedHash?: string): Promise<Record<string, unknown>> {
-    return this.change(id, (current) => {
+  async approve(id: string, principal: Principal, expectedHash?: string, overrideDisputes = false): Promise<Record<string, unknown>> {
+    return this.change(id, async (current, tx) => {
       if (current.status !== 'draft') throw new ConflictError(`Statement ${id} is ${current.status}; only a draft can be approved`, [{ status: current.status }]);
+      if (!overrideDisputes) await this.refuseOpenDisputes(tx, [id]);
       if (expectedHash !== undefined && expectedHash !== current.hash) {
         throw new ConflictError(`Statement ${id} changed since it was read (now version ${current.version}); review it again`, [
           { hash: current.hash, version: current.version },
@@ -84,10 +89,14 @@ export class StatementsService {
   }
 
   /** Approves every draft of the period in one transaction; returns them. */
-  async approvePeriod(period: string, principal: Principal): Promise<Record<string, unknown>> {
+  async approvePeriod(period: string, principal: Principal, overrideDisputes = false): Promise<Record<string, unknown>> {
     const approved = await this.database.transaction(
       async (tx) => {
         await this.ledger.lockLedger(tx);
+        if (!overrideDisputes) {
+          const drafts = (await this.ledger.periodStatements(tx, period)).filter((head) => head.status === 'draft').map((head) => head.id);
+          await this.refuseOpenDisputes(tx, drafts);
+        }
         const ids = await this.statements.approveDrafts(tx, period, principal.keyId, new Date());
         return this.statements.findMany(ids, tx);
       },
@@ -153,6 +162,16 @@ export class StatementsService {
       { timeoutSeconds: TRANSITION_TIMEOUT_SECONDS },
     );
     return presentStatement(statement, (await this.namesOf([statement.payeeId])).get(statement.payeeId) ?? null);
+  }
+
+  /** product.md "Disputes": an open dispute blocks the approval of its statement (409 naming it) unless overridden. */
+  private async refuseOpenDisputes(tx: DatabaseClient, statementIds: string[]): Promise<void> {
+    const open = await this.disputes.openOn(tx, statementIds);
+    if (open.length === 0) return;
+    throw new ConflictError(
+      `${open.length === 1 ? `Dispute ${open[0].id} is` : `${open.length} disputes are`} open on ${statementIds.length === 1 ? `statement ${statementIds[0]}` : 'drafts of this period'}: resolve ${open.length === 1 ? 'it' : 'them'} first, or approve with "override_disputes": true`,
+      open.map((dispute) => ({ dispute_id: dispute.id, statement_id: dispute.statementId, line_id: dispute.lineId })),
+    );
   }
 
   /** Names from the payee directory (Aura's team); never part of a statement's hash. */

@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '@app/access';
+import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { DatabaseService } from '@app/persistence';
+import { AdjustmentsRepository } from '../adjustments/adjustments.repository';
+import { canRead } from '../statements/statements.service';
+import { StatementsRepository } from '../statements/statements.repository';
+import { DisputesRepository } from './disputes.repository';
+import { presentDispute } from './dto/dispute.view';
+
+/**
+ * Disputes (product.md "Disputes"): a payee questions its own statement (or
+ * one line of it), finance any; finance resolves each, accepted (optionally
+ * with the manual adjustment that settles it) or rejected, with a note. An
+ * open dispute blocks the statement's approval unless the approver
+ * overrides it (StatementsService). Every step is audited by its route.
+ */
+@Injectable()
+export class DisputesService {
+  constructor(
+    private readonly database: DatabaseService,
+    private readonly disputes: DisputesRepository,
+    private readonly statements: StatementsRepository,
+    private readonly adjustments: AdjustmentsRepository,
+  ) {}
+
+  async open(request: { statementId: string; lineId?: string; message: string }, principal: Principal): Promise<Record<string, unknown>> {
+    const statement = await this.statements.find(request.statementId);
+    if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', request.statementId);
+    if (request.lineId) {
+      const lines = await this.statements.lines(statement.id, statement.currency);
+      if (!lines.some((line) => line.id === request.lineId)) throw new ValidationFailedError([{ field: 'line_id', message: `is not a line of statement ${statement.id}` }]);
+    }
+    const dispute = await this.disputes.insert({
+      statementId: statement.id,
+      lineId: request.lineId ?? null,
+      payeeId: statement.payeeId,
+      period: statement.period,
+      message: request.message.trim(),
+      openedBy: principal.keyId,
+      openedRole: principal.role,
+      openedAt: new Date(),
+    });
+    return presentDispute(dispute);
+  }
+
+  async list(principal: Principal, filter: { status?: string; payeeId?: string; period?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+    if (principal.role === 'payee') {
+      if (filter.payeeId !== undefined && filter.payeeId !== principal.payeeId) return { data: [], pagination: { has_more: false, next_cursor: null } };
+      filter = { ...filter, payeeId: principal.payeeId };
+    }
+    const key = decodeCursor(cursor, ['instant', 'uuid'] as const);
+    const rows = await this.disputes.list(filter, limit, key ? { openedAt: key[0], id: key[1] } : null);
+    return toPage(rows, limit, (row) => [row.openedAt, row.id], presentDispute);
+  }
+
+  async get(id: string, principal: Principal): Promise<Record<string, unknown>> {
+    const dispute = await this.disputes.find(id);
+    if (!dispute || (principal.role === 'payee' && dispute.payeeId !== principal.payeeId)) throw new NotFoundError('Dispute', id);
+    return presentDispute(dispute);
+  }
+
+  async resolve(id: string, resolution: { status: 'accepted' | 'rejected'; note: string; adjustmentId: string | null }, principal: Principal): Promise<Record<string, unknown>> {
+    const resolved = await this.database.transaction(async (tx) => {
+      const dispute = await this.disputes.find(id, tx);
+      if (!dispute) throw new NotFoundError('Dispute', id);
+      if (resolution.adjustmentId !== null) {
+        if (resolution.status !== 'accepted') throw new ValidationFailedError([{ field: 'adjustment_id', message: 'only an accepted dispute links the adjustment that settles it' }]);
+        const adjustment = await this.adjustments.find(resolution.adjustmentId, tx);
+        if (!adjustment || adjustment.deletedAt || adjustment.payeeId !== dispute.payeeId) {
+          throw new ValidationFailedError([{ field: 'adjustment_id', message: `must be a live manual adjustment of ${dispute.payeeId}` }]);
+        }
+      }
+      const done = await this.disputes.resolve(tx, id, { ...resolution, note: resolution.note.trim(), by: principal.keyId, at: new Date() });
+      if (!done) throw new ConflictError(`Dispute ${id} is already ${dispute.status}`, [{ status: dispute.status }]);
+      return done;
+    });
+    return presentDispute(resolved);
+  }
+}
