@@ -82,4 +82,29 @@ describe('disputes (embedded PGlite)', () => {
     expect((await t.as(rep).get('/v1/disputes').expect(200)).body.data.every((dispute: { payee_id: string }) => dispute.payee_id === statement.payee_id)).toBe(true);
     await t.as(rep).post(`/v1/disputes/${opened.body.id}/resolve`).send({ resolution: 'accepted', note: 'x' }).expect(403);
   });
+
+  it('keeps what settled a dispute, reads ids and text as a person means them, and bounds the open disputes of one statement', async () => {
+    const [draft] = await allPages<StatementBody>(t, finance, `/v1/statements?period=${OCT}&status=draft`);
+    const view = (await t.as(finance).get(`/v1/statements/${draft.id}`).expect(200)).body as StatementBody;
+    // An uppercase line id is the same line.
+    const upper = await t.as(finance).post('/v1/disputes').send({ statement_id: draft.id, line_id: view.lines![0].id.toUpperCase(), message: '  Split looks off  ' }).expect(201);
+    expect(upper.body).toMatchObject({ line_id: view.lines![0].id, message: 'Split looks off' });
+    // 2,000 characters once trimmed fit; nothing but invisible marks is blank.
+    await t.as(finance).post('/v1/disputes').send({ statement_id: draft.id, message: ` ${'y'.repeat(2000)} ` }).expect(201);
+    const blank = await t.as(finance).post('/v1/disputes').send({ statement_id: draft.id, message: '\u00a0\u200b\u202e' }).expect(400);
+    expect(blank.body.details).toEqual([expect.objectContaining({ field: 'message' })]);
+
+    // The adjustment that settles an accepted dispute cannot be deleted from under it.
+    const adjustment = await t.as(finance).post('/v1/adjustments').send({ payee_id: draft.payee_id, period: OCT, amount: '12.00', category: 'correction', reason: 'Split corrected' }).expect(201);
+    await t.as(finance).post(`/v1/disputes/${upper.body.id}/resolve`).send({ resolution: 'accepted', note: 'Corrected', adjustment_id: adjustment.body.id }).expect(200);
+    const kept = await t.as(finance).delete(`/v1/adjustments/${adjustment.body.id}`).expect(409);
+    expect(kept.body.error).toContain(upper.body.id);
+    // A second answer is a 409 whatever it carries.
+    await t.as(finance).post(`/v1/disputes/${upper.body.id}/resolve`).send({ resolution: 'accepted', note: 'again', adjustment_id: '00000000-0000-4000-8000-000000000000' }).expect(409);
+
+    const openNow = (await t.as(finance).get(`/v1/disputes?status=open&payee_id=${draft.payee_id}&period=${OCT}`).expect(200)).body.data.length;
+    for (let index = openNow; index < 20; index++) await t.as(finance).post('/v1/disputes').send({ statement_id: draft.id, message: `question ${index}` }).expect(201);
+    const full = await t.as(finance).post('/v1/disputes').send({ statement_id: draft.id, message: 'one too many' }).expect(409);
+    expect(full.body.error).toContain('20 open disputes');
+  });
 });

@@ -4,6 +4,7 @@ import { Decimal, minorUnitDigits } from '@app/commission-engine';
 import { commissionConfig, type CommissionConfig } from '@app/configuration';
 import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
+import { DisputesRepository } from '../disputes/disputes.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { lineIdOf, statementIdOf } from '../ledger/line-identity';
 import { CALL_LINE_KINDS, finishStatement } from '../ledger/period-ledger';
@@ -28,6 +29,7 @@ export class AdjustmentsService {
     private readonly adjustments: AdjustmentsRepository,
     private readonly ledger: LedgerRepository,
     private readonly statements: StatementsRepository,
+    private readonly disputes: DisputesRepository,
     @Inject(commissionConfig.KEY) private readonly config: CommissionConfig,
   ) {}
 
@@ -91,6 +93,10 @@ export class AdjustmentsService {
         const statement = await this.statements.find(adjustment.statementId, tx);
         if (statement && statement.status !== 'draft') {
           throw new ConflictError(`Adjustment ${id} is a line of a ${statement.status} statement; it can no longer be deleted`, [{ statement_id: statement.id, status: statement.status }]);
+        }
+        const settles = await this.disputes.settledBy(tx, id);
+        if (settles) {
+          throw new ConflictError(`Adjustment ${id} settles dispute ${settles.id} (accepted); it can no longer be deleted: add a correction instead`, [{ dispute_id: settles.id }]);
         }
         const marked = await this.adjustments.markDeleted(tx, id, principal.keyId, new Date());
         await this.restateDraft(tx, adjustment.payeeId, adjustment.period);

@@ -57,6 +57,12 @@ export class DisputesRepository {
     return (await tx.dispute.findMany({ where: { statementId: { in: [...statementIds] }, status: 'open' }, orderBy: { openedAt: 'asc' } })).map(toRecord);
   }
 
+  /** The dispute an adjustment settles, if any. */
+  async settledBy(tx: DatabaseClient, adjustmentId: string): Promise<DisputeRecord | null> {
+    const row = await tx.dispute.findFirst({ where: { adjustmentId } });
+    return row ? toRecord(row) : null;
+  }
+
   async forStatement(statementId: string): Promise<DisputeRecord[]> {
     return (await this.database.client.dispute.findMany({ where: { statementId }, orderBy: [{ openedAt: 'asc' }, { id: 'asc' }] })).map(toRecord);
   }

@@ -3,6 +3,7 @@ import type { Principal } from '@app/access';
 import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
 import { DatabaseService } from '@app/persistence';
 import { AdjustmentsRepository } from '../adjustments/adjustments.repository';
+import { LedgerRepository } from '../ledger/ledger.repository';
 import { canRead } from '../statements/statements.service';
 import { StatementsRepository } from '../statements/statements.repository';
 import { DisputesRepository } from './disputes.repository';
@@ -15,6 +16,9 @@ import { presentDispute } from './dto/dispute.view';
  * open dispute blocks the statement's approval unless the approver
  * overrides it (StatementsService). Every step is audited by its route.
  */
+/** Enough for every line a rep could question at once; bounds what a statement view and its document carry. */
+export const MAX_OPEN_PER_STATEMENT = 20;
+
 @Injectable()
 export class DisputesService {
   constructor(
@@ -22,21 +26,27 @@ export class DisputesService {
     private readonly disputes: DisputesRepository,
     private readonly statements: StatementsRepository,
     private readonly adjustments: AdjustmentsRepository,
+    private readonly ledger: LedgerRepository,
   ) {}
 
   async open(request: { statementId: string; lineId?: string; message: string }, principal: Principal): Promise<Record<string, unknown>> {
     const statement = await this.statements.find(request.statementId);
     if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', request.statementId);
-    if (request.lineId) {
+    const lineId = request.lineId?.toLowerCase() ?? null;
+    if (lineId) {
       const lines = await this.statements.lines(statement.id, statement.currency);
-      if (!lines.some((line) => line.id === request.lineId)) throw new ValidationFailedError([{ field: 'line_id', message: `is not a line of statement ${statement.id}` }]);
+      if (!lines.some((line) => line.id === lineId)) throw new ValidationFailedError([{ field: 'line_id', message: `is not a line of statement ${statement.id}` }]);
+    }
+    const open = await this.disputes.openOn(this.database.client, [statement.id]);
+    if (open.length >= MAX_OPEN_PER_STATEMENT) {
+      throw new ConflictError(`Statement ${statement.id} already has ${open.length} open disputes, the most it takes; add to one of them or wait for finance's answer`, [{ open: open.length }]);
     }
     const dispute = await this.disputes.insert({
       statementId: statement.id,
-      lineId: request.lineId ?? null,
+      lineId,
       payeeId: statement.payeeId,
       period: statement.period,
-      message: request.message.trim(),
+      message: request.message,
       openedBy: principal.keyId,
       openedRole: principal.role,
       openedAt: new Date(),
@@ -62,8 +72,11 @@ export class DisputesService {
 
   async resolve(id: string, resolution: { status: 'accepted' | 'rejected'; note: string; adjustmentId: string | null }, principal: Principal): Promise<Record<string, unknown>> {
     const resolved = await this.database.transaction(async (tx) => {
+      // The ledger lock orders this against deleting the adjustment it links (AdjustmentsService.delete).
+      await this.ledger.lockLedger(tx);
       const dispute = await this.disputes.find(id, tx);
       if (!dispute) throw new NotFoundError('Dispute', id);
+      if (dispute.status !== 'open') throw new ConflictError(`Dispute ${id} is already ${dispute.status}`, [{ status: dispute.status }]);
       if (resolution.adjustmentId !== null) {
         if (resolution.status !== 'accepted') throw new ValidationFailedError([{ field: 'adjustment_id', message: 'only an accepted dispute links the adjustment that settles it' }]);
         const adjustment = await this.adjustments.find(resolution.adjustmentId, tx);
@@ -71,8 +84,8 @@ export class DisputesService {
           throw new ValidationFailedError([{ field: 'adjustment_id', message: `must be a live manual adjustment of ${dispute.payeeId}` }]);
         }
       }
-      const done = await this.disputes.resolve(tx, id, { ...resolution, note: resolution.note.trim(), by: principal.keyId, at: new Date() });
-      if (!done) throw new ConflictError(`Dispute ${id} is already ${dispute.status}`, [{ status: dispute.status }]);
+      const done = await this.disputes.resolve(tx, id, { ...resolution, by: principal.keyId, at: new Date() });
+      if (!done) throw new ConflictError(`Dispute ${id} was resolved by another request`, []);
       return done;
     });
     return presentDispute(resolved);

@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PERIOD_PATTERN, PERIOD_RULE } from '@app/commission-engine';
 import { PageQueryDto } from '@app/http-platform';
+
+/** Trimmed before it is checked, so the 2,000 characters are the ones kept. */
+const trimmed = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
+/** At least one character a reader sees: zero-width, soft-hyphen and direction marks alone are blank. */
+const VISIBLE = /[^\s\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/u;
 
 export class OpenDisputeDto {
   @ApiProperty({ format: 'uuid' })
@@ -14,9 +20,10 @@ export class OpenDisputeDto {
   line_id?: string;
 
   @ApiProperty({ example: 'The deal on call 8f13… closed at 12,000, not 9,800.' })
+  @trimmed
   @IsString({ message: 'message is required: what is wrong, in words' })
   @MaxLength(2000)
-  @Matches(/\S/, { message: 'message must not be blank' })
+  @Matches(VISIBLE, { message: 'message must not be blank' })
   message!: string;
 }
 
@@ -26,9 +33,10 @@ export class ResolveDisputeDto {
   resolution!: 'accepted' | 'rejected';
 
   @ApiProperty({ example: 'Deal value corrected; difference added as a correction.' })
+  @trimmed
   @IsString({ message: 'note is required: what was decided, in words the payee reads' })
   @MaxLength(2000)
-  @Matches(/\S/, { message: 'note must not be blank' })
+  @Matches(VISIBLE, { message: 'note must not be blank' })
   note!: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'With accepted: the manual adjustment that settles it' })
