@@ -1,4 +1,6 @@
-import { inspectJson, isStorableText } from '@app/untrusted-json';
+import { describeValue, MAX_ID_LENGTH, present, readRecordHead } from './aura-record';
+
+export { describeValue, MAX_ID_LENGTH } from './aura-record';
 
 /**
  * The call record as `GET /v1/calls` returns it (see the seed contract), and
@@ -119,8 +121,6 @@ const PERSON_FIELDS = ['closer_id', 'setter_id'] as const;
 
 /** Aura's person ids: `user_…` (Clerk), or a uuid as an older revision of its docs gave. */
 export const PERSON_ID = /^(?:user_[A-Za-z0-9]{1,100}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/;
-/** Longest id or reference kept (ids are indexed; a 12 KB one would not fit an index entry). */
-export const MAX_ID_LENGTH = 200;
 /** Longest text a rule may match on. */
 const MAX_FIELD_LENGTH = 1_000;
 
@@ -161,37 +161,15 @@ export function isIsoDateTime(value: string): boolean {
   return Number.isFinite(Date.parse(value.replace(' ', 'T')));
 }
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
-/** A short, safe description of an untrusted value for a quarantine message. */
-export function describeValue(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (Array.isArray(value)) return 'an array';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  return String(value);
-}
-
 /**
  * Decide whether a raw Aura record can be used. Rejects (quarantines) what the
  * commission service cannot understand; normalises `outcome` → `status`;
  * keeps every other key untouched. Never throws, never mutates `raw`.
  */
 export function parseAuraCall(raw: unknown): ParseAuraCallResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, reason: 'not_an_object', message: `record is ${describeValue(raw)}, not an object` };
-  }
-  const record = raw as Record<string, unknown>;
-  const readableId = typeof record['id'] === 'string' && record['id'].length <= MAX_ID_LENGTH && isStorableText(record['id']) ? record['id'] : undefined;
-  const unstorable = inspectJson(record);
-  if (unstorable) return { ok: false, reason: unstorable.reason, field: unstorable.field, message: `call ${readableId ?? '(no readable id)'}: ${unstorable.message}`, id: readableId };
-
-  const id = record['id'];
-  if (!present(id) || (typeof id === 'string' && id.trim() === '')) {
-    return { ok: false, reason: 'missing_id', field: 'id', message: 'record has no id' };
-  }
+  const head = readRecordHead(raw, 'call');
+  if (!head.ok) return head;
+  const { record, id } = head;
   if (typeof id !== 'string' || id.length > MAX_ID_LENGTH) {
     return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describeValue(id)}, not a string of at most ${MAX_ID_LENGTH} characters` };
   }

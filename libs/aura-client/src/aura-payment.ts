@@ -1,5 +1,5 @@
-import { describeValue, isIsoDateTime, MAX_ID_LENGTH } from './aura-call';
-import { inspectJson, isStorableText } from '@app/untrusted-json';
+import { isIsoDateTime } from './aura-call';
+import { describeValue, MAX_ID_LENGTH, present, readRecordHead } from './aura-record';
 
 /**
  * A payment as `GET /v1/payments` returns it. Only the fields that
@@ -48,9 +48,6 @@ export type ParseAuraPaymentResult =
 export const AURA_PAYMENT_DATE_FIELDS = ['refunded_at'] as const;
 const STRING_FIELDS = ['call_id', 'lead_id', 'refund_status'] as const;
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
 
 function isMinorUnits(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
@@ -64,17 +61,9 @@ function isMinorUnits(value: unknown): value is number {
  * Never throws, never mutates `raw`.
  */
 export function parseAuraPayment(raw: unknown): ParseAuraPaymentResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, reason: 'not_an_object', message: `record is ${describeValue(raw)}, not an object` };
-  }
-  const record = raw as Record<string, unknown>;
-  const readableId = typeof record['id'] === 'string' && record['id'].length <= MAX_ID_LENGTH && isStorableText(record['id']) ? record['id'] : undefined;
-  const unstorable = inspectJson(record);
-  if (unstorable) return { ok: false, reason: unstorable.reason, field: unstorable.field, message: `payment ${readableId ?? '(no readable id)'}: ${unstorable.message}`, id: readableId };
-  const id = record['id'];
-  if (!present(id) || (typeof id === 'string' && id.trim() === '')) {
-    return { ok: false, reason: 'missing_id', field: 'id', message: 'payment has no id' };
-  }
+  const head = readRecordHead(raw, 'payment');
+  if (!head.ok) return head;
+  const { record, id } = head;
   if (typeof id !== 'string' || id.length > MAX_ID_LENGTH) {
     return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describeValue(id)}, not a string of at most ${MAX_ID_LENGTH} characters` };
   }

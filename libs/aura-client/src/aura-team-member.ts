@@ -1,5 +1,5 @@
-import { describeValue, MAX_ID_LENGTH, PERSON_ID } from './aura-call';
-import { inspectJson, isStorableText } from '@app/untrusted-json';
+import { PERSON_ID } from './aura-call';
+import { describeValue, present, readRecordHead } from './aura-record';
 
 /**
  * A member of Aura's team as `GET /v1/team` returns it. Only the fields that
@@ -32,10 +32,6 @@ export type ParseAuraTeamMemberResult =
 export const MAX_TEAM_MEMBER_TEXT_LENGTH = 200;
 const TEXT_FIELDS = ['name', 'email', 'role'] as const;
 
-function present(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
 /**
  * Decide whether a raw Aura team member can be used: its id must be one of
  * Aura's person ids (the one calls carry as closer_id / setter_id), its name,
@@ -43,17 +39,9 @@ function present(value: unknown): boolean {
  * other key. Never throws, never mutates `raw`.
  */
 export function parseAuraTeamMember(raw: unknown): ParseAuraTeamMemberResult {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { ok: false, reason: 'not_an_object', message: `record is ${describeValue(raw)}, not an object` };
-  }
-  const record = raw as Record<string, unknown>;
-  const readableId = typeof record['id'] === 'string' && record['id'].length <= MAX_ID_LENGTH && isStorableText(record['id']) ? record['id'] : undefined;
-  const unstorable = inspectJson(record);
-  if (unstorable) return { ok: false, reason: unstorable.reason, field: unstorable.field, message: `team member ${readableId ?? '(no readable id)'}: ${unstorable.message}`, id: readableId };
-  const id = record['id'];
-  if (!present(id) || (typeof id === 'string' && id.trim() === '')) {
-    return { ok: false, reason: 'missing_id', field: 'id', message: 'team member has no id' };
-  }
+  const head = readRecordHead(raw, 'team member');
+  if (!head.ok) return head;
+  const { record, id } = head;
   // Person ids reach statements, exports and payroll: anything but Aura's shapes is refused (a formula in a CSV cell, say).
   if (!(typeof id === 'string' && PERSON_ID.test(id))) {
     return { ok: false, reason: 'invalid_person_id', field: 'id', message: `id is ${describeValue(id)}, not a user_… id or a uuid` };
