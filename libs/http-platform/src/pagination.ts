@@ -88,6 +88,11 @@ export function decodeCursor<const S extends readonly CursorPart[]>(cursor: stri
 }
 
 /** Builds a page from `limit + 1` fetched rows. */
+/** A list with nothing in it (a filter that can match nothing for this caller). */
+export function emptyPage<Item>(): Page<Item> {
+  return { data: [], pagination: { has_more: false, next_cursor: null } };
+}
+
 export function toPage<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) => (string | number | bigint | Date)[], present: (row: Row) => Item): Page<Item> {
   const hasMore = rows.length > limit;
   const shown = hasMore ? rows.slice(0, limit) : rows;

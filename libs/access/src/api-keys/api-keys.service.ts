@@ -40,6 +40,10 @@ export class ApiKeysService implements OnApplicationBootstrap {
     const hash = hashApiKey(secret);
     const match = (await this.keys.findActiveByPrefix(prefixOf(secret))).find((key) => sameHash(key.hash, hash));
     if (!match) return null;
+    if (match.role === 'payee' && !match.payeeId) {
+      this.logger.error(`API key ${match.id} has role payee but no payee_id; refused`);
+      return null;
+    }
     if (!match.lastUsedAt || Date.now() - match.lastUsedAt.getTime() > TOUCH_INTERVAL_MS) {
       this.keys.touch(match.id, new Date()).catch((error: unknown) => this.logger.warn({ err: error }, 'Could not record key use'));
     }

@@ -13,6 +13,24 @@ export interface Principal {
   payeeId?: string;
 }
 
+/**
+ * The payee a principal's reads are limited to: its own for a `payee` key,
+ * null (no limit) for every other role. Fails closed: a payee key without a
+ * payee is refused at authentication, and here too.
+ */
+export function payeeScopeOf(principal: Principal): string | null {
+  if (principal.role !== 'payee') return null;
+  if (!principal.payeeId) throw new Error(`payee key ${principal.keyId} has no payee`);
+  return principal.payeeId;
+}
+
+/** For list filters: a payee key asking for another payee's rows gets none; its own filter is forced. Null means "list nothing". */
+export function scopedPayeeFilter(principal: Principal, requested: string | undefined): string | undefined | null {
+  const scope = payeeScopeOf(principal);
+  if (scope === null) return requested;
+  return requested !== undefined && requested !== scope ? null : scope;
+}
+
 export const ROLES_METADATA = 'access:roles';
 export const PUBLIC_METADATA = 'access:public';
 

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, type Principal, Roles } from '@app/access';
+import { CurrentPrincipal, payeeScopeOf, type Principal, Roles } from '@app/access';
 import { CallsService } from './calls.service';
 import { ListCallsQuery } from './dto/list-calls.query';
 
@@ -24,7 +24,7 @@ export class CallsController {
         reason: q.reason,
         missingUpstream: q.missing_upstream,
         // A payee key sees the calls it closed or set, and no other.
-        ...(principal.role === 'payee' ? { payeeId: principal.payeeId } : {}),
+        payeeId: payeeScopeOf(principal) ?? undefined,
       },
       q.limit,
       q.cursor,
@@ -34,6 +34,6 @@ export class CallsController {
   @Get(':id')
   @ApiOperation({ summary: 'One call: derived fields, the raw Aura record, its history and the lines that pay it' })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
-    return this.calls.get(id, principal.role === 'payee' ? principal.payeeId : undefined);
+    return this.calls.get(id, payeeScopeOf(principal) ?? undefined);
   }
 }

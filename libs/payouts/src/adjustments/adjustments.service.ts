@@ -5,15 +5,13 @@ import { commissionConfig, type CommissionConfig } from '@app/configuration';
 import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
 import { DisputesRepository } from '../disputes/disputes.repository';
-import { LedgerRepository } from '../ledger/ledger.repository';
+import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.repository';
 import { lineIdOf, statementIdOf } from '../ledger/line-identity';
 import { CALL_LINE_KINDS, finishStatement } from '../ledger/period-ledger';
 import { StatementsRepository } from '../statements/statements.repository';
 import { AdjustmentFilter, AdjustmentRecord, AdjustmentsRepository } from './adjustments.repository';
 import { presentAdjustment } from './dto/adjustment.view';
 import type { CreateAdjustmentDto } from './dto/create-adjustment.dto';
-
-const TRANSACTION_SECONDS = 60;
 
 /**
  * Finance's own entries (product.md "Manual adjustments"): each becomes a
@@ -66,7 +64,7 @@ export class AdjustmentsService {
         await this.restateDraft(tx, request.payee_id, request.period);
         return adjustment;
       },
-      { timeoutSeconds: TRANSACTION_SECONDS },
+      { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
     );
     return presentAdjustment(created, lineIdOf(`manual:${created.id}`));
   }
@@ -102,7 +100,7 @@ export class AdjustmentsService {
         await this.restateDraft(tx, adjustment.payeeId, adjustment.period);
         return marked;
       },
-      { timeoutSeconds: TRANSACTION_SECONDS },
+      { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
     );
     return presentAdjustment(deleted, lineIdOf(`manual:${deleted.id}`));
   }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 
-export type DisputeStatus = 'open' | 'accepted' | 'rejected';
+export const DISPUTE_STATUSES = ['open', 'accepted', 'rejected'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 
 export interface DisputeRecord {
   id: string;
@@ -26,8 +27,8 @@ type Row = Prisma.DisputeGetPayload<object>;
 export class DisputesRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  async insert(entry: Omit<DisputeRecord, 'id' | 'status' | 'resolutionNote' | 'adjustmentId' | 'resolvedBy' | 'resolvedAt'>): Promise<DisputeRecord> {
-    return toRecord(await this.database.client.dispute.create({ data: { ...entry, status: 'open' } }));
+  async insert(tx: DatabaseClient, entry: Omit<DisputeRecord, 'id' | 'status' | 'resolutionNote' | 'adjustmentId' | 'resolvedBy' | 'resolvedAt'>): Promise<DisputeRecord> {
+    return toRecord(await tx.dispute.create({ data: { ...entry, status: 'open' } }));
   }
 
   async find(id: string, db: DatabaseClient = this.database.client): Promise<DisputeRecord | null> {
@@ -36,7 +37,7 @@ export class DisputesRepository {
   }
 
   /** Newest first. */
-  async list(filter: { status?: string; payeeId?: string; period?: string; statementId?: string }, limit: number, before: { openedAt: Date; id: string } | null): Promise<DisputeRecord[]> {
+  async list(filter: { status?: DisputeStatus; payeeId?: string; period?: string; statementId?: string }, limit: number, before: { openedAt: Date; id: string } | null): Promise<DisputeRecord[]> {
     const rows = await this.database.client.dispute.findMany({
       where: {
         status: filter.status,

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@app/access';
-import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { payeeScopeOf, type Principal, scopedPayeeFilter } from '@app/access';
+import { ConflictError, decodeCursor, emptyPage, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
 import { DatabaseService } from '@app/persistence';
 import { AdjustmentsRepository } from '../adjustments/adjustments.repository';
-import { LedgerRepository } from '../ledger/ledger.repository';
+import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.repository';
 import { canRead } from '../statements/statements.service';
 import { StatementsRepository } from '../statements/statements.repository';
-import { DisputesRepository } from './disputes.repository';
+import { DisputesRepository, type DisputeStatus } from './disputes.repository';
 import { presentDispute } from './dto/dispute.view';
 
 /**
@@ -30,35 +30,38 @@ export class DisputesService {
   ) {}
 
   async open(request: { statementId: string; lineId?: string; message: string }, principal: Principal): Promise<Record<string, unknown>> {
-    const statement = await this.statements.find(request.statementId);
-    if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', request.statementId);
-    const lineId = request.lineId?.toLowerCase() ?? null;
-    if (lineId) {
-      const lines = await this.statements.lines(statement.id, statement.currency);
-      if (!lines.some((line) => line.id === lineId)) throw new ValidationFailedError([{ field: 'line_id', message: `is not a line of statement ${statement.id}` }]);
-    }
-    const open = await this.disputes.openOn(this.database.client, [statement.id]);
-    if (open.length >= MAX_OPEN_PER_STATEMENT) {
-      throw new ConflictError(`Statement ${statement.id} already has ${open.length} open disputes, the most it takes; add to one of them or wait for finance's answer`, [{ open: open.length }]);
-    }
-    const dispute = await this.disputes.insert({
-      statementId: statement.id,
-      lineId,
-      payeeId: statement.payeeId,
-      period: statement.period,
-      message: request.message,
-      openedBy: principal.keyId,
-      openedRole: principal.role,
-      openedAt: new Date(),
-    });
+    // Under the ledger lock, like approval: a dispute is either seen by an approval or opened after it, on an approved statement.
+    const dispute = await this.database.transaction(async (tx) => {
+      await this.ledger.lockLedger(tx);
+      const statement = await this.statements.find(request.statementId, tx);
+      if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', request.statementId);
+      const lineId = request.lineId?.toLowerCase() ?? null;
+      if (lineId) {
+        const lines = await this.statements.lines(statement.id, statement.currency, tx);
+        if (!lines.some((line) => line.id === lineId)) throw new ValidationFailedError([{ field: 'line_id', message: `is not a line of statement ${statement.id}` }]);
+      }
+      const open = await this.disputes.openOn(tx, [statement.id]);
+      if (open.length >= MAX_OPEN_PER_STATEMENT) {
+        throw new ConflictError(`Statement ${statement.id} already has ${open.length} open disputes, the most it takes; add to one of them or wait for finance's answer`, [{ open: open.length }]);
+      }
+      return this.disputes.insert(tx, {
+        statementId: statement.id,
+        lineId,
+        payeeId: statement.payeeId,
+        period: statement.period,
+        message: request.message,
+        openedBy: principal.keyId,
+        openedRole: principal.role,
+        openedAt: new Date(),
+      });
+    }, { timeoutSeconds: LEDGER_TRANSACTION_SECONDS });
     return presentDispute(dispute);
   }
 
-  async list(principal: Principal, filter: { status?: string; payeeId?: string; period?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
-    if (principal.role === 'payee') {
-      if (filter.payeeId !== undefined && filter.payeeId !== principal.payeeId) return { data: [], pagination: { has_more: false, next_cursor: null } };
-      filter = { ...filter, payeeId: principal.payeeId };
-    }
+  async list(principal: Principal, filter: { status?: DisputeStatus; payeeId?: string; period?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+    const payeeId = scopedPayeeFilter(principal, filter.payeeId);
+    if (payeeId === null) return emptyPage();
+    filter = { ...filter, payeeId };
     const key = decodeCursor(cursor, ['instant', 'uuid'] as const);
     const rows = await this.disputes.list(filter, limit, key ? { openedAt: key[0], id: key[1] } : null);
     return toPage(rows, limit, (row) => [row.openedAt, row.id], presentDispute);
@@ -66,7 +69,8 @@ export class DisputesService {
 
   async get(id: string, principal: Principal): Promise<Record<string, unknown>> {
     const dispute = await this.disputes.find(id);
-    if (!dispute || (principal.role === 'payee' && dispute.payeeId !== principal.payeeId)) throw new NotFoundError('Dispute', id);
+    const scope = payeeScopeOf(principal);
+    if (!dispute || (scope !== null && dispute.payeeId !== scope)) throw new NotFoundError('Dispute', id);
     return presentDispute(dispute);
   }
 
@@ -87,7 +91,7 @@ export class DisputesService {
       const done = await this.disputes.resolve(tx, id, { ...resolution, by: principal.keyId, at: new Date() });
       if (!done) throw new ConflictError(`Dispute ${id} was resolved by another request`, []);
       return done;
-    });
+    }, { timeoutSeconds: LEDGER_TRANSACTION_SECONDS });
     return presentDispute(resolved);
   }
 }

@@ -9,6 +9,9 @@ import { CALL_LINE_KINDS, type LedgerOutcome, type LineKind, type LockedLine, ty
 const INSERT_CHUNK = 2_000;
 
 /** The rows the ledger of a run reads and writes. Every method runs in the caller's transaction. */
+/** How long a transaction that takes the ledger lock may last: it may first wait for a run's write of statements. */
+export const LEDGER_TRANSACTION_SECONDS = 120;
+
 @Injectable()
 export class LedgerRepository {
   constructor(private readonly database: DatabaseService) {}

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { Principal } from '@app/access';
-import { ConflictError, decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { payeeScopeOf, type Principal, scopedPayeeFilter } from '@app/access';
+import { ConflictError, decodeCursor, emptyPage, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
 import { PayeesReader } from '@app/payees';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
-import { LedgerRepository } from '../ledger/ledger.repository';
+import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.repository';
 import type { StatementStatus } from '../ledger/period-ledger';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { presentDispute } from '../disputes/dto/dispute.view';
@@ -23,11 +23,9 @@ const READABLE: Record<Principal['role'], StatementStatus[]> = {
 /** Whether the principal may see this statement at all (anything else is a 404: nothing to enumerate). */
 export function canRead(principal: Principal, statement: { status: StatementStatus; payeeId: string }): boolean {
   if (!READABLE[principal.role].includes(statement.status)) return false;
-  return principal.role !== 'payee' || statement.payeeId === principal.payeeId;
+  const scope = payeeScopeOf(principal);
+  return scope === null || statement.payeeId === scope;
 }
-
-/** A status change waits for a run that is writing statements; give it time. */
-const TRANSITION_TIMEOUT_SECONDS = 120;
 
 /**
  * Reading statements and moving them draft → approved → paid (and, for an
@@ -53,11 +51,9 @@ export class StatementsService {
   ): Promise<Page<Record<string, unknown>>> {
     const readable = READABLE[principal.role];
     const statuses = filter.status ? readable.filter((status) => status === filter.status) : readable;
-    // A payee key lists its own statements; asking for another payee's lists nothing.
-    if (principal.role === 'payee') {
-      if (filter.payeeId !== undefined && filter.payeeId !== principal.payeeId) return { data: [], pagination: { has_more: false, next_cursor: null } };
-      filter = { ...filter, payeeId: principal.payeeId };
-    }
+    const payeeId = scopedPayeeFilter(principal, filter.payeeId);
+    if (payeeId === null) return emptyPage();
+    filter = { ...filter, payeeId };
     const key = decodeCursor(cursor, ['period', 'text', 'integer'] as const);
     const after = key ? { period: key[0], payeeId: key[1], sequence: key[2] } : null;
     const rows = statuses.length === 0 ? [] : await this.statements.list({ period: filter.period, payeeId: filter.payeeId, statuses }, limit, after);
@@ -100,7 +96,7 @@ export class StatementsService {
         const ids = await this.statements.approveDrafts(tx, period, principal.keyId, new Date());
         return this.statements.findMany(ids, tx);
       },
-      { timeoutSeconds: TRANSITION_TIMEOUT_SECONDS },
+      { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
     );
     const names = await this.namesOf(approved.map((statement) => statement.payeeId));
     return { period, approved: approved.length, data: approved.map((statement) => presentStatement(statement, names.get(statement.payeeId) ?? null)) };
@@ -159,7 +155,7 @@ export class StatementsService {
         }
         return (await this.statements.find(id, tx))!;
       },
-      { timeoutSeconds: TRANSITION_TIMEOUT_SECONDS },
+      { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
     );
     return presentStatement(statement, (await this.namesOf([statement.payeeId])).get(statement.payeeId) ?? null);
   }

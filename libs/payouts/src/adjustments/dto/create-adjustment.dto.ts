@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, Matches, MaxLength, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
 import { PERIOD_PATTERN, PERIOD_RULE } from '@app/commission-engine';
+import { PERSON_ID_PATTERN } from '@app/http-platform';
 
 export const ADJUSTMENT_CATEGORIES = ['bonus', 'spiff', 'correction', 'draw'] as const;
 export type AdjustmentCategory = (typeof ADJUSTMENT_CATEGORIES)[number];
@@ -21,7 +22,7 @@ export class CreateAdjustmentDto {
   @ApiProperty({ example: 'user_2abc123xyz', description: 'The payee (closer or setter id)' })
   @IsString({ message: 'payee_id must be a payee id such as user_2abc…' })
   @MaxLength(200)
-  @Matches(/^(?:user_[A-Za-z0-9]{1,100}|[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})$/, { message: 'payee_id must be a user_… id or a uuid' })
+  @Matches(PERSON_ID_PATTERN, { message: 'payee_id must be a user_… id or a uuid' })
   payee_id!: string;
 
   @ApiProperty({ example: '2026-10', description: 'The statement period, YYYY-MM' })

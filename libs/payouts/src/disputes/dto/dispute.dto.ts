@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PERIOD_PATTERN, PERIOD_RULE } from '@app/commission-engine';
 import { PageQueryDto } from '@app/http-platform';
+import { DISPUTE_STATUSES, type DisputeStatus } from '../disputes.repository';
 
 /** Trimmed before it is checked, so the 2,000 characters are the ones kept. */
 const trimmed = Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value));
@@ -46,10 +47,10 @@ export class ResolveDisputeDto {
 }
 
 export class ListDisputesQuery extends PageQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'accepted', 'rejected'] })
+  @ApiPropertyOptional({ enum: DISPUTE_STATUSES })
   @IsOptional()
-  @IsIn(['open', 'accepted', 'rejected'])
-  status?: string;
+  @IsIn(DISPUTE_STATUSES, { message: `status must be one of ${DISPUTE_STATUSES.join(', ')}` })
+  status?: DisputeStatus;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) payee_id?: string;
 
