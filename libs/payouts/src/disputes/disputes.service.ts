@@ -4,7 +4,7 @@ import { ConflictError, decodeCursor, emptyPage, NotFoundError, Page, toPage, Va
 import { DatabaseService } from '@app/persistence';
 import { AdjustmentsRepository } from '../adjustments/adjustments.repository';
 import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.repository';
-import { canRead } from '../statements/statements.service';
+import { canRead } from '../statements/statement-access';
 import { StatementsRepository } from '../statements/statements.repository';
 import { DisputesRepository, type DisputeStatus } from './disputes.repository';
 import { presentDispute } from './dto/dispute.view';

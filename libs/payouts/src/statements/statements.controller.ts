@@ -1,7 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { renderStatementHtml, renderStatementPdf, type StatementDocument } from '@app/documents';
 import { Audited, CurrentPrincipal, Idempotent, Roles, type Principal } from '@app/access';
 import { UuidParamPipe } from '@app/http-platform';
 import { PeriodParamPipe } from '../periods/period-param.pipe';
@@ -35,20 +33,9 @@ export class StatementsController {
   @Roles('finance', 'payroll', 'payee')
   @ApiProduces('text/html', 'application/pdf')
   @ApiOperation({ summary: 'The statement as a document a rep can read: one self-contained, print-ready HTML page, or ?format=pdf; the same statement gives the same bytes' })
-  async document(
-    @Param('id', UuidParamPipe) id: string,
-    @Query() query: StatementDocumentQuery,
-    @CurrentPrincipal() principal: Principal,
-    @Res({ passthrough: true }) response: Response,
-  ) {
-    const view = (await this.statements.get(principal, id)) as unknown as StatementDocument;
-    const name = `statement-${view.period}-${view.payee_id}`;
-    if (query.format === 'pdf') {
-      return new StreamableFile(await renderStatementPdf(view, query.paper === 'letter' ? 'LETTER' : 'A4'), { type: 'application/pdf', disposition: `inline; filename="${name}.pdf"` });
-    }
-    response.setHeader('Content-Type', 'text/html; charset=utf-8');
-    response.setHeader('Content-Disposition', `inline; filename="${name}.html"`);
-    return renderStatementHtml(view);
+  async document(@Param('id', UuidParamPipe) id: string, @Query() query: StatementDocumentQuery, @CurrentPrincipal() principal: Principal) {
+    const document = await this.statements.document(principal, id, query.format === 'pdf' ? 'pdf' : 'html', query.paper === 'letter' ? 'LETTER' : 'A4');
+    return new StreamableFile(document.bytes, { type: document.contentType, disposition: `inline; filename="${document.filename}"` });
   }
 
   @Post('statements/:id/approve')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { payeeScopeOf, type Principal, scopedPayeeFilter } from '@app/access';
+import { type Principal, scopedPayeeFilter } from '@app/access';
+import { renderStatementHtml, renderStatementPdf, type StatementDocument } from '@app/documents';
 import { ConflictError, decodeCursor, emptyPage, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
 import { PayeesReader } from '@app/payees';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
@@ -8,24 +9,10 @@ import type { StatementStatus } from '../ledger/period-ledger';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { presentDispute } from '../disputes/dto/dispute.view';
 import { presentLine, presentStatement } from './dto/statement.view';
+import { canRead, READABLE } from './statement-access';
 import { StatementRecord, StatementsRepository } from './statements.repository';
 
 type StatementChange = { status: StatementStatus } & Partial<Pick<StatementRecord, 'approvedAt' | 'approvedBy' | 'paidAt' | 'paidBy' | 'payrollReference'>>;
-
-/** What each role may read: payroll sees only what it pays; a payee every status of its own (to dispute a draft). */
-const READABLE: Record<Principal['role'], StatementStatus[]> = {
-  admin: ['draft', 'approved', 'paid'],
-  finance: ['draft', 'approved', 'paid'],
-  payroll: ['approved', 'paid'],
-  payee: ['draft', 'approved', 'paid'],
-};
-
-/** Whether the principal may see this statement at all (anything else is a 404: nothing to enumerate). */
-export function canRead(principal: Principal, statement: { status: StatementStatus; payeeId: string }): boolean {
-  if (!READABLE[principal.role].includes(statement.status)) return false;
-  const scope = payeeScopeOf(principal);
-  return scope === null || statement.payeeId === scope;
-}
 
 /**
  * Reading statements and moving them draft → approved → paid (and, for an
@@ -68,6 +55,15 @@ export class StatementsService {
     const names = await this.namesOf([statement.payeeId]);
     const disputes = await this.disputes.forStatement(statement.id);
     return { ...presentStatement(statement, names.get(statement.payeeId) ?? null), lines: lines.map(presentLine), disputes: disputes.map(presentDispute) };
+  }
+
+  /** The statement as a document its payee reads (product.md "Statement documents"): HTML, or PDF on A4 or Letter. */
+  async document(principal: Principal, id: string, format: 'html' | 'pdf', paper: 'A4' | 'LETTER'): Promise<{ contentType: string; filename: string; bytes: Buffer }> {
+    // The view is the document's input as it is: StatementDocument describes the fields it reads of it.
+    const view = (await this.get(principal, id)) as unknown as StatementDocument;
+    const filename = `statement-${view.period}-${view.payee_id}`;
+    if (format === 'pdf') return { contentType: 'application/pdf', filename: `${filename}.pdf`, bytes: await renderStatementPdf(view, paper) };
+    return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, bytes: Buffer.from(renderStatementHtml(view), 'utf8') };
   }
 
   /** draft → approved; with `expectedHash`, only the content the approver reviewed. */
