@@ -221,6 +221,37 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       expect(logs.filter((log) => log.includes(`Scheduled run of ${period} skipped`))).toHaveLength(1);
     }, 300_000);
 
+    it('runs a month whose cron second passed while the service was down, once, when two replicas start together', async () => {
+      const period = previousMonth(new Date(), 'UTC');
+      database = await createScratchDatabase();
+      sandbox = await createAuraSandbox({ calls: 1_200, seed: 45, months: 1, endMonth: period, rateLimit: { perMinute: null } });
+      const env = { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN, AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, COMMISSION_TIMEZONE: 'UTC' };
+      const setup = await startService(env);
+      processes.push(setup);
+      const sync = await api(setup, 'POST', '/v1/sync');
+      await until('the sync', async () => ((await api(setup, 'GET', `/v1/sync/runs/${sync.body.id}`)).body.status === 'succeeded' ? true : undefined));
+      expect((await api(setup, 'POST', '/v1/plans', closerPlan())).status).toBe(201);
+      await setup.stop();
+      processes.length = 0;
+
+      // This month's run was due at 00:00 on the 1st, and nothing was up then: both replicas find it owed as they start.
+      const replicaEnv = { ...env, JOBS_ENABLED: 'true', MONTHLY_RUN_CRON: '0 0 1 * *', SYNC_CRON: '0 0 1 1 *', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' };
+      processes.push(...(await Promise.all([startService(replicaEnv), startService(replicaEnv)])));
+      const [run] = await until(
+        'the caught-up run to end',
+        async () => {
+          const rows = await sql<{ id: string; status: string }>('SELECT id::text, status FROM payout_runs WHERE period = $1', [period]);
+          return rows.length > 0 && rows.every((row) => row.status !== 'running') ? rows : undefined;
+        },
+        120_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2_000)); // the other replica's start would have made its run by now
+      const runs = await sql<{ id: string; trigger: string; status: string }>('SELECT id::text, trigger, status FROM payout_runs WHERE period = $1', [period]);
+      expect(runs).toEqual([{ id: run.id, trigger: 'catch_up', status: 'succeeded' }]);
+      const logs = processes.map((service) => service.output());
+      expect(logs.filter((log) => log.includes(`Catching up: the run of ${period} did not happen on schedule`))).toHaveLength(1);
+    }, 300_000);
+
     it('leaves the previous drafts whole when killed mid-write, and a rerun completes them with no duplicate line', async () => {
       const period = '2026-10';
       database = await createScratchDatabase();

@@ -37,6 +37,8 @@ describe('loadConfiguration', () => {
     ['JOBS_ENABLED', 'maybe'],
     ['SYNC_CRON', '61 * * * *'],
     ['MONTHLY_RUN_CRON', 'monthly'],
+    ['SCHEDULE_RETRIES', '21'],
+    ['SCHEDULE_RETRY_MINUTES', '0'],
     ['ADMIN_API_KEY', 'short'],
     ['LOG_LEVEL', 'loud'],
   ])('rejects %s=%s naming the variable', (variable, value) => {

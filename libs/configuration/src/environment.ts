@@ -33,7 +33,7 @@ export interface ServiceConfiguration {
     clawbackWindowDays: number;
     negativeBalance: 'carry_forward' | 'allow';
   };
-  jobs: { enabled: boolean; syncCron: string; monthlyRunCron: string; timezone: string };
+  jobs: { enabled: boolean; syncCron: string; monthlyRunCron: string; scheduleRetries: number; scheduleRetryMinutes: number; timezone: string };
   access: { adminApiKey: string | null; idempotencyTtlHours: number };
 }
 
@@ -90,6 +90,8 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       enabled: parseBoolean('JOBS_ENABLED', read('JOBS_ENABLED') ?? 'true'),
       syncCron: parseCron('SYNC_CRON', read('SYNC_CRON') ?? '0 2 * * *'),
       monthlyRunCron: parseCron('MONTHLY_RUN_CRON', read('MONTHLY_RUN_CRON') ?? '0 4 1 * *'),
+      scheduleRetries: parseInteger('SCHEDULE_RETRIES', read('SCHEDULE_RETRIES') ?? '3', 0, 20),
+      scheduleRetryMinutes: parseInteger('SCHEDULE_RETRY_MINUTES', read('SCHEDULE_RETRY_MINUTES') ?? '5', 1, 1_440),
       timezone,
     },
     access: {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { CronJob } from 'cron';
+import { CronJob, CronTime } from 'cron';
+import { DateTime } from 'luxon';
 import { jobsConfig, type JobsConfig } from '@app/configuration';
 import { ConflictError } from '@app/http-platform';
 import { SyncService } from '@app/ingestion';
@@ -8,6 +9,10 @@ import { previousMonth, RunsService } from '@app/payouts';
 
 export const DAILY_SYNC_JOB = 'daily-sync';
 export const MONTHLY_RUN_JOB = 'monthly-run';
+export const CATCH_UP_JOB = 'catch-up';
+/** The catch-up looks every minute; it leaves the cron's own minute to the cron tick. */
+const CATCH_UP_CRON = '30 * * * * *';
+const CATCH_UP_GRACE_MS = 60_000;
 
 /**
  * The schedule: the daily sync (SYNC_CRON) and the monthly run of the
@@ -34,7 +39,31 @@ export class JobsService implements OnApplicationBootstrap {
     }
     this.schedule(DAILY_SYNC_JOB, this.config.syncCron, () => this.dailySync());
     this.schedule(MONTHLY_RUN_JOB, this.config.monthlyRunCron, () => this.monthlyRun());
-    this.logger.log(`Scheduled the daily sync (${this.config.syncCron}) and the monthly run (${this.config.monthlyRunCron}) in ${this.config.timezone}`);
+    this.schedule(CATCH_UP_JOB, CATCH_UP_CRON, () => this.catchUp());
+    this.logger.log(`Scheduled the daily sync (${this.config.syncCron}) and the monthly run (${this.config.monthlyRunCron}) in ${this.config.timezone}, and a catch-up of a missed or failed monthly run every minute`);
+    // At start too: a replica that was down across the cron second does the month now, not at the next minute.
+    void this.catchUp();
+  }
+
+  /**
+   * The monthly run the schedule owes and has not done: once this month's
+   * MONTHLY_RUN_CRON moment has passed (and its minute, which belongs to the
+   * cron tick), the previous month's run if none succeeded since that month
+   * ended; a failed one again after its backoff, at most SCHEDULE_RETRIES
+   * times (RunsService.runMissed). Across replicas the period's lock makes it once.
+   */
+  async catchUp(now: Date = new Date()): Promise<void> {
+    try {
+      const monthStart = DateTime.fromJSDate(now, { zone: this.config.timezone }).startOf('month');
+      const due = new CronTime(this.config.monthlyRunCron, this.config.timezone).getNextDateFrom(monthStart.minus({ milliseconds: 1 })).toJSDate();
+      if (now.getTime() < due.getTime() + CATCH_UP_GRACE_MS) return;
+      await this.runs.runMissed(previousMonth(now, this.config.timezone), monthStart.toJSDate(), now, {
+        retries: this.config.scheduleRetries,
+        backoffMs: this.config.scheduleRetryMinutes * 60_000,
+      });
+    } catch (error) {
+      this.logger.error({ err: error }, 'The catch-up of the monthly run failed to start');
+    }
   }
 
   /** The daily sync tick. Null when another replica holds the sync. */

@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-export type RunTrigger = 'manual' | 'schedule';
+/** `catch_up`: the schedule's run of a month it missed (the service was down at the cron second) or a retry of one that failed. */
+export type RunTrigger = 'manual' | 'schedule' | 'catch_up';
 
 export interface RunCounts {
   /** Commissionable calls of the period. */
@@ -93,10 +94,16 @@ export class PayoutRunsRepository {
     return toRecord(row);
   }
 
-  /** A scheduled run of the period created at or after `since`: another replica already answered this tick. */
+  /** A scheduled (or caught-up) run of the period created at or after `since`: another replica already answered this tick. */
   async scheduledSince(period: string, since: Date): Promise<PayoutRunRecord | null> {
-    const row = await this.database.client.payoutRun.findFirst({ where: { period, trigger: 'schedule', createdAt: { gte: since } }, orderBy: { createdAt: 'asc' } });
+    const row = await this.database.client.payoutRun.findFirst({ where: { period, trigger: { in: ['schedule', 'catch_up'] }, createdAt: { gte: since } }, orderBy: { createdAt: 'asc' } });
     return row ? toRecord(row) : null;
+  }
+
+  /** Every run of the period created at or after `since`, oldest first (what the schedule did for it). */
+  async createdSince(period: string, since: Date): Promise<PayoutRunRecord[]> {
+    const rows = await this.database.client.payoutRun.findMany({ where: { period, createdAt: { gte: since } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    return rows.map(toRecord);
   }
 
   async finish(id: string, outcome: RunOutcome, tx: DatabaseClient = this.database.client): Promise<PayoutRunRecord> {

@@ -12,7 +12,13 @@ const WINNER_LOOKUP_MS = 2_000;
 /** Replicas' clocks and cron timers differ a little: a scheduled run this recent answered the same tick. */
 const SCHEDULE_TICK_TOLERANCE_MS = 60_000;
 
-type Refusal = { activeRunId: string | null; reason: 'locked' | 'already_run' };
+type Refusal = { activeRunId: string | null; reason: 'locked' | 'already_run' | 'gave_up' | 'backing_off' };
+
+/** How the schedule retries its run of a month: at most `retries` more tries, waiting `backoffMs`, then twice that, and so on. */
+export interface RetryPolicy {
+  retries: number;
+  backoffMs: number;
+}
 type Launch = { run: PayoutRunRecord; done: Promise<unknown> } | ({ run: null } & Refusal);
 
 /**
@@ -25,6 +31,8 @@ type Launch = { run: PayoutRunRecord; done: Promise<unknown> } | ({ run: null } 
 export class RunsService implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(RunsService.name);
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Periods whose retries ran out, reported once per process (the catch-up tick asks every minute). */
+  private readonly reportedGiveUps = new Set<string>();
 
   constructor(
     private readonly lock: ExclusiveLock,
@@ -63,7 +71,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
    * another replica holds the period or has already answered this tick.
    */
   async runScheduled(period: string, firedAt: Date = new Date()): Promise<PayoutRunRecord | null> {
-    const started = await this.launch(period, 'schedule', false, new Date(firedAt.getTime() - SCHEDULE_TICK_TOLERANCE_MS));
+    const since = new Date(firedAt.getTime() - SCHEDULE_TICK_TOLERANCE_MS);
+    const started = await this.launch(period, 'schedule', false, async () => {
+      const already = await this.runs.scheduledSince(period, since);
+      return already ? { activeRunId: already.id, reason: 'already_run' } : null;
+    });
     if (!started.run) {
       this.logger.debug(
         started.reason === 'locked'
@@ -76,16 +88,46 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.runs.find(started.run.id);
   }
 
-  private async launch(period: string, trigger: RunTrigger, syncFirst: boolean, skipIfScheduledSince: Date | null): Promise<Launch> {
+  /**
+   * The schedule's run of `period` when it did not happen: no run of it
+   * succeeded (or is running) since the period ended, `periodEnd`. A failed
+   * scheduled or caught-up run is tried again after its backoff, at most
+   * `policy.retries` times; then the month is left failed and reported.
+   * Returns the run, or null when there was nothing to do (or another
+   * replica is doing it). Does not wait for the run to finish.
+   */
+  async runMissed(period: string, periodEnd: Date, now: Date, policy: RetryPolicy): Promise<PayoutRunRecord | null> {
+    const started = await this.launch(period, 'catch_up', false, async () => {
+      const since = await this.runs.createdSince(period, periodEnd);
+      const done = since.find((run) => run.status === 'succeeded' || run.status === 'running');
+      if (done) return { activeRunId: done.id, reason: 'already_run' };
+      const failures = since.filter((run) => run.status === 'failed' && run.trigger !== 'manual');
+      if (failures.length > policy.retries) return { activeRunId: failures[failures.length - 1].id, reason: 'gave_up' };
+      const last = failures[failures.length - 1];
+      if (last && now.getTime() < (last.finishedAt ?? last.createdAt).getTime() + policy.backoffMs * 2 ** (failures.length - 1)) {
+        return { activeRunId: last.id, reason: 'backing_off' };
+      }
+      return null;
+    });
+    if (!started.run) {
+      if (started.reason === 'gave_up' && !this.reportedGiveUps.has(period)) {
+        this.reportedGiveUps.add(period);
+        this.logger.error(`The scheduled run of ${period} failed ${policy.retries + 1} times (last ${started.activeRunId}); not retried again: start one by hand`);
+      }
+      return null;
+    }
+    this.logger.warn(`Catching up: the run of ${period} did not happen on schedule (the service was down, or it failed); run ${started.run.id} started`);
+    return started.run;
+  }
+
+  private async launch(period: string, trigger: RunTrigger, syncFirst: boolean, refuse: (() => Promise<Refusal | null>) | null): Promise<Launch> {
     const { answer, done } = await this.lock.startInBackground<PayoutRunRecord | Refusal>(
       lockName(period),
       async () => {
         const orphans = await this.runs.failInterrupted(period, new Date(), INTERRUPTED_MESSAGE); // we hold the lock: their process is gone
         if (orphans.length > 0) this.logger.warn(`Run ${orphans.join(', ')} of ${period} was interrupted by a stop; marked failed`);
-        if (skipIfScheduledSince) {
-          const already = await this.runs.scheduledSince(period, skipIfScheduledSince);
-          if (already) return { answer: { activeRunId: already.id, reason: 'already_run' } };
-        }
+        const refusal = refuse ? await refuse() : null;
+        if (refusal) return { answer: refusal };
         const run = await this.runs.create({ period, trigger, syncFirst, at: new Date() });
         return { answer: run, continueWith: () => this.execute(run) };
       },
