@@ -77,4 +77,16 @@ describe('the schedule catches up (embedded PGlite)', () => {
       fingerprint.mockRestore();
     }
   });
+
+  it('syncs when no sync succeeded for a day (the daily sync was missed), once, and not again while that one is fresh', async () => {
+    const jobs = t.app.get(JobsService);
+    const catchUps = async () => ((await t.as(finance).get('/v1/sync/runs?limit=100').expect(200)).body.data as { trigger: string; status: string }[]).filter((run) => run.trigger === 'catch_up');
+    await jobs.catchUp(new Date(Date.now() + 2 * MINUTE));
+    expect(await catchUps()).toHaveLength(0);
+    const later = new Date(Date.now() + 26 * 60 * MINUTE);
+    await Promise.all([jobs.catchUp(later), jobs.catchUp(later)]);
+    expect((await catchUps()).map((run) => run.status)).toEqual(['succeeded']);
+    await jobs.catchUp(new Date(Date.now() + 2 * MINUTE)); // the next tick: that sync is fresh
+    expect(await catchUps()).toHaveLength(1);
+  });
 });

@@ -13,6 +13,7 @@ export const CATCH_UP_JOB = 'catch-up';
 /** The catch-up looks every minute; it leaves the cron's own minute to the cron tick. */
 const CATCH_UP_CRON = '30 * * * * *';
 const CATCH_UP_GRACE_MS = 60_000;
+const SYNC_MAX_AGE_MS = 25 * 3_600_000;
 
 /**
  * The schedule: the daily sync (SYNC_CRON) and the monthly run of the
@@ -46,13 +47,20 @@ export class JobsService implements OnApplicationBootstrap {
   }
 
   /**
-   * The monthly run the schedule owes and has not done: once this month's
+   * What the schedule owes and has not done. The daily sync, when none
+   * succeeded in the last 25 hours. Then the monthly run: once this month's
    * MONTHLY_RUN_CRON moment has passed (and its minute, which belongs to the
    * cron tick), the previous month's run if none succeeded since that month
    * ended; a failed one again after its backoff, at most SCHEDULE_RETRIES
    * times (RunsService.runMissed). Across replicas the period's lock makes it once.
    */
   async catchUp(now: Date = new Date()): Promise<void> {
+    try {
+      // First the data: a daily sync none of which succeeded for a day (and an hour, the tick's own slack).
+      await this.sync.syncIfStale(SYNC_MAX_AGE_MS, now);
+    } catch (error) {
+      if (!(error instanceof ConflictError)) this.logger.error({ err: error }, 'The catch-up sync failed to start');
+    }
     try {
       const monthStart = DateTime.fromJSDate(now, { zone: this.config.timezone }).startOf('month');
       const due = new CronTime(this.config.monthlyRunCron, this.config.timezone).getNextDateFrom(monthStart.minus({ milliseconds: 1 })).toJSDate();

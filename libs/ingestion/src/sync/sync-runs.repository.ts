@@ -73,6 +73,12 @@ export class SyncRunsRepository {
     return toRecord(await this.database.client.syncRun.findUnique({ where: { activeSlot: ACTIVE_SLOT } }));
   }
 
+  /** When the last sync that succeeded finished (null: none ever did). */
+  async lastSucceededAt(): Promise<Date | null> {
+    const row = await this.database.client.syncRun.findFirst({ where: { status: 'succeeded' }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } });
+    return row?.finishedAt ?? null;
+  }
+
   async create(trigger: string, at: Date): Promise<SyncRunRecord> {
     return toRecord(await this.database.client.syncRun.create({
       data: { trigger, status: 'running', activeSlot: ACTIVE_SLOT, createdAt: at, startedAt: at, payments: { ...EMPTY_PAYMENT_COUNTS } as Record<string, number> },

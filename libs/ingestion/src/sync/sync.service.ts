@@ -11,7 +11,7 @@ import { QuarantineEntry } from '../quarantine/quarantine.repository';
 import { IngestionWriter, ParsedPage } from './ingestion-writer';
 import { SyncPhase, SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
 
-export type SyncTrigger = 'manual' | 'schedule' | 'run' | 'resume';
+export type SyncTrigger = 'manual' | 'schedule' | 'run' | 'resume' | 'catch_up';
 
 /** How often a running sync looks whether another replica asked to cancel it. */
 const CANCEL_POLL_MS = 2_000;
@@ -91,12 +91,29 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.runs.find(started.run.id);
   }
 
-  private async launch(trigger: SyncTrigger): Promise<{ run: SyncRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null }> {
+  /**
+   * The daily sync the schedule owes: a sync to the end when none succeeded
+   * in the last `maxAgeMs` (checked under the sync lock, so replicas starting
+   * together make one). Null when it was not owed or another replica syncs.
+   */
+  async syncIfStale(maxAgeMs: number, now: Date): Promise<SyncRunRecord | null> {
+    const started = await this.launch('catch_up', async () => {
+      const last = await this.runs.lastSucceededAt();
+      return last !== null && now.getTime() - last.getTime() < maxAgeMs;
+    });
+    if (!started.run) return null;
+    this.logger.warn(`Catching up: no sync succeeded in the last ${Math.round(maxAgeMs / 3_600_000)} h; sync ${started.run.id} started`);
+    await started.done;
+    return this.runs.find(started.run.id);
+  }
+
+  private async launch(trigger: SyncTrigger, notOwed?: () => Promise<boolean>): Promise<{ run: SyncRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null }> {
     if (!this.clients.configured) throw new ConflictError('Syncing is off: AURA_API_KEY is not set');
     const { answer, done } = await this.lock.startInBackground<SyncRunRecord | { activeRunId: string | null }>(
       SYNC_LOCK,
       async () => {
         const interrupted = await this.runs.findActive(); // we hold the lock, so its holder died
+        if (!interrupted && notOwed && (await notOwed())) return { answer: { activeRunId: null } };
         const run = interrupted ? await this.runs.markResumed(interrupted.id) : await this.runs.create(trigger, new Date());
         return { answer: run, continueWith: () => this.execute(run) };
       },
