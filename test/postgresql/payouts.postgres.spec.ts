@@ -182,10 +182,11 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       }
     }
 
-    it('makes exactly one run when the monthly job of two replicas fires at the same second', async () => {
+    /** A scratch database with last month synced and a plan, and the service that did it stopped again; how long one boot took. */
+    async function syncedAndPlanned(seed: number) {
       const period = previousMonth(new Date(), 'UTC');
       database = await createScratchDatabase();
-      sandbox = await createAuraSandbox({ calls: 1_200, seed: 44, months: 1, endMonth: period, rateLimit: { perMinute: null } });
+      sandbox = await createAuraSandbox({ calls: 1_200, seed, months: 1, endMonth: period, rateLimit: { perMinute: null } });
       const env = { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN, AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, COMMISSION_TIMEZONE: 'UTC' };
       const booting = Date.now();
       const setup = await startService(env);
@@ -196,6 +197,11 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       expect((await api(setup, 'POST', '/v1/plans', closerPlan())).status).toBe(201);
       await setup.stop();
       processes.length = 0;
+      return { period, env, bootMs };
+    }
+
+    it('makes exactly one run when the monthly job of two replicas fires at the same second', async () => {
+      const { period, env, bootMs } = await syncedAndPlanned(44);
 
       // Both replicas: the monthly job at one second, far enough ahead for both to boot on a loaded machine
       // (two booting at once took over four times one boot in CI; eight times, at least 40 s); the daily sync far away.
@@ -222,17 +228,7 @@ describeOnPostgres('payouts on PostgreSQL', () => {
     }, 300_000);
 
     it('runs a month whose cron second passed while the service was down, once, when two replicas start together', async () => {
-      const period = previousMonth(new Date(), 'UTC');
-      database = await createScratchDatabase();
-      sandbox = await createAuraSandbox({ calls: 1_200, seed: 45, months: 1, endMonth: period, rateLimit: { perMinute: null } });
-      const env = { DATABASE_URL: database.url, ADMIN_API_KEY: ADMIN, AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, COMMISSION_TIMEZONE: 'UTC' };
-      const setup = await startService(env);
-      processes.push(setup);
-      const sync = await api(setup, 'POST', '/v1/sync');
-      await until('the sync', async () => ((await api(setup, 'GET', `/v1/sync/runs/${sync.body.id}`)).body.status === 'succeeded' ? true : undefined));
-      expect((await api(setup, 'POST', '/v1/plans', closerPlan())).status).toBe(201);
-      await setup.stop();
-      processes.length = 0;
+      const { period, env } = await syncedAndPlanned(45);
 
       // This month's run was due at 00:00 on the 1st, and nothing was up then: both replicas find it owed as they start.
       const replicaEnv = { ...env, JOBS_ENABLED: 'true', MONTHLY_RUN_CRON: '0 0 1 * *', SYNC_CRON: '0 0 1 1 *', LOG_LEVEL: 'debug', LOG_FORMAT: 'json' };
