@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { minorUnitDigits } from '@app/commission-engine';
 import { DatabaseClient, DatabaseService, decimalColumnToString, Prisma } from '@app/persistence';
+import { flagMissingUpstream } from '../sync/missing-upstream';
 import type { DerivedCall } from './call-derivation';
 import type { CallJudgement, NotCommissionableReason } from './commissionability';
 import { laterOf } from '../payments/payment-derivation';
@@ -184,10 +185,7 @@ export class CallsRepository {
 
   /** After a complete pass: flags calls upstream no longer returned, and clears the flag on those it did. */
   async markMissingUpstream(tx: DatabaseClient, syncRunId: string): Promise<number> {
-    const seen = Prisma.sql`SELECT unnest(call_ids) FROM sync_run_pages WHERE sync_run_id = ${syncRunId}::uuid AND resource = 'calls'`;
-    await tx.$executeRaw`UPDATE calls SET missing_upstream = false WHERE missing_upstream AND id IN (${seen})`;
-    await tx.$executeRaw`UPDATE calls SET missing_upstream = true WHERE NOT missing_upstream AND id NOT IN (${seen})`;
-    return tx.call.count({ where: { missingUpstream: true } });
+    return flagMissingUpstream(tx, 'calls', syncRunId);
   }
 
   async find(id: string): Promise<StoredCall | null> {

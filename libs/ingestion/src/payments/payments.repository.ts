@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
+import { flagMissingUpstream } from '../sync/missing-upstream';
 import type { PageWriteResult } from '../calls/calls.repository';
 import type { PaymentTerms } from '../calls/commissionability';
 import { DerivedPayment, termsChangedAt } from './payment-derivation';
@@ -130,10 +131,7 @@ export class PaymentsRepository {
 
   /** After a complete payments pass: flags payments upstream no longer returned, clears the flag on those it did. */
   async markMissingUpstream(tx: DatabaseClient, syncRunId: string): Promise<number> {
-    const seen = Prisma.sql`SELECT unnest(call_ids) FROM sync_run_pages WHERE sync_run_id = ${syncRunId}::uuid AND resource = 'payments'`;
-    await tx.$executeRaw`UPDATE payments SET missing_upstream = false WHERE missing_upstream AND id IN (${seen})`;
-    await tx.$executeRaw`UPDATE payments SET missing_upstream = true WHERE NOT missing_upstream AND id NOT IN (${seen})`;
-    return tx.payment.count({ where: { missingUpstream: true } });
+    return flagMissingUpstream(tx, 'payments', syncRunId);
   }
 
   async find(id: string): Promise<StoredPayment | null> {
