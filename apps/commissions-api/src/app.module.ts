@@ -3,6 +3,7 @@ import { AccessModule } from '@app/access';
 import { ConfigurationModule } from '@app/configuration';
 import { HttpPlatformModule } from '@app/http-platform';
 import { IngestionModule } from '@app/ingestion';
+import { ObservabilityModule } from '@app/observability';
 import { PayeesModule } from '@app/payees';
 import { PayoutsModule } from '@app/payouts';
 import { PersistenceModule } from '@app/persistence';
@@ -12,7 +13,7 @@ import { HealthController } from './health/health.controller';
 import { LoggingModule } from './logging.module';
 
 @Module({
-  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, AccessModule, IngestionModule, PlansModule, PayeesModule, PayoutsModule, SchedulingModule],
+  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, ObservabilityModule, AccessModule, IngestionModule, PlansModule, PayeesModule, PayoutsModule, SchedulingModule],
   controllers: [HealthController],
 })
 export class AppModule {}

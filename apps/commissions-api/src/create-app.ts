@@ -6,6 +6,7 @@ import { raw } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { loadConfiguration } from '@app/configuration';
+import { Metrics } from '@app/observability';
 import { answerClientErrorsWithEnvelope, assignRequestId, bodyParserErrorHandler } from '@app/http-platform';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
@@ -24,6 +25,7 @@ export async function createApp(): Promise<INestApplication> {
     assignRequestId(request, response);
     next();
   });
+  app.use(app.get(Metrics).httpMiddleware());
   // nosniff, no framing, and a Content-Security-Policy that lets /docs load only its own files.
   app.use(
     helmet({

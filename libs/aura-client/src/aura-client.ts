@@ -57,6 +57,8 @@ export interface AuraClientOptions {
   /** Source of jitter, [0, 1). Default Math.random. */
   random?: () => number;
   logger?: AuraClientLogger;
+  /** Told of every attempt: the path asked, its status (or how it failed), and whether it will be tried again. */
+  onAttempt?: (path: string, status: number | 'timeout' | 'network' | 'too_large', retried: boolean) => void;
 }
 
 export interface AuraClientStats {
@@ -113,6 +115,7 @@ export class AuraClient {
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly logger?: AuraClientLogger;
+  private readonly onAttempt?: AuraClientOptions['onAttempt'];
   private readonly maxResponseBytes: number;
   private readonly signal?: AbortSignal;
   private readonly counters: AuraClientStats = {
@@ -146,6 +149,7 @@ export class AuraClient {
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
     this.logger = options.logger;
+    this.onAttempt = options.onAttempt;
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.signal = options.signal;
     const pacing = options.pacing ?? true;
@@ -257,6 +261,7 @@ export class AuraClient {
       if (attempt > 0) this.counters.retries++;
       const outcome = await this.gate.exclusive(() => this.attempt(url));
       last = outcome;
+      this.reportAttempt(path, outcome, attempt);
       this.throwIfAborted(path);
 
       if (outcome.kind === 'too_large') {
@@ -294,6 +299,13 @@ export class AuraClient {
       attempts,
       { ...details, cause: last?.kind === 'network' ? last.error : undefined },
     );
+  }
+
+  private reportAttempt(path: string, outcome: AttemptOutcome, attempt: number): void {
+    if (!this.onAttempt) return;
+    const status = outcome.kind === 'response' ? outcome.status : outcome.kind;
+    const retryable = outcome.kind === 'timeout' || outcome.kind === 'network' || (outcome.kind === 'response' && (outcome.status === 429 || outcome.status >= 500));
+    this.onAttempt(path, status, retryable && attempt < this.maxRetries);
   }
 
   /** One HTTP attempt, paced and timed out; never throws. */

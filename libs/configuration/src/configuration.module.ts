@@ -13,6 +13,8 @@ export const auraConfig = registerAs('aura', () => loadConfiguration(process.env
 export const commissionConfig = registerAs('commission', () => loadConfiguration(process.env).commission);
 export const jobsConfig = registerAs('jobs', () => loadConfiguration(process.env).jobs);
 export const accessConfig = registerAs('access', () => loadConfiguration(process.env).access);
+export const observabilityConfig = registerAs('observability', () => loadConfiguration(process.env).observability);
+export const eventsConfig = registerAs('events', () => loadConfiguration(process.env).events);
 
 export type HttpConfig = ConfigType<typeof httpConfig>;
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
@@ -20,6 +22,8 @@ export type AuraConfig = ConfigType<typeof auraConfig>;
 export type CommissionConfig = ConfigType<typeof commissionConfig>;
 export type JobsConfig = ConfigType<typeof jobsConfig>;
 export type AccessConfig = ConfigType<typeof accessConfig>;
+export type ObservabilityConfig = ConfigType<typeof observabilityConfig>;
+export type EventsConfig = ConfigType<typeof eventsConfig>;
 
 @Global()
 @Module({
@@ -27,7 +31,7 @@ export type AccessConfig = ConfigType<typeof accessConfig>;
     ConfigModule.forRoot({
       ignoreEnvFile: true,
       cache: true,
-      load: [httpConfig, databaseConfig, auraConfig, commissionConfig, jobsConfig, accessConfig],
+      load: [httpConfig, databaseConfig, auraConfig, commissionConfig, jobsConfig, accessConfig, observabilityConfig, eventsConfig],
     }),
   ],
   exports: [ConfigModule],

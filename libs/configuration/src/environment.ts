@@ -35,6 +35,8 @@ export interface ServiceConfiguration {
   };
   jobs: { enabled: boolean; syncCron: string; monthlyRunCron: string; scheduleRetries: number; scheduleRetryMinutes: number; timezone: string };
   access: { adminApiKey: string | null; idempotencyTtlHours: number };
+  observability: { metricsToken: string | null };
+  events: { deliveryEnabled: boolean; retryBaseSeconds: number; retryMaxMinutes: number; giveUpHours: number; deliveryTimeoutSeconds: number };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -98,7 +100,22 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       adminApiKey: parseAdminKey('ADMIN_API_KEY', read('ADMIN_API_KEY')),
       idempotencyTtlHours: parseInteger('IDEMPOTENCY_TTL_HOURS', read('IDEMPOTENCY_TTL_HOURS') ?? '24', 1, 8_760),
     },
+    observability: { metricsToken: parseMetricsToken('METRICS_TOKEN', read('METRICS_TOKEN')) },
+    events: {
+      deliveryEnabled: parseBoolean('WEBHOOK_DELIVERY_ENABLED', read('WEBHOOK_DELIVERY_ENABLED') ?? 'true'),
+      retryBaseSeconds: parseInteger('WEBHOOK_RETRY_BASE_SECONDS', read('WEBHOOK_RETRY_BASE_SECONDS') ?? '30', 1, 3_600),
+      retryMaxMinutes: parseInteger('WEBHOOK_RETRY_MAX_MINUTES', read('WEBHOOK_RETRY_MAX_MINUTES') ?? '60', 1, 1_440),
+      giveUpHours: parseInteger('WEBHOOK_GIVE_UP_HOURS', read('WEBHOOK_GIVE_UP_HOURS') ?? '72', 1, 720),
+      deliveryTimeoutSeconds: parseInteger('WEBHOOK_TIMEOUT_SECONDS', read('WEBHOOK_TIMEOUT_SECONDS') ?? '10', 1, 120),
+    },
   };
+}
+
+/** A bearer token a Prometheus scraper sends instead of an admin key; long enough not to be guessed. */
+function parseMetricsToken(name: string, raw: string | undefined): string | null {
+  if (raw === undefined) return null;
+  if (raw.length < 32 || raw.length > 512 || !/^[\x21-\x7e]+$/.test(raw)) throw new ConfigurationError(name, 'must be 32 to 512 printable characters without spaces', '<hidden>');
+  return raw;
 }
 
 /** A directory for the embedded database, or memory:// for a throwaway one (tests). */

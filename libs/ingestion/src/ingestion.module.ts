@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ObservabilityModule } from '@app/observability';
 import { PayeesModule } from '@app/payees';
 import { CallsController } from './calls/calls.controller';
 import { CallsReader } from './calls/calls-reader';
@@ -18,7 +19,7 @@ import { WebhookEventsRepository } from './webhooks/webhook-events.repository';
 import { WebhookWorker } from './webhooks/webhook-worker';
 
 @Module({
-  imports: [PayeesModule],
+  imports: [PayeesModule, ObservabilityModule],
   controllers: [CallsController, SyncController, AuraWebhooksController],
   providers: [CallsRepository, CallsService, CallsReader, PaymentsRepository, IngestionWriter, QuarantineRepository, AuraClientFactory, SyncRunsRepository, SyncRunsService, SyncService, WebhookEventsRepository, WebhookWorker, AuraWebhooksService],
   exports: [CallsReader, SyncService, WebhookWorker],

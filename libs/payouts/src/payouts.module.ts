@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CALL_LINES_READER, IngestionModule } from '@app/ingestion';
+import { ObservabilityModule } from '@app/observability';
 import { PayeesModule } from '@app/payees';
 import { PlansModule } from '@app/plans';
 import { AdjustmentsController } from './adjustments/adjustments.controller';
@@ -30,7 +31,7 @@ import { StatementsService } from './statements/statements.service';
  */
 @Global()
 @Module({
-  imports: [IngestionModule, PlansModule, PayeesModule],
+  imports: [IngestionModule, PlansModule, PayeesModule, ObservabilityModule],
   controllers: [RunsController, StatementsController, PayrollExportsController, AdjustmentsController, BalancesController, DisputesController],
   providers: [
     AdjustmentsRepository,

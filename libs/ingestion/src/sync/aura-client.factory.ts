@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { AuraClient, AuraKeyGate } from '@app/aura-client';
 import { auraConfig, type AuraConfig } from '@app/configuration';
+import { Metrics } from '@app/observability';
 
 /**
  * A fresh client per sync (or webhook batch), so each one's request counters
@@ -12,7 +13,10 @@ export class AuraClientFactory {
   private readonly logger = new Logger('AuraClient');
   private readonly gate = new AuraKeyGate();
 
-  constructor(@Inject(auraConfig.KEY) private readonly config: AuraConfig) {}
+  constructor(
+    @Inject(auraConfig.KEY) private readonly config: AuraConfig,
+    private readonly metrics: Metrics,
+  ) {}
 
   get configured(): boolean {
     return this.config.apiKey !== null;
@@ -29,6 +33,7 @@ export class AuraClientFactory {
       maxResponseBytes: this.config.maxResponseBytes,
       signal,
       logger: { warn: (message) => this.logger.warn(message), debug: (message) => this.logger.debug(message) },
+      onAttempt: (path, status, retried) => this.metrics.auraAttempt(path, status, retried),
     });
   }
 }

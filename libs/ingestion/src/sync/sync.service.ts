@@ -4,6 +4,7 @@ import { PayeesRepository } from '@app/payees';
 import { auraConfig, type AuraConfig } from '@app/configuration';
 import { ConflictError, NotFoundError } from '@app/http-platform';
 import { DatabaseClient, DatabaseService, describeFailure, ExclusiveLock } from '@app/persistence';
+import { Metrics } from '@app/observability';
 import { CallsRepository, PageWriteResult } from '../calls/calls.repository';
 import { PaymentsRepository } from '../payments/payments.repository';
 import { AuraClientFactory } from './aura-client.factory';
@@ -24,6 +25,10 @@ class SyncCanceledError extends Error {
 }
 
 const SYNC_LOCK = 'sync';
+
+function toUnixSeconds(at: Date | null): number {
+  return at === null ? 0 : at.getTime() / 1_000;
+}
 
 /**
  * A sync is a full pass over Aura's past calls, then a full pass over its
@@ -49,9 +54,13 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly writer: IngestionWriter,
     private readonly payees: PayeesRepository,
     private readonly clients: AuraClientFactory,
+    private readonly metrics: Metrics,
     @Inject(auraConfig.KEY) aura: AuraConfig,
   ) {
     this.bounds = { maxPages: aura.syncMaxPages, maxMinutes: aura.syncMaxMinutes };
+    metrics.gaugeFromDatabase('commissions_last_successful_sync_timestamp_seconds', 'When the last sync that succeeded finished (Unix seconds; 0 when none has)', async () =>
+      toUnixSeconds(await this.runs.lastSucceededAt()),
+    );
   }
 
   /** Says once that sync is off without a key; resumes a sync a crash interrupted. */
@@ -150,10 +159,24 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     poll.unref();
     try {
       await this.executeUntilDone(run, cancel.signal);
+      await this.report(run.id);
     } finally {
       clearInterval(poll);
       this.cancels.delete(run.id);
     }
+  }
+
+  /** A sync that ended (not one stopped to be resumed) counts in the metrics. */
+  private async report(id: string): Promise<void> {
+    const finished = await this.runs.find(id).catch(() => null);
+    if (!finished || (finished.status !== 'succeeded' && finished.status !== 'failed')) return;
+    this.metrics.syncFinished({
+      outcome: finished.status,
+      trigger: finished.trigger,
+      seconds: (finished.durationMs ?? 0) / 1_000,
+      calls: { written: finished.inserted + finished.updated, quarantined: finished.quarantined },
+      payments: { written: finished.payments.inserted + finished.payments.updated, quarantined: finished.payments.quarantined },
+    });
   }
 
   private async executeUntilDone(run: SyncRunRecord, canceled: AbortSignal): Promise<void> {

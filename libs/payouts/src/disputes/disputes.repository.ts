@@ -53,6 +53,10 @@ export class DisputesRepository {
   }
 
   /** The open disputes on these statements (what blocks their approval). */
+  async countOpen(): Promise<number> {
+    return this.database.client.dispute.count({ where: { status: 'open' } });
+  }
+
   async openOn(tx: DatabaseClient, statementIds: readonly string[]): Promise<DisputeRecord[]> {
     if (statementIds.length === 0) return [];
     return (await tx.dispute.findMany({ where: { statementId: { in: [...statementIds] }, status: 'open' }, orderBy: { openedAt: 'asc' } })).map(toRecord);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { payeeScopeOf, type Principal, scopedPayeeFilter } from '@app/access';
 import { ConflictError, decodeCursor, emptyPage, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { Metrics } from '@app/observability';
 import { DatabaseService } from '@app/persistence';
 import { AdjustmentsRepository } from '../adjustments/adjustments.repository';
 import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.repository';
@@ -27,7 +28,10 @@ export class DisputesService {
     private readonly statements: StatementsRepository,
     private readonly adjustments: AdjustmentsRepository,
     private readonly ledger: LedgerRepository,
-  ) {}
+    metrics: Metrics,
+  ) {
+    metrics.gaugeFromDatabase('commissions_open_disputes', 'Disputes open now, on statements of any status', () => this.disputes.countOpen());
+  }
 
   async open(request: { statementId: string; lineId?: string; message: string }, principal: Principal): Promise<Record<string, unknown>> {
     // Under the ledger lock, like approval: a dispute is either seen by an approval or opened after it, on an approved statement.

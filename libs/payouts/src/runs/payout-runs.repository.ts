@@ -124,6 +124,12 @@ export class PayoutRunsRepository {
     return toRecord(row);
   }
 
+  /** When the newest run that succeeded finished, of any period. */
+  async lastSucceededAt(): Promise<Date | null> {
+    const row = await this.database.client.payoutRun.findFirst({ where: { status: 'succeeded' }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } });
+    return row?.finishedAt ?? null;
+  }
+
   async find(id: string): Promise<PayoutRunRecord | null> {
     const row = await this.database.client.payoutRun.findUnique({ where: { id } });
     return row ? toRecord(row) : null;

@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConflictError } from '@app/http-platform';
 import { SyncService } from '@app/ingestion';
+import { Metrics } from '@app/observability';
 import { describeFailure, ExclusiveLock } from '@app/persistence';
 import { PayoutRunRecord, PayoutRunsRepository, RunTrigger, RunWarning } from './payout-runs.repository';
 import { RunExecutor } from './run-executor';
@@ -39,7 +40,13 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly runs: PayoutRunsRepository,
     private readonly executor: RunExecutor,
     private readonly sync: SyncService,
-  ) {}
+    private readonly metrics: Metrics,
+  ) {
+    metrics.gaugeFromDatabase('commissions_last_successful_run_timestamp_seconds', 'When the last payout run that succeeded finished, of any period (Unix seconds; 0 when none has)', async () => {
+      const at = await this.runs.lastSucceededAt();
+      return at === null ? 0 : at.getTime() / 1_000;
+    });
+  }
 
   /** Marks failed the runs a crash left "running" whose lock nobody holds any more. */
   async onApplicationBootstrap(): Promise<void> {
@@ -152,15 +159,29 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
 
   private async execute(run: PayoutRunRecord): Promise<void> {
     const warnings: RunWarning[] = [];
+    let finished: PayoutRunRecord | null;
     try {
       if (run.syncFirst) await this.syncFirst(warnings);
-      const finished = await this.executor.execute(run, warnings);
+      finished = await this.executor.execute(run, warnings);
       this.logger.log(`Run ${run.id} of ${run.period} succeeded in ${finished.durationMs} ms`);
     } catch (error) {
       const message = describeFailure(error);
-      await this.runs.finish(run.id, { status: 'failed', error: message, warnings, finishedAt: new Date() });
+      finished = await this.runs.finish(run.id, { status: 'failed', error: message, warnings, finishedAt: new Date() });
       this.logger.error({ err: error }, `Run ${run.id} of ${run.period} failed: ${message}`);
     }
+    if (finished) this.report(finished);
+  }
+
+  private report(finished: PayoutRunRecord): void {
+    if (finished.status !== 'succeeded' && finished.status !== 'failed') return;
+    this.metrics.runFinished({
+      outcome: finished.status,
+      trigger: finished.trigger,
+      seconds: (finished.durationMs ?? 0) / 1_000,
+      calls: finished.counts?.calls ?? 0,
+      commissionLines: finished.counts?.commission_lines ?? 0,
+      adjustments: finished.counts?.adjustments ?? 0,
+    });
   }
 
   private async syncFirst(warnings: RunWarning[]): Promise<void> {
