@@ -133,6 +133,21 @@ export class Metrics {
     });
   }
 
+  /** A gauge with one label, read when scraped: each key of the map is a label value. */
+  labelledGaugeFromDatabase(name: string, help: string, label: string, read: () => Promise<Map<string, number>>): void {
+    new Gauge({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const values = await read().catch(() => null);
+        for (const [value, count] of values ?? []) this.set({ [label]: value }, count);
+      },
+    });
+  }
+
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }

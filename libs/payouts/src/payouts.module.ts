@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { EventsModule } from '@app/events';
 import { CALL_LINES_READER, IngestionModule } from '@app/ingestion';
 import { ObservabilityModule } from '@app/observability';
 import { PayeesModule } from '@app/payees';
@@ -31,7 +32,7 @@ import { StatementsService } from './statements/statements.service';
  */
 @Global()
 @Module({
-  imports: [IngestionModule, PlansModule, PayeesModule, ObservabilityModule],
+  imports: [IngestionModule, PlansModule, PayeesModule, ObservabilityModule, EventsModule],
   controllers: [RunsController, StatementsController, PayrollExportsController, AdjustmentsController, BalancesController, DisputesController],
   providers: [
     AdjustmentsRepository,

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { commissionConfig, type CommissionConfig } from '@app/configuration';
+import { EventOutbox } from '@app/events';
 import { CallsReader } from '@app/ingestion';
 import { DatabaseService } from '@app/persistence';
 import { PayeesReader } from '@app/payees';
@@ -7,6 +8,7 @@ import { PlansReader } from '@app/plans';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { PayoutRunRecord, PayoutRunsRepository, RunCounts, RunWarning } from './payout-runs.repository';
 import { computeRun } from './run-computation';
+import { runEvent } from './run-events';
 
 /** The write of a large period is one transaction; give it room. */
 const WRITE_TIMEOUT_SECONDS = 600;
@@ -37,6 +39,7 @@ export class RunExecutor {
     private readonly calls: CallsReader,
     private readonly plans: PlansReader,
     private readonly payees: PayeesReader,
+    private readonly events: EventOutbox,
     @Inject(commissionConfig.KEY) private readonly config: CommissionConfig,
   ) {}
 
@@ -93,7 +96,9 @@ export class RunExecutor {
         if ((await this.ledger.fingerprint(tx, period)) !== snapshot.fingerprint) throw new LedgerChangedError(period);
         await this.ledger.writePeriod(tx, outcome, run.id, new Date());
         await this.ledger.repointManualEntries(tx, outcome.statements);
-        return this.runs.finish(run.id, { status: 'succeeded', counts, unplanned, warnings, finishedAt: new Date() }, tx);
+        const finished = await this.runs.finish(run.id, { status: 'succeeded', counts, unplanned, warnings, finishedAt: new Date() }, tx);
+        await this.events.publish(tx, [runEvent(finished)]);
+        return finished;
       },
       { timeoutSeconds: WRITE_TIMEOUT_SECONDS },
     );

@@ -1,9 +1,11 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConflictError } from '@app/http-platform';
 import { SyncService } from '@app/ingestion';
+import { EventOutbox } from '@app/events';
 import { Metrics } from '@app/observability';
-import { describeFailure, ExclusiveLock } from '@app/persistence';
+import { DatabaseService, describeFailure, ExclusiveLock } from '@app/persistence';
 import { PayoutRunRecord, PayoutRunsRepository, RunTrigger, RunWarning } from './payout-runs.repository';
+import { runEvent } from './run-events';
 import { RunExecutor } from './run-executor';
 
 export const INTERRUPTED_MESSAGE = 'interrupted: the process stopped mid-run; nothing it computed was written';
@@ -41,6 +43,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly executor: RunExecutor,
     private readonly sync: SyncService,
     private readonly metrics: Metrics,
+    private readonly database: DatabaseService,
+    private readonly events: EventOutbox,
   ) {
     metrics.gaugeFromDatabase('commissions_last_successful_run_timestamp_seconds', 'When the last payout run that succeeded finished, of any period (Unix seconds; 0 when none has)', async () => {
       const at = await this.runs.lastSucceededAt();
@@ -166,7 +170,11 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.log(`Run ${run.id} of ${run.period} succeeded in ${finished.durationMs} ms`);
     } catch (error) {
       const message = describeFailure(error);
-      finished = await this.runs.finish(run.id, { status: 'failed', error: message, warnings, finishedAt: new Date() });
+      finished = await this.database.transaction(async (tx) => {
+        const failed = await this.runs.finish(run.id, { status: 'failed', error: message, warnings, finishedAt: new Date() }, tx);
+        await this.events.publish(tx, [runEvent(failed)]);
+        return failed;
+      });
       this.logger.error({ err: error }, `Run ${run.id} of ${run.period} failed: ${message}`);
     }
     if (finished) this.report(finished);

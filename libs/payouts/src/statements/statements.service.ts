@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { type Principal, scopedPayeeFilter } from '@app/access';
+import { EventOutbox } from '@app/events';
 import { renderStatementHtml, renderStatementPdf, type StatementDocument } from '@app/documents';
 import { ConflictError, decodeCursor, emptyPage, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
 import { PayeesReader } from '@app/payees';
@@ -10,6 +11,7 @@ import { DisputesRepository } from '../disputes/disputes.repository';
 import { presentDispute } from '../disputes/dto/dispute.view';
 import { presentLine, presentStatement } from './dto/statement.view';
 import { canRead, READABLE } from './statement-access';
+import { EVENT_OF_STATUS, periodApprovedEvent, statementEvent } from './statement-events';
 import { StatementRecord, StatementsRepository } from './statements.repository';
 
 type StatementChange = { status: StatementStatus } & Partial<Pick<StatementRecord, 'approvedAt' | 'approvedBy' | 'paidAt' | 'paidBy' | 'payrollReference'>>;
@@ -28,6 +30,7 @@ export class StatementsService {
     private readonly ledger: LedgerRepository,
     private readonly payees: PayeesReader,
     private readonly disputes: DisputesRepository,
+    private readonly events: EventOutbox,
   ) {}
 
   async list(
@@ -90,7 +93,10 @@ export class StatementsService {
           await this.refuseOpenDisputes(tx, drafts);
         }
         const ids = await this.statements.approveDrafts(tx, period, principal.keyId, new Date());
-        return this.statements.findMany(ids, tx);
+        const statements = await this.statements.findMany(ids, tx);
+        // With the approval or not at all: a rolled-back approval leaves no event to send.
+        if (statements.length > 0) await this.events.publish(tx, [...statements.map((statement) => statementEvent('statement.approved', statement)), periodApprovedEvent(period, statements)]);
+        return statements;
       },
       { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
     );
@@ -149,7 +155,9 @@ export class StatementsService {
         if (!(await this.statements.transition(tx, id, { status: current.status, hash: current.hash }, { ...next, at: new Date() }))) {
           throw new ConflictError(`Statement ${id} changed while it was being updated; read it again`);
         }
-        return (await this.statements.find(id, tx))!;
+        const changed = (await this.statements.find(id, tx))!;
+        await this.events.publish(tx, [statementEvent(EVENT_OF_STATUS[changed.status], changed)]);
+        return changed;
       },
       { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
     );

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseService, Prisma } from '@app/persistence';
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'canceled';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed', 'canceled'];
+
+export interface DeliveryAttempt {
+  at: string;
+  status_code: number | null;
+  error: string | null;
+  duration_ms: number;
+}
+
+export interface DeliveryRecord {
+  id: bigint;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  orderingKey: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date;
+  deliveredAt: Date | null;
+  createdAt: Date;
+  attemptLog: DeliveryAttempt[];
+}
+
+/** A claimed delivery with what sending it needs. */
+export interface ClaimedDelivery extends DeliveryRecord {
+  url: string;
+  secret: string;
+  body: string;
+}
+
+/** Attempts kept per delivery: the newest. */
+const ATTEMPT_LOG_LENGTH = 50;
+
+type Row = Prisma.WebhookDeliveryGetPayload<{ include: { event: { select: { type: true } } } }>;
+
+@Injectable()
+export class DeliveriesRepository {
+  constructor(private readonly database: DatabaseService) {}
+
+  /**
+   * Leases up to `limit` due deliveries to this worker until `leaseUntil`:
+   * only the oldest pending one of each (subscription, ordering key), so a
+   * statement's events reach a receiver in the order they committed, even
+   * across replicas and retries. A lease a dead worker left is taken again
+   * once it expires.
+   */
+  async claim(limit: number, now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
+    const claimed = await this.database.client.$queryRaw<{ id: bigint }[]>`
+      UPDATE webhook_deliveries SET leased_until = ${leaseUntil}, attempts = attempts + 1
+      WHERE id IN (
+        SELECT d.id FROM webhook_deliveries d
+        WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND (d.leased_until IS NULL OR d.leased_until < ${now})
+          AND NOT EXISTS (
+            SELECT 1 FROM webhook_deliveries earlier
+            WHERE earlier.subscription_id = d.subscription_id AND earlier.ordering_key = d.ordering_key
+              AND earlier.status = 'pending' AND earlier.event_sequence < d.event_sequence)
+        ORDER BY d.event_sequence LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+      RETURNING id`;
+    if (claimed.length === 0) return [];
+    const rows = await this.database.client.webhookDelivery.findMany({
+      where: { id: { in: claimed.map((row) => row.id) } },
+      include: { event: { select: { type: true, body: true } }, subscription: { select: { url: true, secret: true } } },
+      orderBy: { eventSequence: 'asc' },
+    });
+    return rows.map((row) => ({ ...toRecord(row), url: row.subscription.url, secret: row.subscription.secret, body: row.event.body }));
+  }
+
+  /** Records an attempt's outcome; only while this worker still holds the delivery's lease. */
+  async settle(
+    delivery: ClaimedDelivery,
+    outcome: { status: DeliveryStatus; attempt: DeliveryAttempt; nextAttemptAt: Date; leasedUntil: Date },
+  ): Promise<void> {
+    const log = [...delivery.attemptLog, outcome.attempt].slice(-ATTEMPT_LOG_LENGTH);
+    await this.database.client.webhookDelivery.updateMany({
+      where: { id: delivery.id, status: 'pending', leasedUntil: outcome.leasedUntil },
+      data: {
+        status: outcome.status,
+        leasedUntil: null,
+        nextAttemptAt: outcome.nextAttemptAt,
+        deliveredAt: outcome.status === 'delivered' ? new Date(outcome.attempt.at) : null,
+        attemptLog: log as unknown as Prisma.InputJsonValue,
+      },
+    });
+  }
+
+  /** Oldest event first (the order a receiver gets them in). */
+  async list(subscriptionId: string, status: DeliveryStatus | undefined, limit: number, after: bigint | null): Promise<DeliveryRecord[]> {
+    const rows = await this.database.client.webhookDelivery.findMany({
+      where: { subscriptionId, ...(status ? { status } : {}), ...(after !== null ? { id: { gt: after } } : {}) },
+      include: { event: { select: { type: true } } },
+      orderBy: { id: 'asc' },
+      take: limit + 1,
+    });
+    return rows.map(toRecord);
+  }
+
+  async countByStatus(): Promise<Map<string, number>> {
+    const rows = await this.database.client.webhookDelivery.groupBy({ by: ['status'], _count: { _all: true } });
+    return new Map(rows.map((row) => [row.status, row._count._all]));
+  }
+
+  async oldestPendingCreatedAt(): Promise<Date | null> {
+    const row = await this.database.client.webhookDelivery.findFirst({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+    return row?.createdAt ?? null;
+  }
+}
+
+function toRecord(row: Row): DeliveryRecord {
+  return {
+    id: row.id,
+    subscriptionId: row.subscriptionId,
+    eventId: row.eventId,
+    eventType: row.event.type,
+    orderingKey: row.orderingKey,
+    status: row.status as DeliveryStatus,
+    attempts: row.attempts,
+    nextAttemptAt: row.nextAttemptAt,
+    deliveredAt: row.deliveredAt,
+    createdAt: row.createdAt,
+    attemptLog: row.attemptLog as unknown as DeliveryAttempt[],
+  };
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { Audited, CurrentPrincipal, Idempotent, type Principal } from '@app/access';
+import { PageQueryDto, UuidParamPipe } from '@app/http-platform';
+import { CreateSubscriptionDto } from './dto/create-subscription.dto';
+import { ListDeliveriesQueryDto } from './dto/delivery.view';
+import { CreatedSubscriptionView, SubscriptionView } from './dto/subscription.view';
+import { SubscriptionsService } from './subscriptions.service';
+
+class ListSubscriptionsQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ default: false, description: 'Include deleted subscriptions' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  include_deleted?: boolean;
+}
+
+/** Admin only (no @Roles): who is told about pay, and where, is an administrator's decision. */
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('v1/webhook-subscriptions')
+export class SubscriptionsController {
+  constructor(private readonly subscriptions: SubscriptionsService) {}
+
+  @Post()
+  @Idempotent()
+  @Audited('webhook_subscription')
+  @ApiCreatedResponse({ type: CreatedSubscriptionView })
+  create(@Body() body: CreateSubscriptionDto, @CurrentPrincipal() principal: Principal) {
+    return this.subscriptions.create({ url: body.url, eventTypes: body.event_types, description: body.description }, principal);
+  }
+
+  @Get()
+  list(@Query() query: ListSubscriptionsQueryDto) {
+    return this.subscriptions.list(query.include_deleted ?? false, query.limit, query.cursor);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SubscriptionView })
+  get(@Param('id', UuidParamPipe) id: string) {
+    return this.subscriptions.get(id);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @Audited('webhook_subscription')
+  delete(@Param('id', UuidParamPipe) id: string) {
+    return this.subscriptions.delete(id);
+  }
+
+  @Get(':id/deliveries')
+  deliveries(@Param('id', UuidParamPipe) id: string, @Query() query: ListDeliveriesQueryDto) {
+    return this.subscriptions.listDeliveries(id, query.status, query.limit, query.cursor);
+  }
+}
