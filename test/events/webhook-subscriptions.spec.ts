@@ -1,12 +1,13 @@
 import { createAuraSandbox, type AuraSandbox } from '@app/aura-sandbox';
 import { DeliveryWorker } from '@app/events';
-import { previousMonth } from '@app/payouts';
+import { INTERRUPTED_MESSAGE, previousMonth, RunsService } from '@app/payouts';
+import { PayoutRunsRepository } from '../../libs/payouts/src/runs/payout-runs.repository';
 import { DatabaseService } from '@app/persistence';
 import { OutboxRepository } from '../../libs/events/src/outbox/outbox.repository';
 import { allPages, closerPlan, runPeriod, type StatementBody } from '../payouts/payouts-helpers';
 import { syncToEnd } from '../support/sync-helpers';
 import { createKey, startTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
-import { closedPort, startWebhookReceiver, type ReceivedEvent, type WebhookReceiver } from '../support/webhook-receiver';
+import { closedPort, startHangingReceiver, startWebhookReceiver, type ReceivedEvent, type WebhookReceiver } from '../support/webhook-receiver';
 
 const HOUR = 3_600_000;
 const ALL_TYPES = ['run.succeeded', 'run.failed', 'statement.approved', 'period.approved', 'statement.paid', 'statement.reopened'];
@@ -39,7 +40,7 @@ describe('webhook subscriptions (embedded PGlite)', () => {
 
   beforeAll(async () => {
     sandbox = await createAuraSandbox({ calls: 300, seed: 91, months: 1, endMonth: period, rateLimit: { perMinute: null } });
-    t = await startTestApp({ AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, WEBHOOK_DELIVERY_ENABLED: 'false', WEBHOOK_RETRY_BASE_SECONDS: '1' });
+    t = await startTestApp({ AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, WEBHOOK_DELIVERY_ENABLED: 'false', WEBHOOK_RETRY_BASE_SECONDS: '1', WEBHOOK_TIMEOUT_SECONDS: '5' });
     finance = (await createKey(t, 'finance')).secret;
     payroll = (await createKey(t, 'payroll')).secret;
     expect((await syncToEnd(t)).status).toBe('succeeded');
@@ -156,5 +157,74 @@ describe('webhook subscriptions (embedded PGlite)', () => {
     expect(canceled.map((delivery) => delivery.event_type)).toEqual(['statement.reopened']);
     expect((await admin().get('/v1/webhook-subscriptions').expect(200)).body.data).toHaveLength(0);
     expect((await admin().get('/v1/webhook-subscriptions?include_deleted=true').expect(200)).body.data).toHaveLength(1);
+  });
+
+  it('tells of a run that a stop interrupted (run.failed) when it is marked failed', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const created = await admin().post('/v1/webhook-subscriptions').send({ url: receiver.url, event_types: ['run.failed'] }).expect(201);
+      receiver.secret = created.body.secret;
+      const orphan = await t.app.get(PayoutRunsRepository).create({ period, trigger: 'schedule', syncFirst: false, at: new Date() }); // its process "died"
+      await t.app.get(RunsService).onApplicationBootstrap();
+      await drain();
+      expect(receiver.received.map((event) => [event.type, event.data.run_id, event.data.error])).toEqual([['run.failed', orphan.id, INTERRUPTED_MESSAGE]]);
+    } finally {
+      await admin().delete(`/v1/webhook-subscriptions/${(await admin().get('/v1/webhook-subscriptions').expect(200)).body.data[0].id}`).expect(200);
+      await receiver.close();
+    }
+  });
+
+  it('does not let a receiver that never answers hold back another subscription', async () => {
+    const hanging = await startHangingReceiver();
+    const healthy = await startWebhookReceiver();
+    try {
+      await admin().post('/v1/webhook-subscriptions').send({ url: hanging.url, event_types: ['statement.reopened', 'statement.approved'] }).expect(201);
+      const created = await admin().post('/v1/webhook-subscriptions').send({ url: healthy.url, event_types: ['statement.reopened', 'statement.approved'] }).expect(201);
+      healthy.secret = created.body.secret;
+      const statements = (await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}&status=approved`)).slice(0, 6);
+      for (const statement of statements) {
+        await admin().post(`/v1/statements/${statement.id}/reopen`).send({}).expect(200);
+        await t.as(finance).post(`/v1/statements/${statement.id}/approve`).send({}).expect(200);
+      }
+      const started = Date.now();
+      const draining = drain();
+      while (healthy.received.length < 2 * statements.length && Date.now() < started + 30_000) await new Promise((resolve) => setTimeout(resolve, 20));
+      // Every event of the healthy receiver (two per statement, the second waiting for the first) arrived while the other's first attempts still hung.
+      expect(healthy.received).toHaveLength(2 * statements.length);
+      expect(hanging.requests).toBeGreaterThan(0);
+      expect(Math.max(...healthy.received.map((event) => event.receivedAt))).toBeLessThan(started + 5_000); // WEBHOOK_TIMEOUT_SECONDS
+      for (const { id } of (await admin().get('/v1/webhook-subscriptions').expect(200)).body.data as { id: string }[]) await admin().delete(`/v1/webhook-subscriptions/${id}`).expect(200);
+      await hanging.close();
+      await draining;
+    } finally {
+      await hanging.close();
+      await healthy.close();
+    }
+  });
+
+  it('sends nothing to a subscription deleted while its event was being written, and purges settled deliveries after WEBHOOK_RETENTION_DAYS', async () => {
+    const database = t.app.get(DatabaseService).client;
+    const receiver = await startWebhookReceiver();
+    try {
+      const created = await admin().post('/v1/webhook-subscriptions').send({ url: receiver.url, event_types: ['statement.reopened'] }).expect(201);
+      receiver.secret = created.body.secret;
+      const [statement] = await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}&status=approved`);
+      await admin().post(`/v1/statements/${statement.id}/reopen`).send({}).expect(200);
+      // The delete committed after the event's transaction read the subscription: its delivery was written, not canceled.
+      await database.webhookSubscription.update({ where: { id: created.body.id }, data: { deletedAt: new Date() } });
+      await drain(HOUR);
+      expect(receiver.received).toHaveLength(0);
+      const worker = t.app.get(DeliveryWorker);
+      await worker.purge(new Date());
+      expect((await database.webhookDelivery.findMany({ where: { subscriptionId: created.body.id } })).map((delivery) => delivery.status)).toEqual(['canceled']);
+      const settled = await database.webhookDelivery.count({ where: { status: { in: ['delivered', 'failed', 'canceled'] } } });
+      expect(settled).toBeGreaterThan(1);
+      expect(await worker.purge(new Date(Date.now() + 29 * 24 * HOUR))).toBe(0);
+      expect(await worker.purge(new Date(Date.now() + 31 * 24 * HOUR))).toBe(settled);
+      expect(await database.webhookDelivery.count()).toBe(0);
+      expect(await database.outboxEvent.count()).toBe(0);
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { createAuraSandbox, type AuraSandbox } from '@app/aura-sandbox';
 import { previousMonth } from '@app/payouts';
+import { DisputesRepository } from '../../libs/payouts/src/disputes/disputes.repository';
 import { LedgerRepository } from '../../libs/payouts/src/ledger/ledger.repository';
 import { closerPlan, runPeriod } from '../payouts/payouts-helpers';
 import { parsePrometheus, sampleTotal, type PrometheusFamily } from '../support/prometheus';
@@ -51,6 +52,9 @@ describe('GET /metrics', () => {
 
   it('parses as Prometheus text, and its counters move as a sync and a run happen', async () => {
     const before = await scrape();
+    for (const gauge of ['commissions_last_successful_sync_timestamp_seconds', 'commissions_last_successful_run_timestamp_seconds', 'commissions_open_disputes', 'commissions_webhook_oldest_pending_seconds']) {
+      expect(before.get(gauge)?.type).toBe('GAUGE');
+    }
     expect(sampleTotal(before, 'commissions_syncs_total')).toBe(0);
     expect(sampleTotal(before, 'commissions_last_successful_sync_timestamp_seconds')).toBe(0);
 
@@ -89,6 +93,18 @@ describe('GET /metrics', () => {
     expect(sampleTotal(afterRun, 'commissions_http_requests_total', { method: 'POST', route: '/v1/runs', status: '202' })).toBe(1);
     expect(afterRun.get('commissions_http_request_duration_seconds')!.type).toBe('HISTOGRAM');
   }, 180_000);
+
+  it('shows NaN, not 0, for a gauge whose database read failed, and counts the failure; the rest of the scrape is served', async () => {
+    const failing = jest.spyOn(t.app.get(DisputesRepository), 'countOpen').mockRejectedValueOnce(new Error('Connection terminated unexpectedly'));
+    const families = await scrape();
+    failing.mockRestore();
+    expect(Number(families.get('commissions_open_disputes')!.metrics[0].value)).toBeNaN();
+    expect(sampleTotal(families, 'commissions_runs_total')).toBeGreaterThan(0);
+    // Counters are read as the scrape starts: the failure shows from the next one on.
+    const next = await scrape();
+    expect(sampleTotal(next, 'commissions_metrics_read_errors_total', { gauge: 'commissions_open_disputes' })).toBe(1);
+    expect(sampleTotal(next, 'commissions_open_disputes')).toBe(0);
+  });
 
   it('counts a failed run under its outcome', async () => {
     const before = sampleTotal(await scrape(), 'commissions_runs_total', { outcome: 'failed' });

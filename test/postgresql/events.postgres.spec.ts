@@ -72,7 +72,10 @@ describeOnPostgres('events pushed to payroll (PostgreSQL, service processes)', (
     const port = await closedPort();
     const first = await startService(env);
     processes.push(first);
-    const subscription = await api(first, 'POST', '/v1/webhook-subscriptions', { url: `http://127.0.0.1:${port}/hooks`, event_types: ['run.succeeded', 'statement.approved', 'period.approved'] });
+    const subscription = await api(first, 'POST', '/v1/webhook-subscriptions', {
+      url: `http://127.0.0.1:${port}/hooks`,
+      event_types: ['run.succeeded', 'statement.approved', 'period.approved', 'statement.paid', 'statement.reopened'],
+    });
     expect(subscription.status).toBe(201);
     const sync = await api(first, 'POST', '/v1/sync');
     await until('the sync', async () => ((await api(first, 'GET', `/v1/sync/runs/${sync.body.id}`)).body.status === 'succeeded' ? true : undefined));
@@ -82,20 +85,31 @@ describeOnPostgres('events pushed to payroll (PostgreSQL, service processes)', (
 
     const approval = await api(first, 'POST', `/v1/periods/${period}/approve`, {});
     expect(approval.status).toBe(200);
-    await first.stop('SIGKILL'); // the approval has committed; its events have not been sent
     const approved = approval.body.approved as number;
     expect(approved).toBeGreaterThan(5);
-    const expected = approved + 2; // each statement, the period, the run
+    // Several events for some statements, whose order matters: paid; reopened and approved again.
+    const statementIds = (approval.body.data as { id: string }[]).map((statement) => statement.id);
+    const [paidA, paidB, reopenedA, reopenedB] = statementIds;
+    for (const id of [paidA, paidB]) expect((await api(first, 'POST', `/v1/statements/${id}/mark-paid`, { payroll_reference: `PR-${id.slice(0, 8)}` })).status).toBe(200);
+    for (const id of [reopenedA, reopenedB]) {
+      expect((await api(first, 'POST', `/v1/statements/${id}/reopen`, {})).status).toBe(200);
+      expect((await api(first, 'POST', `/v1/statements/${id}/approve`, {})).status).toBe(200);
+    }
+    await first.stop('SIGKILL'); // every change has committed; none of its events has been received
+    const expected = approved + 2 + 2 + 4; // each statement, the period, the run; two payments; two reopens and approvals
     const [pending] = await sql<{ pending: string; delivered: string }>(
       "SELECT count(*) FILTER (WHERE status = 'pending')::text AS pending, count(*) FILTER (WHERE status = 'delivered')::text AS delivered FROM webhook_deliveries",
     );
     expect(pending).toEqual({ pending: String(expected), delivered: '0' });
+    expect(receiver).toBeNull();
 
+    // Back: the receiver, and two replicas at once, whose workers share the deliveries.
     receiver = await startWebhookReceiver(port, subscription.body.secret);
-    const second = await startService(env);
-    processes.push(second);
-    await until('every event to arrive', async () => (receiver!.received.length >= expected ? true : undefined), 120_000);
-    await new Promise((resolve) => setTimeout(resolve, 3_000)); // a second send would have come by now
+    processes.push(...(await Promise.all([startService(env), startService(env)])));
+    await until('every delivery to be recorded delivered', async () => {
+      const [row] = await sql<{ delivered: string }>("SELECT count(*)::text AS delivered FROM webhook_deliveries WHERE status = 'delivered'");
+      return row.delivered === String(expected) ? true : undefined;
+    }, 120_000);
 
     expect(receiver.rejected).toBe(0);
     const ids = receiver.received.map((event) => event.id);
@@ -105,6 +119,9 @@ describeOnPostgres('events pushed to payroll (PostgreSQL, service processes)', (
     expect(byType('run.succeeded').map((event) => event.data.run_id)).toEqual([run.body.id]);
     expect(byType('period.approved')).toHaveLength(1);
     expect(new Set(byType('statement.approved').map((event) => event.data.statement_id)).size).toBe(approved);
+    const typesOf = (id: string) => receiver!.received.filter((event) => event.data.statement_id === id).map((event) => event.type);
+    for (const id of [paidA, paidB]) expect(typesOf(id)).toEqual(['statement.approved', 'statement.paid']);
+    for (const id of [reopenedA, reopenedB]) expect(typesOf(id)).toEqual(['statement.approved', 'statement.reopened', 'statement.approved']);
     const settled = await sql<{ status: string; count: string }>('SELECT status, count(*)::text AS count FROM webhook_deliveries GROUP BY status');
     expect(settled).toEqual([{ status: 'delivered', count: String(expected) }]);
   }, 300_000);

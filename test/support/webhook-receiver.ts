@@ -9,6 +9,8 @@ export interface ReceivedEvent {
   data: Record<string, any>;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** Date.now() when it arrived. */
+  receivedAt: number;
 }
 
 /**
@@ -39,7 +41,7 @@ export async function startWebhookReceiver(port = 0, secret: string | null = nul
         response.writeHead(401).end();
         return;
       }
-      receiver.received.push({ ...(JSON.parse(body) as Omit<ReceivedEvent, 'headers' | 'body'>), headers: request.headers, body });
+      receiver.received.push({ ...(JSON.parse(body) as Omit<ReceivedEvent, 'headers' | 'body' | 'receivedAt'>), headers: request.headers, body, receivedAt: Date.now() });
       response.writeHead(204).end();
     });
   });
@@ -49,7 +51,7 @@ export async function startWebhookReceiver(port = 0, secret: string | null = nul
   });
   receiver.port = (server.address() as AddressInfo).port;
   receiver.url = `http://127.0.0.1:${receiver.port}/hooks/commissions`;
-  receiver.close = () => new Promise((resolve) => server.close(() => resolve()));
+  receiver.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   server.keepAliveTimeout = 1;
   return receiver;
 }
@@ -65,4 +67,20 @@ function verify(body: string, signature: string, secret: string): boolean {
   const expected = Buffer.from(createHmac('sha256', secret).update(body, 'utf8').digest('hex'), 'utf8');
   const given = Buffer.from(signature, 'utf8');
   return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** A receiver that takes the request and never answers (until closed): the delivery times out. */
+export async function startHangingReceiver(): Promise<{ url: string; requests: number; close(): Promise<void> }> {
+  const hanging: { url: string; requests: number; close(): Promise<void> } = { url: '', requests: 0, close: async () => undefined };
+  const server = createServer(() => {
+    hanging.requests += 1;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  hanging.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  hanging.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  return hanging;
 }

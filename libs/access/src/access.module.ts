@@ -42,6 +42,6 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
     { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
     { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
   ],
-  exports: [ApiKeysService, AuditService],
+  exports: [ApiKeysService, AuditService, AuthFailureLimiter],
 })
 export class AccessModule {}

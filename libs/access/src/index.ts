@@ -5,3 +5,4 @@ export * from './audit/audit.service';
 export * from './idempotency/idempotent.decorator';
 export * from './api-keys/api-keys.service';
 export * from './access.module';
+export * from './authorization/auth-failure-limiter';

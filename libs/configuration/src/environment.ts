@@ -36,7 +36,7 @@ export interface ServiceConfiguration {
   jobs: { enabled: boolean; syncCron: string; monthlyRunCron: string; scheduleRetries: number; scheduleRetryMinutes: number; timezone: string };
   access: { adminApiKey: string | null; idempotencyTtlHours: number };
   observability: { metricsToken: string | null };
-  events: { deliveryEnabled: boolean; retryBaseSeconds: number; retryMaxMinutes: number; giveUpHours: number; deliveryTimeoutSeconds: number };
+  events: { deliveryEnabled: boolean; retryBaseSeconds: number; retryMaxMinutes: number; giveUpHours: number; deliveryTimeoutSeconds: number; retentionDays: number };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -105,8 +105,10 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
       deliveryEnabled: parseBoolean('WEBHOOK_DELIVERY_ENABLED', read('WEBHOOK_DELIVERY_ENABLED') ?? 'true'),
       retryBaseSeconds: parseInteger('WEBHOOK_RETRY_BASE_SECONDS', read('WEBHOOK_RETRY_BASE_SECONDS') ?? '30', 1, 3_600),
       retryMaxMinutes: parseInteger('WEBHOOK_RETRY_MAX_MINUTES', read('WEBHOOK_RETRY_MAX_MINUTES') ?? '60', 1, 1_440),
-      giveUpHours: parseInteger('WEBHOOK_GIVE_UP_HOURS', read('WEBHOOK_GIVE_UP_HOURS') ?? '72', 1, 720),
+      // At least a day: a receiver down for an hour (or a night) must still get every event.
+      giveUpHours: parseInteger('WEBHOOK_GIVE_UP_HOURS', read('WEBHOOK_GIVE_UP_HOURS') ?? '72', 24, 720),
       deliveryTimeoutSeconds: parseInteger('WEBHOOK_TIMEOUT_SECONDS', read('WEBHOOK_TIMEOUT_SECONDS') ?? '10', 1, 120),
+      retentionDays: parseInteger('WEBHOOK_RETENTION_DAYS', read('WEBHOOK_RETENTION_DAYS') ?? '30', 1, 3_650),
     },
   };
 }

@@ -1,11 +1,11 @@
-import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Ip, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import type { Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { ApiKeysService, Public } from '@app/access';
+import { ApiKeysService, AuthFailureLimiter, Public } from '@app/access';
 import { observabilityConfig, type ObservabilityConfig } from '@app/configuration';
-import { ForbiddenError, UnauthorizedError } from '@app/http-platform';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '@app/http-platform';
 import { Metrics } from './metrics';
 
 /**
@@ -21,12 +21,21 @@ export class MetricsController {
   constructor(
     private readonly metrics: Metrics,
     private readonly apiKeys: ApiKeysService,
+    private readonly failures: AuthFailureLimiter,
     @Inject(observabilityConfig.KEY) private readonly config: ObservabilityConfig,
   ) {}
 
   @Get()
-  async scrape(@Headers('authorization') authorization: string | undefined, @Res() response: Response): Promise<void> {
-    await this.authorize(authorization);
+  async scrape(@Headers('authorization') authorization: string | undefined, @Ip() address: string, @Res() response: Response): Promise<void> {
+    // Failed tokens count against the address like failed API keys, so neither can be guessed at speed.
+    const wait = this.failures.retryAfterSeconds(address);
+    if (wait > 0) throw new RateLimitedError('Too many failed authentications from this address; slow down', [], wait);
+    try {
+      await this.authorize(authorization);
+    } catch (error) {
+      if (error instanceof UnauthorizedError) this.failures.recordFailure(address);
+      throw error;
+    }
     const { contentType, body } = await this.metrics.render();
     response.status(200).setHeader('Content-Type', contentType);
     response.end(body);

@@ -71,6 +71,13 @@ export class Metrics {
   });
   private readonly auraRetries = new Counter({ name: 'commissions_aura_retries_total', help: 'Requests to Aura retried after a 429, a 5xx, a timeout or a network error', labelNames: ['resource'] as const, registers: [this.registry] });
 
+  private readonly readErrors = new Counter({
+    name: 'commissions_metrics_read_errors_total',
+    help: 'Scrapes in which a gauge read from the database failed or was too slow (the gauge showed NaN)',
+    labelNames: ['gauge'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'commissions_' });
   }
@@ -117,24 +124,27 @@ export class Metrics {
 
   /**
    * A gauge read when scraped, from the database: the same value on every
-   * replica. A failed read leaves the gauge out of that scrape rather than
-   * failing it.
+   * replica. A read that fails or takes longer than DATABASE_READ_MS shows
+   * NaN (never 0, which would read as "never" or "none pending") and counts
+   * in commissions_metrics_read_errors_total; the rest of the scrape is served.
    */
   gaugeFromDatabase(name: string, help: string, read: () => Promise<number | null>): void {
+    const readErrors = this.readErrors;
     new Gauge({
       name,
       help,
       registers: [this.registry],
       async collect() {
-        this.reset();
-        const value = await read().catch(() => null);
-        if (value !== null) this.set(value);
+        const value = await withinDeadline(read()).catch(() => undefined);
+        if (value === undefined) readErrors.inc({ gauge: name });
+        this.set(value ?? Number.NaN);
       },
     });
   }
 
-  /** A gauge with one label, read when scraped: each key of the map is a label value. */
+  /** A gauge with one label, read when scraped: each key of the map is a label value (none on a failed read). */
   labelledGaugeFromDatabase(name: string, help: string, label: string, read: () => Promise<Map<string, number>>): void {
+    const readErrors = this.readErrors;
     new Gauge({
       name,
       help,
@@ -142,7 +152,8 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const values = await read().catch(() => null);
+        const values = await withinDeadline(read()).catch(() => undefined);
+        if (values === undefined) readErrors.inc({ gauge: name });
         for (const [value, count] of values ?? []) this.set({ [label]: value }, count);
       },
     });
@@ -150,6 +161,21 @@ export class Metrics {
 
   async render(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}
+
+/** A scrape waits this long at most for one database read. */
+const DATABASE_READ_MS = 2_000;
+
+async function withinDeadline<T>(read: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${DATABASE_READ_MS} ms`)), DATABASE_READ_MS);
+  });
+  try {
+    return await Promise.race([read, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

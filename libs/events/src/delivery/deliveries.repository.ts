@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService, Prisma } from '@app/persistence';
+import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 
 export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'canceled';
 export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['pending', 'delivered', 'failed', 'canceled'];
@@ -45,20 +45,30 @@ export class DeliveriesRepository {
    * Leases up to `limit` due deliveries to this worker until `leaseUntil`:
    * only the oldest pending one of each (subscription, ordering key), so a
    * statement's events reach a receiver in the order they committed, even
-   * across replicas and retries. A lease a dead worker left is taken again
-   * once it expires.
+   * across replicas and retries; at most `perSubscription` of one
+   * subscription, and none of `busySubscriptions` (their slots are full), so
+   * a slow receiver cannot take every slot. A lease a dead worker left is
+   * taken again once it expires. Deleted subscriptions get nothing.
    */
-  async claim(limit: number, now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
+  async claim(limit: number, perSubscription: number, busySubscriptions: string[], now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
     const claimed = await this.database.client.$queryRaw<{ id: bigint }[]>`
       UPDATE webhook_deliveries SET leased_until = ${leaseUntil}, attempts = attempts + 1
       WHERE id IN (
-        SELECT d.id FROM webhook_deliveries d
-        WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND (d.leased_until IS NULL OR d.leased_until < ${now})
-          AND NOT EXISTS (
-            SELECT 1 FROM webhook_deliveries earlier
-            WHERE earlier.subscription_id = d.subscription_id AND earlier.ordering_key = d.ordering_key
-              AND earlier.status = 'pending' AND earlier.event_sequence < d.event_sequence)
-        ORDER BY d.event_sequence LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        SELECT id FROM webhook_deliveries
+        WHERE id IN (
+          SELECT ranked.id FROM (
+            SELECT d.id, row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.event_sequence) AS rank
+            FROM webhook_deliveries d
+            JOIN webhook_subscriptions s ON s.id = d.subscription_id AND s.deleted_at IS NULL
+            WHERE d.status = 'pending' AND d.next_attempt_at <= ${now} AND (d.leased_until IS NULL OR d.leased_until < ${now})
+              AND d.subscription_id::text NOT IN (SELECT jsonb_array_elements_text(${JSON.stringify(busySubscriptions)}::jsonb))
+              AND NOT EXISTS (
+                SELECT 1 FROM webhook_deliveries earlier
+                WHERE earlier.subscription_id = d.subscription_id AND earlier.ordering_key = d.ordering_key
+                  AND earlier.status = 'pending' AND earlier.event_sequence < d.event_sequence)
+          ) ranked
+          WHERE ranked.rank <= ${perSubscription})
+        ORDER BY event_sequence LIMIT ${limit} FOR UPDATE SKIP LOCKED)
       RETURNING id`;
     if (claimed.length === 0) return [];
     const rows = await this.database.client.webhookDelivery.findMany({
@@ -67,6 +77,29 @@ export class DeliveriesRepository {
       orderBy: { eventSequence: 'asc' },
     });
     return rows.map((row) => ({ ...toRecord(row), url: row.subscription.url, secret: row.subscription.secret, body: row.event.body }));
+  }
+
+  /** Cancels what a subscription has not received yet (it is being deleted), in the caller's transaction. */
+  async cancelPending(tx: DatabaseClient, subscriptionId: string): Promise<number> {
+    const canceled = await tx.webhookDelivery.updateMany({ where: { subscriptionId, status: 'pending' }, data: { status: 'canceled', leasedUntil: null } });
+    return canceled.count;
+  }
+
+  /**
+   * Deletes deliveries settled (delivered, failed, canceled) before `before`
+   * and the events no delivery refers to any more; cancels deliveries a
+   * deleted subscription still had pending (written by a publish that raced
+   * the delete). Returns how many deliveries were deleted.
+   */
+  async purgeSettled(before: Date): Promise<number> {
+    await this.database.client.$executeRaw`
+      UPDATE webhook_deliveries d SET status = 'canceled', leased_until = NULL
+      FROM webhook_subscriptions s
+      WHERE s.id = d.subscription_id AND s.deleted_at IS NOT NULL AND d.status = 'pending'`;
+    const deleted = await this.database.client.webhookDelivery.deleteMany({ where: { status: { in: ['delivered', 'failed', 'canceled'] }, createdAt: { lt: before } } });
+    await this.database.client.$executeRaw`
+      DELETE FROM outbox_events e WHERE e.occurred_at < ${before} AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`;
+    return deleted.count;
   }
 
   /** Records an attempt's outcome; only while this worker still holds the delivery's lease. */

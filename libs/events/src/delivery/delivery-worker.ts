@@ -5,10 +5,14 @@ import { EVENT_ID_HEADER, EVENT_TYPE_HEADER, SIGNATURE_HEADER, signBody } from '
 
 /** Due deliveries are looked for this often (an event committed on any replica is sent within about this long). */
 const POLL_MS = 1_000;
-/** Deliveries sent at once: each to a different (subscription, statement). */
-const BATCH = 16;
+/** Deliveries in flight from this process at once … */
+const IN_FLIGHT = 16;
+/** … and to one subscription: a receiver that hangs until the timeout holds at most this many slots. */
+const IN_FLIGHT_PER_SUBSCRIPTION = 4;
 /** Bytes of a receiver's answer read (and then dropped): enough to finish the exchange, never a flood. */
 const MAX_ANSWER_BYTES = 64 * 1024;
+/** Settled deliveries and their events are purged this often … */
+const PURGE_EVERY_MS = 60 * 60_000;
 
 /**
  * Sends pending deliveries from the outbox: signs each body, POSTs it, and
@@ -17,11 +21,14 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  * backoff until WEBHOOK_GIVE_UP_HOURS after the event, then left failed.
  * Redirects are not followed. A process killed mid-send leaves its lease to
  * expire and the delivery is sent again: receivers deduplicate by event id.
+ * Deliveries go out as a pool: a slot freed by one answer is taken by the
+ * next due delivery, so one slow receiver never holds the others back.
  */
 @Injectable()
 export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryWorker.name);
   private poller: NodeJS.Timeout | null = null;
+  private purger: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
 
@@ -39,11 +46,16 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       if (!this.running) this.drain().catch((error: unknown) => this.logger.error({ err: error }, 'Sending webhook deliveries failed; the next poll tries again'));
     }, POLL_MS);
     this.poller.unref();
+    this.purger = setInterval(() => {
+      this.purge(new Date()).catch((error: unknown) => this.logger.error({ err: error }, 'Purging settled webhook deliveries failed; the next hour tries again'));
+    }, PURGE_EVERY_MS);
+    this.purger.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     if (this.poller) clearInterval(this.poller);
+    if (this.purger) clearInterval(this.purger);
     await this.running;
   }
 
@@ -54,14 +66,31 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     await this.running;
   }
 
+  /** Deletes deliveries settled longer than WEBHOOK_RETENTION_DAYS ago, and events no delivery needs any more. */
+  async purge(now: Date): Promise<number> {
+    const purged = await this.deliveries.purgeSettled(new Date(now.getTime() - this.config.retentionDays * 86_400_000));
+    if (purged > 0) this.logger.log(`Purged ${purged} webhook deliveries settled more than ${this.config.retentionDays} days ago`);
+    return purged;
+  }
+
   private async drainOnce(now: () => Date): Promise<void> {
+    const inFlight = new Map<bigint, { subscriptionId: string; done: Promise<void> }>();
     for (;;) {
-      if (this.stopped) return;
-      const at = now();
-      const leaseUntil = new Date(at.getTime() + this.config.deliveryTimeoutSeconds * 2_000 + 30_000);
-      const claimed = await this.deliveries.claim(BATCH, at, leaseUntil);
-      if (claimed.length === 0) return;
-      await Promise.all(claimed.map((delivery) => this.send(delivery, leaseUntil, now)));
+      if (!this.stopped && inFlight.size < IN_FLIGHT) {
+        const at = now();
+        const leaseUntil = new Date(at.getTime() + this.config.deliveryTimeoutSeconds * 2_000 + 30_000);
+        const perSubscription = new Map<string, number>();
+        for (const { subscriptionId } of inFlight.values()) perSubscription.set(subscriptionId, (perSubscription.get(subscriptionId) ?? 0) + 1);
+        const saturated = [...perSubscription].filter(([, count]) => count >= IN_FLIGHT_PER_SUBSCRIPTION).map(([id]) => id);
+        const claimed = await this.deliveries.claim(IN_FLIGHT - inFlight.size, IN_FLIGHT_PER_SUBSCRIPTION, saturated, at, leaseUntil);
+        for (const delivery of claimed) {
+          const done = this.send(delivery, leaseUntil, now).finally(() => inFlight.delete(delivery.id));
+          inFlight.set(delivery.id, { subscriptionId: delivery.subscriptionId, done });
+        }
+        if (claimed.length > 0) continue;
+      }
+      if (inFlight.size === 0) return;
+      await Promise.race([...inFlight.values()].map((entry) => entry.done));
     }
   }
 
@@ -75,11 +104,18 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     const backoffMs = Math.min(this.config.retryBaseSeconds * 1_000 * 2 ** Math.min(30, delivery.attempts - 1), this.config.retryMaxMinutes * 60_000);
     const nextAttemptAt = new Date(at.getTime() + backoffMs);
     const status = delivered ? 'delivered' : nextAttemptAt.getTime() > giveUpAt ? 'failed' : 'pending';
-    await this.deliveries.settle(delivery, { status, attempt: record, nextAttemptAt: delivered ? at : nextAttemptAt, leasedUntil });
+    try {
+      await this.deliveries.settle(delivery, { status, attempt: record, nextAttemptAt: delivered ? at : nextAttemptAt, leasedUntil });
+    } catch (error) {
+      // The lease runs out and the delivery is sent again (same event id): the receiver deduplicates.
+      this.logger.error({ err: error }, `Delivery ${delivery.id}: the attempt could not be recorded`);
+      return;
+    }
+    const target = originOf(delivery.url);
     if (status === 'failed') {
-      this.logger.error(`Delivery ${delivery.id} of event ${delivery.eventId} to ${delivery.url} failed ${delivery.attempts} times over ${this.config.giveUpHours} h; given up`);
+      this.logger.error(`Delivery ${delivery.id} of event ${delivery.eventId} to ${target} failed ${delivery.attempts} times over ${this.config.giveUpHours} h; given up`);
     } else if (!delivered) {
-      this.logger.warn(`Delivery ${delivery.id} of event ${delivery.eventId} to ${delivery.url}: ${attempt.error ?? `answered ${attempt.status_code}`}; attempt ${delivery.attempts + 1} at ${nextAttemptAt.toISOString()}`);
+      this.logger.warn(`Delivery ${delivery.id} of event ${delivery.eventId} to ${target}: ${attempt.error ?? `answered ${attempt.status_code}`}; attempt ${delivery.attempts + 1} at ${nextAttemptAt.toISOString()}`);
     }
   }
 
@@ -107,6 +143,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
   }
 }
 
+/** Logs name the receiver's origin only: a path or query may carry a token of the receiver's. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(unparsable URL)';
+  }
+}
 /** Reads at most MAX_ANSWER_BYTES of the answer, then lets the connection go. */
 async function drainAnswer(response: Response): Promise<void> {
   if (!response.body) return;

@@ -17,11 +17,15 @@ export class OutboxRepository {
   /**
    * Writes events and, for every live subscription to their type, a pending
    * delivery: in the caller's transaction, so they exist exactly when the
-   * change does.
+   * change does. Events no live subscription wants are not written.
    */
   async insert(tx: DatabaseClient, events: OutboxRow[], at: Date): Promise<void> {
-    for (let start = 0; start < events.length; start += CHUNK) {
-      const chunk = events.slice(start, start + CHUNK);
+    // An event nobody subscribes to is not kept: a subscription hears of what happens after it was created.
+    const wanted = await tx.$queryRaw<{ type: string }[]>`SELECT DISTINCT unnest(event_types) AS type FROM webhook_subscriptions WHERE deleted_at IS NULL`;
+    const types = new Set(wanted.map((row) => row.type));
+    const kept = events.filter((event) => types.has(event.type));
+    for (let start = 0; start < kept.length; start += CHUNK) {
+      const chunk = kept.slice(start, start + CHUNK);
       // One JSON parameter per chunk (arrays of parameters differ between the two drivers); ordinality keeps the order.
       const rows = JSON.stringify(chunk.map((event) => ({ id: event.id, type: event.type, ordering_key: event.orderingKey, occurred_at: event.occurredAt.toISOString(), body: event.body })));
       await tx.$executeRaw`

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseService, Prisma } from '@app/persistence';
+import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 
 export interface SubscriptionRecord {
   id: string;
@@ -40,14 +40,11 @@ export class SubscriptionsRepository {
     return rows.map(toRecord);
   }
 
-  /** Marks it deleted and cancels what it had not received yet, in one transaction; null when it was not live. */
-  async delete(id: string, at: Date): Promise<{ subscription: SubscriptionRecord; canceled: number } | null> {
-    return this.database.transaction(async (tx) => {
-      const updated = await tx.webhookSubscription.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: at } });
-      if (updated.count === 0) return null;
-      const canceled = await tx.webhookDelivery.updateMany({ where: { subscriptionId: id, status: 'pending' }, data: { status: 'canceled', leasedUntil: null } });
-      return { subscription: toRecord(await tx.webhookSubscription.findUniqueOrThrow({ where: { id } })), canceled: canceled.count };
-    });
+  /** Marks it deleted, in the caller's transaction; null when it was not live. */
+  async markDeleted(tx: DatabaseClient, id: string, at: Date): Promise<SubscriptionRecord | null> {
+    const updated = await tx.webhookSubscription.updateMany({ where: { id, deletedAt: null }, data: { deletedAt: at } });
+    if (updated.count === 0) return null;
+    return toRecord(await tx.webhookSubscription.findUniqueOrThrow({ where: { id } }));
   }
 }
 

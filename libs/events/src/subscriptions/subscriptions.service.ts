@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { type Principal } from '@app/access';
 import { decodeCursor, NotFoundError, Page, toPage, ValidationFailedError } from '@app/http-platform';
+import { DatabaseService } from '@app/persistence';
 import { DeliveriesRepository, type DeliveryStatus } from '../delivery/deliveries.repository';
 import { newSubscriptionSecret } from '../delivery/delivery-signature';
 import type { EventType } from '../event-types';
 import { presentDelivery, type DeliveryView } from './dto/delivery.view';
-import { CreatedSubscriptionView, presentSubscription, type SubscriptionView } from './dto/subscription.view';
+import { CreatedSubscriptionView, DeletedSubscriptionView, presentSubscription, type SubscriptionView } from './dto/subscription.view';
 import { SubscriptionsRepository } from './subscriptions.repository';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -20,6 +21,7 @@ export class SubscriptionsService {
   constructor(
     private readonly subscriptions: SubscriptionsRepository,
     private readonly deliveries: DeliveriesRepository,
+    private readonly database: DatabaseService,
   ) {}
 
   async create(request: { url: string; eventTypes: EventType[]; description?: string }, principal: Principal): Promise<CreatedSubscriptionView> {
@@ -42,10 +44,12 @@ export class SubscriptionsService {
   }
 
   /** Stops deliveries at once: what it had not received yet is canceled (and listed so). Deleting twice is a 404. */
-  async delete(id: string): Promise<SubscriptionView & { canceled_deliveries: number }> {
-    const deleted = await this.subscriptions.delete(id, new Date());
-    if (!deleted) throw new NotFoundError('Webhook subscription', id);
-    return { ...presentSubscription(deleted.subscription), canceled_deliveries: deleted.canceled };
+  async delete(id: string): Promise<DeletedSubscriptionView> {
+    return this.database.transaction(async (tx) => {
+      const deleted = await this.subscriptions.markDeleted(tx, id, new Date());
+      if (!deleted) throw new NotFoundError('Webhook subscription', id);
+      return { ...presentSubscription(deleted), canceled_deliveries: await this.deliveries.cancelPending(tx, id) };
+    });
   }
 
   async listDeliveries(id: string, status: DeliveryStatus | undefined, limit: number, cursor?: string): Promise<Page<DeliveryView>> {

@@ -76,15 +76,17 @@ export class PayoutRunsRepository {
    * Marks the period's active run failed. Call it only holding the period's
    * lock: then whoever started that run is gone.
    */
-  async failInterrupted(period: string, at: Date, message: string): Promise<string[]> {
-    const orphans = await this.database.client.payoutRun.findMany({ where: { activePeriod: period }, select: { id: true, startedAt: true, createdAt: true } });
+  async failInterrupted(tx: DatabaseClient, period: string, at: Date, message: string): Promise<PayoutRunRecord[]> {
+    const orphans = await tx.payoutRun.findMany({ where: { activePeriod: period }, select: { id: true, startedAt: true, createdAt: true } });
+    const failed: PayoutRunRecord[] = [];
     for (const orphan of orphans) {
-      await this.database.client.payoutRun.update({
+      const row = await tx.payoutRun.update({
         where: { id: orphan.id },
         data: { status: 'failed', activePeriod: null, error: message, finishedAt: at, durationMs: at.getTime() - (orphan.startedAt ?? orphan.createdAt).getTime() },
       });
+      failed.push(toRecord(row));
     }
-    return orphans.map((orphan) => orphan.id);
+    return failed;
   }
 
   async create(run: { period: string; trigger: RunTrigger; syncFirst: boolean; at: Date }): Promise<PayoutRunRecord> {

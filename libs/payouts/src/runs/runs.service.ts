@@ -56,8 +56,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   async onApplicationBootstrap(): Promise<void> {
     try {
       for (const run of await this.runs.allActive()) {
-        const outcome = await this.lock.tryWithLock(lockName(run.period), () => this.runs.failInterrupted(run.period, new Date(), INTERRUPTED_MESSAGE));
-        if (outcome.acquired && outcome.value.length > 0) this.logger.warn(`Run ${outcome.value.join(', ')} of ${run.period} was interrupted by a stop; marked failed`);
+        await this.lock.tryWithLock(lockName(run.period), () => this.failInterrupted(run.period));
       }
     } catch (error) {
       this.logger.error({ err: error }, 'Could not check for interrupted runs');
@@ -135,8 +134,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     const { answer, done } = await this.lock.startInBackground<PayoutRunRecord | Refusal>(
       lockName(period),
       async () => {
-        const orphans = await this.runs.failInterrupted(period, new Date(), INTERRUPTED_MESSAGE); // we hold the lock: their process is gone
-        if (orphans.length > 0) this.logger.warn(`Run ${orphans.join(', ')} of ${period} was interrupted by a stop; marked failed`);
+        await this.failInterrupted(period); // we hold the lock: their process is gone
         const refusal = refuse ? await refuse() : null;
         if (refusal) return { answer: refusal };
         const run = await this.runs.create({ period, trigger, syncFirst, at: new Date() });
@@ -178,6 +176,21 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
       this.logger.error({ err: error }, `Run ${run.id} of ${run.period} failed: ${message}`);
     }
     if (finished) this.report(finished);
+  }
+
+  /**
+   * Marks failed the period's run whose process is gone (call it holding the
+   * period's lock); payroll is told (run.failed) as for any failed run.
+   */
+  private async failInterrupted(period: string): Promise<void> {
+    const orphans = await this.database.transaction(async (tx) => {
+      const failed = await this.runs.failInterrupted(tx, period, new Date(), INTERRUPTED_MESSAGE);
+      await this.events.publish(tx, failed.map(runEvent));
+      return failed;
+    });
+    if (orphans.length === 0) return;
+    this.logger.warn(`Run ${orphans.map((run) => run.id).join(', ')} of ${period} was interrupted by a stop; marked failed`);
+    for (const orphan of orphans) this.report(orphan);
   }
 
   private report(finished: PayoutRunRecord): void {

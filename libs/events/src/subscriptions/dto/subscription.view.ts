@@ -16,6 +16,10 @@ export class CreatedSubscriptionView extends SubscriptionView {
   @ApiProperty({ description: 'The key deliveries are signed with (hex HMAC-SHA256 of the body, in X-Commissions-Signature); shown once' }) secret: string;
 }
 
+export class DeletedSubscriptionView extends SubscriptionView {
+  @ApiProperty({ description: 'Deliveries it had not received, now canceled' }) canceled_deliveries: number;
+}
+
 export function presentSubscription(subscription: SubscriptionRecord): SubscriptionView {
   return {
     id: subscription.id,
