@@ -62,7 +62,9 @@ export async function createApp(): Promise<INestApplication> {
   // Exit through process.exit so pino flushes what shutdown logged; re-raising
   // the signal (Nest's default) could end the process with lines unwritten.
   app.enableShutdownHooks(undefined, { useProcessExit: true });
-  const document = SwaggerModule.createDocument(
+  // Built on the first request for /docs, not at start (docs: "Start fast"); the same document after that.
+  let document: ReturnType<typeof SwaggerModule.createDocument> | null = null;
+  const describe = () => (document ??= SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Aura commission service')
@@ -73,8 +75,8 @@ export async function createApp(): Promise<INestApplication> {
       .setVersion('1')
       .addBearerAuth()
       .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  ));
+  SwaggerModule.setup('docs', app, describe, { jsonDocumentUrl: 'docs-json' });
   return app;
 }
 

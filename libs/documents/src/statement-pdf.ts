@@ -1,4 +1,4 @@
-import PDFDocument from 'pdfkit';
+import type PDFKit from 'pdfkit';
 import { readFileSync } from 'node:fs';
 import { kindLabel, periodName, sentenceOf, type StatementDocument, statusText } from './statement-document';
 
@@ -9,11 +9,17 @@ import { kindLabel, periodName, sentenceOf, type StatementDocument, statusText }
  * (subset) from the dejavu-fonts-ttf package, so names in Polish, Greek,
  * Cyrillic or Turkish print as they are; control characters are dropped.
  */
-const REGULAR = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'));
-const BOLD = readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'));
+/** PDFKit and the fonts load on the first PDF, not when the service starts (docs: "Start fast"). */
+let toolkit: { PDFDocument: typeof PDFKit; regular: Buffer; bold: Buffer } | null = null;
+function pdfToolkit(): NonNullable<typeof toolkit> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  toolkit ??= { PDFDocument: require('pdfkit') as typeof PDFKit, regular: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf')), bold: readFileSync(require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf')) };
+  return toolkit;
+}
 
 export function renderStatementPdf(document: StatementDocument, size: 'A4' | 'LETTER' = 'A4'): Promise<Buffer> {
   const fixedDate = new Date(document.approved_at ?? `${document.period}-01T00:00:00Z`);
+  const { PDFDocument, regular: REGULAR, bold: BOLD } = pdfToolkit();
   const pdf = new PDFDocument({
     size,
     margin: 42,

@@ -4,7 +4,7 @@ import { openDatabase } from './database-connection';
 import { DatabaseService } from './database.service';
 import { describeTarget } from './database-target';
 import { ExclusiveLock } from './exclusive-lock';
-import { applyMigrations } from './migrations/migrator';
+import { applyMigrations, migrationStatus } from './migrations/migrator';
 
 @Global()
 @Module({
@@ -16,7 +16,9 @@ import { applyMigrations } from './migrations/migrator';
         const logger = new Logger('Database');
         const connection = await openDatabase(config.target);
         if (config.migrateOnStart) {
-          const applied = await applyMigrations(connection);
+          // The schema engine (WebAssembly, about a second to load) only when there is something to apply:
+          // a start on an up-to-date database reads one table.
+          const applied = (await migrationStatus(connection)).pending.length > 0 ? await applyMigrations(connection) : [];
           logger.log(
             applied.length > 0
               ? `Applied ${applied.length} migration(s) to ${describeTarget(config.target)}: ${applied.join(', ')}`
