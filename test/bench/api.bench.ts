@@ -23,6 +23,25 @@ export async function runApiBenchmarks(fixture: RunFixture, seconds: number): Pr
       requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/v1/statements/${ids[next++ % ids.length]}` }) }],
     };
   };
+  // Every page of the first statement's lines, 100 a page, walked once to learn the cursors; the benchmark cycles through them.
+  const pagePaths: string[] = [];
+  for (let cursor: string | null = null; ; ) {
+    const path = `/v1/statements/${ids[0]}/lines?limit=100${cursor ? `&cursor=${cursor}` : ''}`;
+    pagePaths.push(path);
+    const page = (await (await fetch(`${fixture.service.url}${path}`, { headers })).json()) as { pagination: { next_cursor: string | null } };
+    cursor = page.pagination.next_cursor;
+    if (cursor === null) break;
+  }
+  const linePages = (): autocannon.Options => {
+    let next = 0;
+    return {
+      url: fixture.service.url,
+      connections: CONNECTIONS,
+      headers,
+      timeout: 30,
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: pagePaths[next++ % pagePaths.length] }) }],
+    };
+  };
   const list = (): autocannon.Options => ({
     url: `${fixture.service.url}/v1/statements?period=${fixture.period}`,
     connections: CONNECTIONS,
@@ -30,7 +49,8 @@ export async function runApiBenchmarks(fixture: RunFixture, seconds: number): Pr
     timeout: 30,
   });
   const targets = [
-    { name: 'API: GET /v1/statements/:id', options: single, what: `one statement with all its lines and explanations, cycling through the period's ${formatNumber(ids.length)} statements` },
+    { name: 'API: GET /v1/statements/:id', options: single, what: `one statement (totals, counts, disputes and its first 100 lines with explanations), cycling through the period's ${formatNumber(ids.length)} statements` },
+    { name: 'API: GET /v1/statements/:id/lines', options: linePages, what: `100 lines a page with explanations, cycling through all ${formatNumber(pagePaths.length)} pages of one statement` },
     { name: 'API: GET /v1/statements?period=…', options: list, what: 'the first page (default limit 50) of the period\'s statement list' },
   ];
   const outcomes: BenchmarkOutcome[] = [];

@@ -18,6 +18,7 @@ import { statementHash } from './statement-hash';
 export type LineKind = 'commission' | 'adjustment' | 'manual' | 'carry_forward' | 'carried_in';
 /** The kinds settled per (call, role, payee); the others (finance's entries, carried balances) are the statement's own. */
 export const CALL_LINE_KINDS: readonly LineKind[] = ['commission', 'adjustment'];
+export const LINE_KINDS: readonly LineKind[] = ['commission', 'adjustment', 'manual', 'carry_forward', 'carried_in'];
 export type NegativeBalance = 'carry_forward' | 'allow';
 
 /** Finance's own entry in a payee's draft (product.md "Manual adjustments"). */

@@ -4,6 +4,7 @@ import { Audited, CurrentPrincipal, Idempotent, Roles, type Principal } from '@a
 import { UuidParamPipe } from '@app/http-platform';
 import { PeriodParamPipe } from '../periods/period-param.pipe';
 import { ApprovePeriodDto, ApproveStatementDto } from './dto/approve-statement.dto';
+import { ListStatementLinesQuery } from './dto/list-statement-lines.query';
 import { ListStatementsQuery } from './dto/list-statements.query';
 import { StatementDocumentQuery } from './dto/statement-document.query';
 import { MarkPaidDto } from './dto/mark-paid.dto';
@@ -24,9 +25,16 @@ export class StatementsController {
 
   @Get('statements/:id')
   @Roles('finance', 'payroll', 'payee')
-  @ApiOperation({ summary: 'One statement with its lines and their explanations, totals, version and hash' })
+  @ApiOperation({ summary: 'One statement: totals, version and hash, line counts by kind, its disputes, and the first 100 lines with their explanations (the rest: GET /v1/statements/{id}/lines)' })
   get(@Param('id', UuidParamPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.statements.get(principal, id);
+  }
+
+  @Get('statements/:id/lines')
+  @Roles('finance', 'payroll', 'payee')
+  @ApiOperation({ summary: "A statement's lines in statement order, a page at a time, each with its explanation (filters: kind, role, call_id)" })
+  lines(@Param('id', UuidParamPipe) id: string, @Query() q: ListStatementLinesQuery, @CurrentPrincipal() principal: Principal) {
+    return this.statements.lines(principal, id, { kind: q.kind, role: q.role, callId: q.call_id }, q.limit, q.cursor);
   }
 
   @Get('statements/:id/document')

@@ -69,6 +69,34 @@ export class StatementsRepository {
     return rows.map((row) => toLine(row, currency));
   }
 
+  /** One page of a statement's lines in statement order (position), after `afterPosition`. */
+  async linesPage(
+    statementId: string,
+    currency: string,
+    filter: { kind?: string; role?: string; callId?: string },
+    limit: number,
+    afterPosition: number | null,
+  ): Promise<StatementLineRecord[]> {
+    const rows = await this.database.client.statementLine.findMany({
+      where: {
+        statementId,
+        ...(filter.kind !== undefined ? { kind: filter.kind } : {}),
+        ...(filter.role !== undefined ? { role: filter.role } : {}),
+        ...(filter.callId !== undefined ? { callId: filter.callId } : {}),
+        ...(afterPosition !== null ? { position: { gt: afterPosition } } : {}),
+      },
+      orderBy: { position: 'asc' },
+      take: limit + 1,
+    });
+    return rows.map((row) => toLine(row, currency));
+  }
+
+  /** How many lines of each kind the statement has. */
+  async lineCounts(statementId: string): Promise<Map<string, number>> {
+    const rows = await this.database.client.statementLine.groupBy({ by: ['kind'], where: { statementId }, _count: { _all: true } });
+    return new Map(rows.map((row) => [row.kind, row._count._all]));
+  }
+
   /** Every line paying or adjusting a call, with its statement, oldest period first. */
   async linesForCall(callId: string): Promise<{ line: StatementLineRecord; statement: StatementRecord }[]> {
     const rows = await this.database.client.statementLine.findMany({

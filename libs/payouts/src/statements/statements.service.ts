@@ -6,13 +6,16 @@ import { ConflictError, decodeCursor, emptyPage, NotFoundError, Page, toPage, Va
 import { PayeesReader } from '@app/payees';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
 import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.repository';
-import type { StatementStatus } from '../ledger/period-ledger';
+import { LINE_KINDS, type StatementStatus } from '../ledger/period-ledger';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { presentDispute } from '../disputes/dto/dispute.view';
 import { presentLine, presentStatement } from './dto/statement.view';
 import { canRead, READABLE } from './statement-access';
 import { EVENT_OF_STATUS, periodApprovedEvent, statementEvent } from './statement-events';
 import { StatementRecord, StatementsRepository } from './statements.repository';
+
+/** Lines in a statement's view; the rest are paged (GET /v1/statements/:id/lines). */
+export const FIRST_PAGE_OF_LINES = 100;
 
 type StatementChange = { status: StatementStatus } & Partial<Pick<StatementRecord, 'approvedAt' | 'approvedBy' | 'paidAt' | 'paidBy' | 'payrollReference'>>;
 
@@ -51,19 +54,44 @@ export class StatementsService {
     return toPage(rows, limit, (row) => [row.period, row.payeeId, row.sequence], (row) => presentStatement(row, names.get(row.payeeId) ?? null));
   }
 
+  /**
+   * One statement: totals, counts of its lines by kind, its disputes, and
+   * the first page of its lines (docs/payouts.md "Statements"); the rest
+   * come from GET /v1/statements/:id/lines with `lines_pagination.next_cursor`.
+   */
   async get(principal: Principal, id: string): Promise<Record<string, unknown>> {
-    const statement = await this.statements.find(id);
-    if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', id);
-    const lines = await this.statements.lines(id, statement.currency);
-    const names = await this.namesOf([statement.payeeId]);
-    const disputes = await this.disputes.forStatement(statement.id);
-    return { ...presentStatement(statement, names.get(statement.payeeId) ?? null), lines: lines.map(presentLine), disputes: disputes.map(presentDispute) };
+    const statement = await this.readable(principal, id);
+    const [firstPage, counts, names, disputes] = await Promise.all([
+      this.statements.linesPage(id, statement.currency, {}, FIRST_PAGE_OF_LINES, null),
+      this.statements.lineCounts(id),
+      this.namesOf([statement.payeeId]),
+      this.disputes.forStatement(statement.id),
+    ]);
+    const page = toPage(firstPage, FIRST_PAGE_OF_LINES, (line) => [line.position], presentLine);
+    return {
+      ...presentStatement(statement, names.get(statement.payeeId) ?? null),
+      line_count: [...counts.values()].reduce((total, count) => total + count, 0),
+      line_counts: Object.fromEntries(LINE_KINDS.map((kind) => [kind, counts.get(kind) ?? 0])),
+      lines: page.data,
+      lines_pagination: page.pagination,
+      disputes: disputes.map(presentDispute),
+    };
+  }
+
+  /** A statement's lines, a page at a time, with their explanations; filters kind, role, call_id. */
+  async lines(principal: Principal, id: string, filter: { kind?: string; role?: string; callId?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+    const key = decodeCursor(cursor, ['integer'] as const);
+    const statement = await this.readable(principal, id);
+    const rows = await this.statements.linesPage(id, statement.currency, filter, limit, key ? key[0] : null);
+    return toPage(rows, limit, (line) => [line.position], presentLine);
   }
 
   /** The statement as a document its payee reads (product.md "Statement documents"): HTML, or PDF on A4 or Letter. */
   async document(principal: Principal, id: string, format: 'html' | 'pdf', paper: 'A4' | 'LETTER'): Promise<{ contentType: string; filename: string; bytes: Buffer }> {
-    // The view is the document's input as it is: StatementDocument describes the fields it reads of it.
-    const view = (await this.get(principal, id)) as unknown as StatementDocument;
+    // The view, with every line, is the document's input as it is: StatementDocument describes the fields it reads of it.
+    const statement = await this.readable(principal, id);
+    const [lines, names, disputes] = await Promise.all([this.statements.lines(id, statement.currency), this.namesOf([statement.payeeId]), this.disputes.forStatement(statement.id)]);
+    const view = { ...presentStatement(statement, names.get(statement.payeeId) ?? null), lines: lines.map(presentLine), disputes: disputes.map(presentDispute) } as unknown as StatementDocument;
     const filename = `statement-${view.period}-${view.payee_id}`;
     if (format === 'pdf') return { contentType: 'application/pdf', filename: `${filename}.pdf`, bytes: await renderStatementPdf(view, paper) };
     return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, bytes: Buffer.from(renderStatementHtml(view), 'utf8') };
@@ -172,6 +200,13 @@ export class StatementsService {
       `${open.length === 1 ? `Dispute ${open[0].id} is` : `${open.length} disputes are`} open on ${statementIds.length === 1 ? `statement ${statementIds[0]}` : 'drafts of this period'}: resolve ${open.length === 1 ? 'it' : 'them'} first, or approve with "override_disputes": true`,
       open.map((dispute) => ({ dispute_id: dispute.id, statement_id: dispute.statementId, line_id: dispute.lineId })),
     );
+  }
+
+  /** The statement, when this principal may read it; a 404 otherwise (another payee's is as good as absent). */
+  private async readable(principal: Principal, id: string): Promise<StatementRecord> {
+    const statement = await this.statements.find(id);
+    if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', id);
+    return statement;
   }
 
   /** Names from the payee directory (Aura's team); never part of a statement's hash. */
