@@ -30,7 +30,13 @@ const shared = {
 
 module.exports = {
   projects: [
-    { ...shared, displayName: 'unit', roots: ['<rootDir>/libs', '<rootDir>/apps'], testRegex: '.*\\.spec\\.ts$', setupFilesAfterEnv: ['<rootDir>/test/support/tiers/unit.ts'] },
+    {
+      ...shared,
+      displayName: 'unit',
+      roots: ['<rootDir>/libs', '<rootDir>/apps'],
+      testRegex: '.*\\.spec\\.ts$',
+      setupFilesAfterEnv: ['<rootDir>/test/support/tiers/unit.ts'],
+    },
     {
       ...shared,
       displayName: 'app',
@@ -39,7 +45,19 @@ module.exports = {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/postgresql/', ...PROCESS_SPECS.map((spec) => `<rootDir>/${spec}`)],
       setupFilesAfterEnv: ['<rootDir>/test/support/tiers/app.ts'],
     },
-    { ...shared, displayName: 'process', roots: ['<rootDir>/test'], testMatch: PROCESS_SPECS.map((spec) => `<rootDir>/${spec}`), setupFilesAfterEnv: ['<rootDir>/test/support/tiers/process.ts'] },
-    { ...shared, displayName: 'postgres', roots: ['<rootDir>/test/postgresql'], testRegex: '.*\\.spec\\.ts$', setupFilesAfterEnv: ['<rootDir>/test/support/tiers/process.ts'] },
+    {
+      ...shared,
+      displayName: 'process',
+      roots: ['<rootDir>/test'],
+      testMatch: PROCESS_SPECS.map((spec) => `<rootDir>/${spec}`),
+      setupFilesAfterEnv: ['<rootDir>/test/support/tiers/process.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'postgres',
+      roots: ['<rootDir>/test/postgresql'],
+      testRegex: '.*\\.spec\\.ts$',
+      setupFilesAfterEnv: ['<rootDir>/test/support/tiers/process.ts'],
+    },
   ],
 };

@@ -25,7 +25,7 @@ export async function runApiBenchmarks(fixture: RunFixture, seconds: number): Pr
   };
   // Every page of the first statement's lines, 100 a page, walked once to learn the cursors; the benchmark cycles through them.
   const pagePaths: string[] = [];
-  for (let cursor: string | null = null; ; ) {
+  for (let cursor: string | null = null; ;) {
     const path = `/v1/statements/${ids[0]}/lines?limit=100${cursor ? `&cursor=${cursor}` : ''}`;
     pagePaths.push(path);
     const page = (await (await fetch(`${fixture.service.url}${path}`, { headers })).json()) as { pagination: { next_cursor: string | null } };
@@ -49,9 +49,17 @@ export async function runApiBenchmarks(fixture: RunFixture, seconds: number): Pr
     timeout: 30,
   });
   const targets = [
-    { name: 'API: GET /v1/statements/:id', options: single, what: `one statement (totals, counts, disputes and its first 100 lines with explanations), cycling through the period's ${formatNumber(ids.length)} statements` },
-    { name: 'API: GET /v1/statements/:id/lines', options: linePages, what: `100 lines a page with explanations, cycling through all ${formatNumber(pagePaths.length)} pages of one statement` },
-    { name: 'API: GET /v1/statements?period=…', options: list, what: 'the first page (default limit 50) of the period\'s statement list' },
+    {
+      name: 'API: GET /v1/statements/:id',
+      options: single,
+      what: `one statement (totals, counts, disputes and its first 100 lines with explanations), cycling through the period's ${formatNumber(ids.length)} statements`,
+    },
+    {
+      name: 'API: GET /v1/statements/:id/lines',
+      options: linePages,
+      what: `100 lines a page with explanations, cycling through all ${formatNumber(pagePaths.length)} pages of one statement`,
+    },
+    { name: 'API: GET /v1/statements?period=…', options: list, what: "the first page (default limit 50) of the period's statement list" },
   ];
   const outcomes: BenchmarkOutcome[] = [];
   for (const target of targets) {
@@ -62,7 +70,10 @@ export async function runApiBenchmarks(fixture: RunFixture, seconds: number): Pr
       { label: 'p50 latency', value: `${formatNumber(result.latency.p50)} ms` },
       { label: 'p99 latency', value: `${formatNumber(result.latency.p99)} ms` },
       { label: 'requests per second', value: formatNumber(result.requests.average, 1) },
-      { label: 'responses', value: `${formatNumber(result.requests.total)} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}), ${formatNumber(bytesPerResponse / 1024, 1)} KiB each` },
+      {
+        label: 'responses',
+        value: `${formatNumber(result.requests.total)} (non-2xx ${result.non2xx}, errors ${result.errors}, timeouts ${result.timeouts}), ${formatNumber(bytesPerResponse / 1024, 1)} KiB each`,
+      },
     ];
     outcomes.push({
       name: target.name,

@@ -15,13 +15,19 @@ export async function runEngineInChildProcess(calls: number, options: { streamed
   const figures = [
     { label: 'calls per second', value: formatNumber(result.callsPerSecond) },
     { label: 'seconds', value: `${formatSeconds(result.seconds)} for ${formatNumber(result.calls)} calls → ${formatNumber(result.lines)} lines` },
-    { label: 'peak RSS', value: `${formatNumber(result.peakRssMb)} MB (input calls alone: ${formatNumber(result.inputRssMb)} MB RSS before the engine starts)` },
+    {
+      label: 'peak RSS',
+      value: `${formatNumber(result.peakRssMb)} MB (input calls alone: ${formatNumber(result.inputRssMb)} MB RSS before the engine starts)`,
+    },
     { label: 'V8 heap after the run', value: `${formatNumber(result.heapUsedMb)} MB (every line still held)` },
   ];
   if (streamed) {
     figures.push(
       { label: 'streamed (forEachPayout) calls/s', value: `${formatNumber(streamed.callsPerSecond)} (${formatSeconds(streamed.seconds)})` },
-      { label: 'streamed peak RSS', value: `${formatNumber(streamed.peakRssMb)} MB (input ${formatNumber(streamed.inputRssMb)} MB; heap after ${formatNumber(streamed.heapUsedMb)} MB)` },
+      {
+        label: 'streamed peak RSS',
+        value: `${formatNumber(streamed.peakRssMb)} MB (input ${formatNumber(streamed.inputRssMb)} MB; heap after ${formatNumber(streamed.heapUsedMb)} MB)`,
+      },
     );
   }
   return {

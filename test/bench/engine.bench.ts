@@ -79,8 +79,7 @@ export function generateBenchmarkCalls(count: number, seed = 20260301): Commissi
   for (let index = 0; index < count; index++) {
     const closerId = `closer-${String(Math.floor(random() * CLOSERS)).padStart(2, '0')}`;
     const setterDraw = random();
-    const setterId =
-      setterDraw < 0.65 ? `setter-${String(Math.floor(random() * SETTERS)).padStart(2, '0')}` : setterDraw < 0.7 ? closerId : null;
+    const setterId = setterDraw < 0.65 ? `setter-${String(Math.floor(random() * SETTERS)).padStart(2, '0')}` : setterDraw < 0.7 ? closerId : null;
     // Whole cents from 500.00 to 20,000.00, written as a decimal string (money never passes through a float).
     const cents = 50_000 + Math.floor(random() * 1_950_001);
     const at = new Date(PERIOD_START + Math.floor(random() * PERIOD_LENGTH_MS)).toISOString();

@@ -48,8 +48,13 @@ async function main(): Promise<void> {
     cpus: `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'unknown CPU'}`,
     memory: `${formatNumber(os.totalmem() / 2 ** 30, 1)} GiB`,
     node: process.version,
-    postgres: postgresSkipReason ? `unavailable (${postgresSkipReason})` : `${(await postgresVersion()) ?? 'unknown version'} via ${new URL(BENCH_DATABASE_URL).host}`,
-    loadAverageAtStart: os.loadavg().map((load) => load.toFixed(2)).join(' '),
+    postgres: postgresSkipReason
+      ? `unavailable (${postgresSkipReason})`
+      : `${(await postgresVersion()) ?? 'unknown version'} via ${new URL(BENCH_DATABASE_URL).host}`,
+    loadAverageAtStart: os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' '),
   };
   process.stdout.write(
     [
@@ -102,7 +107,13 @@ async function main(): Promise<void> {
     // A page of 10 calls costs about a fifth of a page of 100 (per-transaction overhead dominates; measured on this machine).
     const secondsPerPage = choice.secondsPerPage * (sizes.pacingPageSize >= 100 ? 1 : 0.2);
     await attempt('pacing', 'SyncService against a rate-limited sandbox.', async () => [
-      await runPacingBenchmark({ windows: sizes.pacingWindows, pageSize: sizes.pacingPageSize, target: choice.target, secondsPerPage, headroom: sizes.pacingHeadroom }),
+      await runPacingBenchmark({
+        windows: sizes.pacingWindows,
+        pageSize: sizes.pacingPageSize,
+        target: choice.target,
+        secondsPerPage,
+        headroom: sizes.pacingHeadroom,
+      }),
     ]);
   }
 
@@ -121,7 +132,8 @@ async function main(): Promise<void> {
   if (only.has('api')) {
     const apiFixture = fixture as RunFixture | null;
     await attempt('API: statements', 'autocannon against the statements routes.', async () => {
-      if (!apiFixture) return [skipped('API: statements', 'autocannon against GET /v1/statements/:id and the statement list.', `no statements to read: ${runSkipReason}`)];
+      if (!apiFixture)
+        return [skipped('API: statements', 'autocannon against GET /v1/statements/:id and the statement list.', `no statements to read: ${runSkipReason}`)];
       return runApiBenchmarks(apiFixture, sizes.apiSeconds);
     });
   }
@@ -129,9 +141,17 @@ async function main(): Promise<void> {
 
   printSummary(outcomes);
   const total = (Date.now() - began) / 1000;
-  process.stdout.write(`\ntotal benchmark time ${formatSeconds(total)} (build excluded); load average at end: ${os.loadavg().map((load) => load.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(
+    `\ntotal benchmark time ${formatSeconds(total)} (build excluded); load average at end: ${os
+      .loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}\n`,
+  );
   if (jsonArgument) {
-    writeFileSync(jsonArgument.slice('--json='.length), JSON.stringify({ machine, sizes, outcomes, totalSeconds: total, loadAverageAtEnd: os.loadavg() }, null, 2));
+    writeFileSync(
+      jsonArgument.slice('--json='.length),
+      JSON.stringify({ machine, sizes, outcomes, totalSeconds: total, loadAverageAtEnd: os.loadavg() }, null, 2),
+    );
   }
 }
 

@@ -40,7 +40,10 @@ interface RunBody {
   finished_at?: string | null;
 }
 
-export async function runMonthlyRunBenchmark(options: { calls: number; postgresSkipReason: string | null }): Promise<{ outcome: BenchmarkOutcome; fixture: RunFixture | null }> {
+export async function runMonthlyRunBenchmark(options: {
+  calls: number;
+  postgresSkipReason: string | null;
+}): Promise<{ outcome: BenchmarkOutcome; fixture: RunFixture | null }> {
   if (options.postgresSkipReason) return { outcome: skipped(NAME, METHOD_SHORT, options.postgresSkipReason), fixture: null };
   let scratch: ScratchDatabase | null = null;
   let service: ServiceProcess | null = null;
@@ -118,7 +121,13 @@ export async function runMonthlyRunBenchmark(options: { calls: number; postgresS
     let raw;
     let lines;
     try {
-      lines = await readRowsAsText(async (sql, params = []) => (await client.query(sql, params)).rows, 'statement_lines', 'statement_id, position', 'run_id = $1::uuid', [run.id]);
+      lines = await readRowsAsText(
+        async (sql, params = []) => (await client.query(sql, params)).rows,
+        'statement_lines',
+        'statement_id, position',
+        'run_id = $1::uuid',
+        [run.id],
+      );
       await client.query('CREATE TABLE statement_lines_raw (LIKE statement_lines INCLUDING ALL)');
       raw = await rawMultiRowInsert(client, 'statement_lines_raw', lines, { batchSize: LINES_PER_INSERT });
     } finally {
@@ -129,10 +138,16 @@ export async function runMonthlyRunBenchmark(options: { calls: number; postgresS
     const floor = engine.seconds + raw.seconds;
     const ownSeconds = run.started_at && run.finished_at ? (Date.parse(run.finished_at) - Date.parse(run.started_at)) / 1000 : null;
     const figures = [
-      { label: 'end-to-end seconds', value: `${formatSeconds(endToEnd)} for ${formatNumber(engine.calls)} commissionable calls → ${formatNumber(raw.rows)} lines, ${formatNumber(statementIds.length)} statements` },
+      {
+        label: 'end-to-end seconds',
+        value: `${formatSeconds(endToEnd)} for ${formatNumber(engine.calls)} commissionable calls → ${formatNumber(raw.rows)} lines, ${formatNumber(statementIds.length)} statements`,
+      },
       { label: 'ratio to engine + raw write', value: `${formatRatio(endToEnd / floor)} (floor ${formatSeconds(floor)})` },
       { label: 'engine only (computePayouts)', value: `${formatSeconds(engine.seconds)} (${formatNumber(engine.lines)} lines, cold, bench process)` },
-      { label: 'raw INSERT of the lines', value: `${formatSeconds(raw.seconds)} (${formatNumber(raw.rowsPerSecond)} lines/s, ${formatNumber(LINES_PER_INSERT)} per statement)` },
+      {
+        label: 'raw INSERT of the lines',
+        value: `${formatSeconds(raw.seconds)} (${formatNumber(raw.rowsPerSecond)} lines/s, ${formatNumber(LINES_PER_INSERT)} per statement)`,
+      },
       { label: "run's own started→finished", value: ownSeconds === null ? 'not reported' : formatSeconds(ownSeconds) },
       { label: 'calls per second end to end', value: formatNumber(engine.calls / endToEnd) },
     ];

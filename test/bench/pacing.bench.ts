@@ -65,11 +65,20 @@ export async function runPacingBenchmark(options: PacingOptions): Promise<Benchm
       const share = stats.requests / allowed;
       const throttled = stats.byStatus[429] ?? 0;
       const figures = [
-        { label: 'share of allowed requests used', value: `${formatNumber(share * 100, 1)} % (${formatNumber(stats.requests)} requests of ${formatNumber(allowed)} allowed in ${windowsTouched} windows)` },
+        {
+          label: 'share of allowed requests used',
+          value: `${formatNumber(share * 100, 1)} % (${formatNumber(stats.requests)} requests of ${formatNumber(allowed)} allowed in ${windowsTouched} windows)`,
+        },
         { label: '429 responses', value: `${formatNumber(throttled)} (target 0; refused by the limiter: ${formatNumber(stats.rateLimited)})` },
-        { label: 'calls per window overlapped', value: `${formatNumber(run.inserted / windowsTouched)} (ceiling ${formatNumber(ceiling)}: 100 requests × ${options.pageSize} calls a page)` },
+        {
+          label: 'calls per window overlapped',
+          value: `${formatNumber(run.inserted / windowsTouched)} (ceiling ${formatNumber(ceiling)}: 100 requests × ${options.pageSize} calls a page)`,
+        },
         { label: 'most requests in one window', value: `${formatNumber(stats.maxRequestsInAnyWindow)} (limit ${PER_MINUTE})` },
-        { label: 'window', value: `${formatSeconds(windowMs / 1000)} (time scale ${formatNumber(timeScale, 2)}); sync took ${formatSeconds((endedAt - startedAt) / 1000)}, waited ${formatSeconds(run.rateLimitWaitMs / 1000)} for resets${run.rateLimitWaitMs > 0 ? ' (limit-bound)' : ' (never waited: database-bound, the share understates the pacing)'}` },
+        {
+          label: 'window',
+          value: `${formatSeconds(windowMs / 1000)} (time scale ${formatNumber(timeScale, 2)}); sync took ${formatSeconds((endedAt - startedAt) / 1000)}, waited ${formatSeconds(run.rateLimitWaitMs / 1000)} for resets${run.rateLimitWaitMs > 0 ? ' (limit-bound)' : ' (never waited: database-bound, the share understates the pacing)'}`,
+        },
       ];
       return {
         name: `pacing (100 requests/minute, ${options.target === 'postgresql' ? 'PostgreSQL' : 'PGlite'})`,

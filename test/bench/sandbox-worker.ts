@@ -26,7 +26,13 @@ async function main(): Promise<void> {
     url: sandbox.url,
     apiKey: sandbox.apiKey,
     size: sandbox.store.size,
-    dataset: { closers: sandbox.dataset.closers, setters: sandbox.dataset.setters, products: sandbox.dataset.products.map((product) => product.id), from: sandbox.dataset.from, to: sandbox.dataset.to },
+    dataset: {
+      closers: sandbox.dataset.closers,
+      setters: sandbox.dataset.setters,
+      products: sandbox.dataset.products.map((product) => product.id),
+      from: sandbox.dataset.from,
+      to: sandbox.dataset.to,
+    },
   });
 }
 

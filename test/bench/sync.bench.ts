@@ -75,10 +75,17 @@ export async function runSyncBenchmarks(options: { calls: number; postgresSkipRe
           { label: 'seconds', value: formatSeconds(fetchOnly.seconds) },
         ],
       },
-      syncOutcome('sync → PGlite', 'an empty embedded PGlite in a temp directory on disk', pglite, postgresql?.raw ?? null, postgresError, pgliteRaw && {
-        label: 'raw INSERT into PGlite, calls/s',
-        raw: pgliteRaw,
-      }),
+      syncOutcome(
+        'sync → PGlite',
+        'an empty embedded PGlite in a temp directory on disk',
+        pglite,
+        postgresql?.raw ?? null,
+        postgresError,
+        pgliteRaw && {
+          label: 'raw INSERT into PGlite, calls/s',
+          raw: pgliteRaw,
+        },
+      ),
       postgresql
         ? syncOutcome('sync → PostgreSQL', 'an empty scratch PostgreSQL database', postgresql, postgresql.raw, null, null)
         : skipped('sync → PostgreSQL', 'SyncService.syncAndWait into a scratch PostgreSQL database.', postgresError ?? 'unknown'),
@@ -146,8 +153,14 @@ function syncOutcome(
 
 async function fetchAndParseOnly(sandbox: SandboxProcess): Promise<{ seconds: number; calls: number }> {
   const client = new AuraClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, pacing: false });
-  const settings = { amountScale: 2, currency: 'USD',
-  roundingMode: 'half_up' as const, timezone: 'UTC', commissionableStatuses: ['closed'], commissionDateFields: ['ended_at', 'scheduled_at', 'created_at'] };
+  const settings = {
+    amountScale: 2,
+    currency: 'USD',
+    roundingMode: 'half_up' as const,
+    timezone: 'UTC',
+    commissionableStatuses: ['closed'],
+    commissionDateFields: ['ended_at', 'scheduled_at', 'created_at'],
+  };
   let calls = 0;
   const started = process.hrtime.bigint();
   for await (const page of client.pages({ is_upcoming: 'false' })) {

@@ -19,7 +19,9 @@ describe('npm run demo -- --once', () => {
     expect(output).not.toContain('Demo failed');
     expect(code).toBe(0);
     expect(output).toMatch(/✔ Syncing calls and payments from Aura/);
-    expect(output).toMatch(/Money follows the money that arrived: in \d{4}-\d{2}, \d+ payment pending, \d+ payment failed, \d+ payment refunded, \d+ currency mismatch/);
+    expect(output).toMatch(
+      /Money follows the money that arrived: in \d{4}-\d{2}, \d+ payment pending, \d+ payment failed, \d+ payment refunded, \d+ currency mismatch/,
+    );
     // After approval: the late payment is paid in full, the 30 % refund is clawed back with its reason.
     expect(output).toMatch(/^\s+\d+\.\d{2} USD\s+Closer late payment for user_\w+ on call/m);
     expect(output).toMatch(/^\s+-\d+\.\d{2} USD\s+Closer adjustment .* less the 30% of its payment refunded/m);
@@ -32,7 +34,13 @@ describe('npm run demo -- --once', () => {
     // One rep's own key, the link to their statement document and the command to question a line.
     const key = /own key \(role payee\): (acs_\S+)/.exec(output)?.[1];
     expect(key).toBeDefined();
-    expect(output).toMatch(new RegExp(`their statement\\s+curl -H 'Authorization: Bearer ${key}' http://localhost:\\d+/v1/statements/[\\w-]+/document > statement.html`));
-    expect(output).toMatch(new RegExp(`open a dispute\\s+curl -X POST -H 'Authorization: Bearer ${key}' .* -d '\\{"statement_id":"[\\w-]+","line_id":"[\\w-]+","message":"[^']+"\\}' http://localhost:\\d+/v1/disputes`));
+    expect(output).toMatch(
+      new RegExp(`their statement\\s+curl -H 'Authorization: Bearer ${key}' http://localhost:\\d+/v1/statements/[\\w-]+/document > statement.html`),
+    );
+    expect(output).toMatch(
+      new RegExp(
+        `open a dispute\\s+curl -X POST -H 'Authorization: Bearer ${key}' .* -d '\\{"statement_id":"[\\w-]+","line_id":"[\\w-]+","message":"[^']+"\\}' http://localhost:\\d+/v1/disputes`,
+      ),
+    );
   }, 180_000);
 });

@@ -40,7 +40,13 @@ describe('webhook subscriptions (embedded PGlite)', () => {
 
   beforeAll(async () => {
     sandbox = await createAuraSandbox({ calls: 300, seed: 91, months: 1, endMonth: period, rateLimit: { perMinute: null } });
-    t = await startTestApp({ AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, WEBHOOK_DELIVERY_ENABLED: 'false', WEBHOOK_RETRY_BASE_SECONDS: '1', WEBHOOK_TIMEOUT_SECONDS: '5' });
+    t = await startTestApp({
+      AURA_API_URL: sandbox.url,
+      AURA_API_KEY: sandbox.apiKey,
+      WEBHOOK_DELIVERY_ENABLED: 'false',
+      WEBHOOK_RETRY_BASE_SECONDS: '1',
+      WEBHOOK_TIMEOUT_SECONDS: '5',
+    });
     finance = (await createKey(t, 'finance')).secret;
     payroll = (await createKey(t, 'payroll')).secret;
     expect((await syncToEnd(t)).status).toBe('succeeded');
@@ -53,13 +59,26 @@ describe('webhook subscriptions (embedded PGlite)', () => {
   });
 
   it('refuses a target that is not https (or loopback http), an unknown event type, and any key but an admin', async () => {
-    const refused = await admin().post('/v1/webhook-subscriptions').send({ url: 'http://payroll.example.com/hook', event_types: ['run.succeeded'] }).expect(400);
+    const refused = await admin()
+      .post('/v1/webhook-subscriptions')
+      .send({ url: 'http://payroll.example.com/hook', event_types: ['run.succeeded'] })
+      .expect(400);
     expect(refused.body.details).toEqual([expect.objectContaining({ field: 'url' })]);
-    await admin().post('/v1/webhook-subscriptions').send({ url: 'https://user:pw@payroll.example.com/hook', event_types: ['run.succeeded'] }).expect(400);
-    const unknown = await admin().post('/v1/webhook-subscriptions').send({ url: 'https://payroll.example.com/hook', event_types: ['statement.deleted'] }).expect(400);
+    await admin()
+      .post('/v1/webhook-subscriptions')
+      .send({ url: 'https://user:pw@payroll.example.com/hook', event_types: ['run.succeeded'] })
+      .expect(400);
+    const unknown = await admin()
+      .post('/v1/webhook-subscriptions')
+      .send({ url: 'https://payroll.example.com/hook', event_types: ['statement.deleted'] })
+      .expect(400);
     expect(unknown.body.details).toEqual([expect.objectContaining({ field: 'event_types' })]);
     await admin().post('/v1/webhook-subscriptions').send({ url: 'https://payroll.example.com/hook', event_types: [] }).expect(400);
-    await t.as(finance).post('/v1/webhook-subscriptions').send({ url: 'https://payroll.example.com/hook', event_types: ['run.succeeded'] }).expect(403);
+    await t
+      .as(finance)
+      .post('/v1/webhook-subscriptions')
+      .send({ url: 'https://payroll.example.com/hook', event_types: ['run.succeeded'] })
+      .expect(403);
     await t.as(payroll).get('/v1/webhook-subscriptions').expect(403);
   });
 
@@ -162,14 +181,19 @@ describe('webhook subscriptions (embedded PGlite)', () => {
   it('tells of a run that a stop interrupted (run.failed) when it is marked failed', async () => {
     const receiver = await startWebhookReceiver();
     try {
-      const created = await admin().post('/v1/webhook-subscriptions').send({ url: receiver.url, event_types: ['run.failed'] }).expect(201);
+      const created = await admin()
+        .post('/v1/webhook-subscriptions')
+        .send({ url: receiver.url, event_types: ['run.failed'] })
+        .expect(201);
       receiver.secret = created.body.secret;
       const orphan = await t.app.get(PayoutRunsRepository).create({ period, trigger: 'schedule', syncFirst: false, at: new Date() }); // its process "died"
       await t.app.get(RunsService).onApplicationBootstrap();
       await drain();
       expect(receiver.received.map((event) => [event.type, event.data.run_id, event.data.error])).toEqual([['run.failed', orphan.id, INTERRUPTED_MESSAGE]]);
     } finally {
-      await admin().delete(`/v1/webhook-subscriptions/${(await admin().get('/v1/webhook-subscriptions').expect(200)).body.data[0].id}`).expect(200);
+      await admin()
+        .delete(`/v1/webhook-subscriptions/${(await admin().get('/v1/webhook-subscriptions').expect(200)).body.data[0].id}`)
+        .expect(200);
       await receiver.close();
     }
   });
@@ -178,8 +202,14 @@ describe('webhook subscriptions (embedded PGlite)', () => {
     const hanging = await startHangingReceiver();
     const healthy = await startWebhookReceiver();
     try {
-      await admin().post('/v1/webhook-subscriptions').send({ url: hanging.url, event_types: ['statement.reopened', 'statement.approved'] }).expect(201);
-      const created = await admin().post('/v1/webhook-subscriptions').send({ url: healthy.url, event_types: ['statement.reopened', 'statement.approved'] }).expect(201);
+      await admin()
+        .post('/v1/webhook-subscriptions')
+        .send({ url: hanging.url, event_types: ['statement.reopened', 'statement.approved'] })
+        .expect(201);
+      const created = await admin()
+        .post('/v1/webhook-subscriptions')
+        .send({ url: healthy.url, event_types: ['statement.reopened', 'statement.approved'] })
+        .expect(201);
       healthy.secret = created.body.secret;
       const statements = (await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}&status=approved`)).slice(0, 6);
       for (const statement of statements) {
@@ -193,7 +223,8 @@ describe('webhook subscriptions (embedded PGlite)', () => {
       expect(healthy.received).toHaveLength(2 * statements.length);
       expect(hanging.requests).toBeGreaterThan(0);
       expect(Math.max(...healthy.received.map((event) => event.receivedAt))).toBeLessThan(started + 5_000); // WEBHOOK_TIMEOUT_SECONDS
-      for (const { id } of (await admin().get('/v1/webhook-subscriptions').expect(200)).body.data as { id: string }[]) await admin().delete(`/v1/webhook-subscriptions/${id}`).expect(200);
+      for (const { id } of (await admin().get('/v1/webhook-subscriptions').expect(200)).body.data as { id: string }[])
+        await admin().delete(`/v1/webhook-subscriptions/${id}`).expect(200);
       await hanging.close();
       await draining;
     } finally {
@@ -206,7 +237,10 @@ describe('webhook subscriptions (embedded PGlite)', () => {
     const database = t.app.get(DatabaseService).client;
     const receiver = await startWebhookReceiver();
     try {
-      const created = await admin().post('/v1/webhook-subscriptions').send({ url: receiver.url, event_types: ['statement.reopened'] }).expect(201);
+      const created = await admin()
+        .post('/v1/webhook-subscriptions')
+        .send({ url: receiver.url, event_types: ['statement.reopened'] })
+        .expect(201);
       receiver.secret = created.body.secret;
       const [statement] = await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}&status=approved`);
       await admin().post(`/v1/statements/${statement.id}/reopen`).send({}).expect(200);
@@ -216,7 +250,9 @@ describe('webhook subscriptions (embedded PGlite)', () => {
       expect(receiver.received).toHaveLength(0);
       const worker = t.app.get(DeliveryWorker);
       await worker.purge(new Date());
-      expect((await database.webhookDelivery.findMany({ where: { subscriptionId: created.body.id } })).map((delivery) => delivery.status)).toEqual(['canceled']);
+      expect((await database.webhookDelivery.findMany({ where: { subscriptionId: created.body.id } })).map((delivery) => delivery.status)).toEqual([
+        'canceled',
+      ]);
       const settled = await database.webhookDelivery.count({ where: { status: { in: ['delivered', 'failed', 'canceled'] } } });
       expect(settled).toBeGreaterThan(1);
       expect(await worker.purge(new Date(Date.now() + 29 * 24 * HOUR))).toBe(0);

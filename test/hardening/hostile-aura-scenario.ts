@@ -14,16 +14,7 @@ import { ServiceProcess, startService } from '../support/service-process';
  * within bounded time and memory, keep the good records already stored, and
  * leave /health answering throughout.
  */
-type Mode =
-  | 'good'
-  | 'oversized_page'
-  | 'endless_cursors'
-  | 'huge_body'
-  | 'slow_drip'
-  | 'html'
-  | 'redirect'
-  | 'unauthorized_mid_sync'
-  | 'slow_pages';
+type Mode = 'good' | 'oversized_page' | 'endless_cursors' | 'huge_body' | 'slow_drip' | 'html' | 'redirect' | 'unauthorized_mid_sync' | 'slow_pages';
 
 const ADMIN = 'hostile-aura-admin-key-0123456789';
 const KEY = 'aura_pk_test_hostile';
@@ -70,7 +61,8 @@ class HostileAura {
     const url = new URL(request.url ?? '/', 'http://aura.local');
     const cursor = Number(url.searchParams.get('cursor') ?? '0');
     const isPayments = url.pathname === '/v1/payments';
-    const page = (records: unknown[], next: string | null) => this.json(response, 200, { data: records, pagination: { has_more: next !== null, next_cursor: next } });
+    const page = (records: unknown[], next: string | null) =>
+      this.json(response, 200, { data: records, pagination: { has_more: next !== null, next_cursor: next } });
     if (isPayments || url.pathname === '/v1/team') return page([], null);
     switch (this.mode) {
       case 'good':
@@ -140,137 +132,137 @@ function currentMb(pid: number): number {
 
 /** The suite against one database; the PostgreSQL suite runs it too (test/postgresql/hostile-aura.postgres.spec.ts). */
 export function hostileAuraScenario(name: string, database: () => Promise<{ env: Record<string, string>; cleanup(): Promise<void> }>): void {
-describe(name, () => {
-  const aura = new HostileAura();
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'commissions-hostile-'));
-  let service: ServiceProcess;
-  let cleanup: () => Promise<void> = async () => undefined;
-  let idleMb: number;
+  describe(name, () => {
+    const aura = new HostileAura();
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'commissions-hostile-'));
+    let service: ServiceProcess;
+    let cleanup: () => Promise<void> = async () => undefined;
+    let idleMb: number;
 
-  const api = async (method: string, route: string): Promise<{ status: number; body: any }> => {
-    const response = await fetch(`${service.url}${route}`, { method, headers: { Authorization: `Bearer ${ADMIN}` } });
-    return { status: response.status, body: await response.json() };
-  };
+    const api = async (method: string, route: string): Promise<{ status: number; body: any }> => {
+      const response = await fetch(`${service.url}${route}`, { method, headers: { Authorization: `Bearer ${ADMIN}` } });
+      return { status: response.status, body: await response.json() };
+    };
 
-  /** Starts a sync in `mode` and waits for it to end, timing /health every 100 ms meanwhile. */
-  async function syncIn(mode: Mode, whileRunning?: (id: string) => Promise<void>): Promise<{ run: any; slowestHealthMs: number }> {
-    aura.mode = mode;
-    resetPeak(service.child.pid!);
-    const started = await api('POST', '/v1/sync');
-    expect(started.status).toBe(202);
-    let slowestHealthMs = 0;
-    let done = false;
-    const probe = (async () => {
-      while (!done) {
-        const before = Date.now();
-        const health = await fetch(`${service.url}/health`);
-        expect(health.status).toBe(200);
-        slowestHealthMs = Math.max(slowestHealthMs, Date.now() - before);
+    /** Starts a sync in `mode` and waits for it to end, timing /health every 100 ms meanwhile. */
+    async function syncIn(mode: Mode, whileRunning?: (id: string) => Promise<void>): Promise<{ run: any; slowestHealthMs: number }> {
+      aura.mode = mode;
+      resetPeak(service.child.pid!);
+      const started = await api('POST', '/v1/sync');
+      expect(started.status).toBe(202);
+      let slowestHealthMs = 0;
+      let done = false;
+      const probe = (async () => {
+        while (!done) {
+          const before = Date.now();
+          const health = await fetch(`${service.url}/health`);
+          expect(health.status).toBe(200);
+          slowestHealthMs = Math.max(slowestHealthMs, Date.now() - before);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      })();
+      await whileRunning?.(started.body.id);
+      const deadline = Date.now() + 90_000;
+      let run: any;
+      for (;;) {
+        run = (await api('GET', `/v1/sync/runs/${started.body.id}`)).body;
+        if (run.status === 'succeeded' || run.status === 'failed') break;
+        if (Date.now() > deadline) throw new Error(`sync still ${run.status}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-    })();
-    await whileRunning?.(started.body.id);
-    const deadline = Date.now() + 90_000;
-    let run: any;
-    for (;;) {
-      run = (await api('GET', `/v1/sync/runs/${started.body.id}`)).body;
-      if (run.status === 'succeeded' || run.status === 'failed') break;
-      if (Date.now() > deadline) throw new Error(`sync still ${run.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      done = true;
+      await probe;
+      return { run, slowestHealthMs };
     }
-    done = true;
-    await probe;
-    return { run, slowestHealthMs };
-  }
 
-  beforeAll(async () => {
-    const url = await aura.listen();
-    const target = await database();
-    cleanup = target.cleanup;
-    service = await startService({
-      DATA_DIR: dataDir,
-      ...target.env,
-      ADMIN_API_KEY: ADMIN,
-      AURA_API_URL: url,
-      AURA_API_KEY: KEY,
-      AURA_REQUEST_TIMEOUT_MS: '1000',
-      AURA_MAX_RESPONSE_BYTES: String(4 * 1024 * 1024),
-      SYNC_MAX_PAGES: '40',
-      LOG_LEVEL: 'warn',
+    beforeAll(async () => {
+      const url = await aura.listen();
+      const target = await database();
+      cleanup = target.cleanup;
+      service = await startService({
+        DATA_DIR: dataDir,
+        ...target.env,
+        ADMIN_API_KEY: ADMIN,
+        AURA_API_URL: url,
+        AURA_API_KEY: KEY,
+        AURA_REQUEST_TIMEOUT_MS: '1000',
+        AURA_MAX_RESPONSE_BYTES: String(4 * 1024 * 1024),
+        SYNC_MAX_PAGES: '40',
+        LOG_LEVEL: 'warn',
+      });
+      const good = await syncIn('good');
+      expect(good.run).toMatchObject({ status: 'succeeded' });
+      expect(good.run.counts.inserted).toBe(3);
+      idleMb = currentMb(service.child.pid!);
+    }, 60_000);
+    afterAll(async () => {
+      await service?.stop();
+      await aura.close();
+      await cleanup();
+      rmSync(dataDir, { recursive: true, force: true });
     });
-    const good = await syncIn('good');
-    expect(good.run).toMatchObject({ status: 'succeeded' });
-    expect(good.run.counts.inserted).toBe(3);
-    idleMb = currentMb(service.child.pid!);
-  }, 60_000);
-  afterAll(async () => {
-    await service?.stop();
-    await aura.close();
-    await cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
-  it('fails a page of 100,000 records for a limit of 100 with a clear error, within bounded memory, /health answering', async () => {
-    const { run, slowestHealthMs } = await syncIn('oversized_page');
-    expect(run.status).toBe('failed');
-    expect(run.error).toMatch(/body over 4194304 bytes|records for a page of at most 100/);
-    expect(slowestHealthMs).toBeLessThan(1_000);
-    expect(peakMb(service.child.pid!) - idleMb).toBeLessThan(300);
-  });
-
-  it('fails an endless chain of new cursors after SYNC_MAX_PAGES pages, keeping what it stored', async () => {
-    const { run, slowestHealthMs } = await syncIn('endless_cursors');
-    expect(run).toMatchObject({ status: 'failed' });
-    expect(run.error).toContain('SYNC_MAX_PAGES');
-    expect(run.counts.pages).toBe(40);
-    expect(slowestHealthMs).toBeLessThan(1_000);
-  });
-
-  it('stops reading a 200 MB body at AURA_MAX_RESPONSE_BYTES', async () => {
-    const { run, slowestHealthMs } = await syncIn('huge_body');
-    expect(run.status).toBe('failed');
-    expect(run.error).toMatch(/body over 4194304 bytes/);
-    expect(slowestHealthMs).toBeLessThan(1_000);
-    expect(peakMb(service.child.pid!) - idleMb).toBeLessThan(300);
-  });
-
-  it('gives up on a body that drips slowly, after its timeouts and retries', async () => {
-    const { run } = await syncIn('slow_drip');
-    expect(run.status).toBe('failed');
-    expect(run.error).toMatch(/timed out/);
-  });
-
-  it('refuses a 200 that is not JSON, and a redirect elsewhere, without flagging stored calls missing', async () => {
-    const html = await syncIn('html');
-    expect(html.run.error).toMatch(/not JSON/);
-    const redirect = await syncIn('redirect');
-    expect(redirect.run.error).toMatch(/redirects are not followed/);
-    const calls = await api('GET', '/v1/calls?missing_upstream=true');
-    expect(calls.body.data).toEqual([]);
-  });
-
-  it('fails on a 401 in the middle, naming AURA_API_KEY, and keeps the good pages it stored', async () => {
-    const { run } = await syncIn('unauthorized_mid_sync');
-    expect(run.status).toBe('failed');
-    expect(run.error).toContain('AURA_API_KEY');
-    expect(run.counts.inserted).toBe(2);
-  });
-
-  it('stops a running sync on POST /v1/sync/runs/:id/cancel; a second cancel is a 409', async () => {
-    const { run } = await syncIn('slow_pages', async (id) => {
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
-      const canceled = await api('POST', `/v1/sync/runs/${id}/cancel`);
-      expect(canceled.status).toBe(202);
+    it('fails a page of 100,000 records for a limit of 100 with a clear error, within bounded memory, /health answering', async () => {
+      const { run, slowestHealthMs } = await syncIn('oversized_page');
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/body over 4194304 bytes|records for a page of at most 100/);
+      expect(slowestHealthMs).toBeLessThan(1_000);
+      expect(peakMb(service.child.pid!) - idleMb).toBeLessThan(300);
     });
-    expect(run).toMatchObject({ status: 'failed' });
-    expect(run.error).toMatch(/^Canceled on request/);
-    expect((await api('POST', `/v1/sync/runs/${run.id}/cancel`)).status).toBe(409);
-    expect(aura.mode).toBe('slow_pages');
-  });
 
-  it('syncs normally again afterwards', async () => {
-    const { run } = await syncIn('good');
-    expect(run.status).toBe('succeeded');
+    it('fails an endless chain of new cursors after SYNC_MAX_PAGES pages, keeping what it stored', async () => {
+      const { run, slowestHealthMs } = await syncIn('endless_cursors');
+      expect(run).toMatchObject({ status: 'failed' });
+      expect(run.error).toContain('SYNC_MAX_PAGES');
+      expect(run.counts.pages).toBe(40);
+      expect(slowestHealthMs).toBeLessThan(1_000);
+    });
+
+    it('stops reading a 200 MB body at AURA_MAX_RESPONSE_BYTES', async () => {
+      const { run, slowestHealthMs } = await syncIn('huge_body');
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/body over 4194304 bytes/);
+      expect(slowestHealthMs).toBeLessThan(1_000);
+      expect(peakMb(service.child.pid!) - idleMb).toBeLessThan(300);
+    });
+
+    it('gives up on a body that drips slowly, after its timeouts and retries', async () => {
+      const { run } = await syncIn('slow_drip');
+      expect(run.status).toBe('failed');
+      expect(run.error).toMatch(/timed out/);
+    });
+
+    it('refuses a 200 that is not JSON, and a redirect elsewhere, without flagging stored calls missing', async () => {
+      const html = await syncIn('html');
+      expect(html.run.error).toMatch(/not JSON/);
+      const redirect = await syncIn('redirect');
+      expect(redirect.run.error).toMatch(/redirects are not followed/);
+      const calls = await api('GET', '/v1/calls?missing_upstream=true');
+      expect(calls.body.data).toEqual([]);
+    });
+
+    it('fails on a 401 in the middle, naming AURA_API_KEY, and keeps the good pages it stored', async () => {
+      const { run } = await syncIn('unauthorized_mid_sync');
+      expect(run.status).toBe('failed');
+      expect(run.error).toContain('AURA_API_KEY');
+      expect(run.counts.inserted).toBe(2);
+    });
+
+    it('stops a running sync on POST /v1/sync/runs/:id/cancel; a second cancel is a 409', async () => {
+      const { run } = await syncIn('slow_pages', async (id) => {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const canceled = await api('POST', `/v1/sync/runs/${id}/cancel`);
+        expect(canceled.status).toBe(202);
+      });
+      expect(run).toMatchObject({ status: 'failed' });
+      expect(run.error).toMatch(/^Canceled on request/);
+      expect((await api('POST', `/v1/sync/runs/${run.id}/cancel`)).status).toBe(409);
+      expect(aura.mode).toBe('slow_pages');
+    });
+
+    it('syncs normally again afterwards', async () => {
+      const { run } = await syncIn('good');
+      expect(run.status).toBe('succeeded');
+    });
   });
-});
 }

@@ -73,7 +73,11 @@ describe('hostile requests', () => {
     expectEnvelope(nul, 400, 'name');
     const surrogate = await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').set('Content-Type', 'application/json').send('{"name":"\\ud800","role":"finance"}');
     expectEnvelope(surrogate, 400, 'name');
-    const deep = await t.as(TEST_ADMIN_KEY).post('/v1/plans').set('Content-Type', 'application/json').send(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`);
+    const deep = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/v1/plans')
+      .set('Content-Type', 'application/json')
+      .send(`${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`);
     expectEnvelope(deep, 400);
     // A NUL before a 50,000-deep part, with an Idempotency-Key: the request hash must not walk it recursively.
     const deepWithKey = await t
@@ -88,7 +92,12 @@ describe('hostile requests', () => {
 
   it.each([
     ['an unknown charset', { 'Content-Type': 'application/json; charset=latin-9' }, '{"name":"x","role":"finance"}', 'Content-Type'],
-    ['an unknown Content-Encoding', { 'Content-Type': 'application/json', 'Content-Encoding': 'compress-x' }, '{"name":"x","role":"finance"}', 'Content-Encoding'],
+    [
+      'an unknown Content-Encoding',
+      { 'Content-Type': 'application/json', 'Content-Encoding': 'compress-x' },
+      '{"name":"x","role":"finance"}',
+      'Content-Encoding',
+    ],
     ['broken gzip', { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, 'this is not gzip at all', 'body'],
     ['broken JSON', { 'Content-Type': 'application/json' }, '{"name":', 'body'],
   ])('answers %s with a 4xx envelope carrying the request id', async (_what, headers, body, field) => {

@@ -12,7 +12,12 @@ describe('leaks and gaps', () => {
   const db = () => t.app.get(DatabaseService).client;
 
   it("never keeps or replays a new key's secret through Idempotency-Key", async () => {
-    const first = await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').set('Idempotency-Key', 'create-key-1').send({ name: 'payroll bot', role: 'payroll' }).expect(201);
+    const first = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/v1/api-keys')
+      .set('Idempotency-Key', 'create-key-1')
+      .send({ name: 'payroll bot', role: 'payroll' })
+      .expect(201);
     expect(first.body.secret).toMatch(/^acs_/);
     const stored = await db().idempotencyRecord.findMany();
     expect(JSON.stringify(stored.map((record) => record.responseBody))).not.toContain(first.body.secret);
@@ -25,7 +30,17 @@ describe('leaks and gaps', () => {
   it('forgets idempotency records past IDEMPOTENCY_TTL_HOURS: the key may be used again', async () => {
     await t.as(TEST_ADMIN_KEY).post('/v1/sync').set('Idempotency-Key', 'old-key').send({}).expect(409); // sync is off: released, nothing kept
     await db().idempotencyRecord.create({
-      data: { apiKeyId: (await db().apiKey.findFirstOrThrow({ where: { role: 'admin' } })).id, key: 'old-key', method: 'POST', path: '/v1/api-keys', requestHash: 'x', state: 'completed', statusCode: 201, responseBody: {}, createdAt: new Date(Date.now() - 48 * 3_600_000) },
+      data: {
+        apiKeyId: (await db().apiKey.findFirstOrThrow({ where: { role: 'admin' } })).id,
+        key: 'old-key',
+        method: 'POST',
+        path: '/v1/api-keys',
+        requestHash: 'x',
+        state: 'completed',
+        statusCode: 201,
+        responseBody: {},
+        createdAt: new Date(Date.now() - 48 * 3_600_000),
+      },
     });
     await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').set('Idempotency-Key', 'old-key').send({ name: 'another', role: 'finance' }).expect(201);
   });
@@ -67,7 +82,16 @@ describe('leaks and gaps', () => {
   it("tells a payroll key nothing about a draft, not even through mark-paid's answer", async () => {
     const { secret } = await createKey(t, 'payroll');
     const draft = await db().statement.create({
-      data: { payeeId: 'user_2draft', period: '2026-10', currency: 'USD', status: 'draft', commissionTotal: '1.00', adjustmentTotal: '0', total: '1.00', hash: 'h'.repeat(64) },
+      data: {
+        payeeId: 'user_2draft',
+        period: '2026-10',
+        currency: 'USD',
+        status: 'draft',
+        commissionTotal: '1.00',
+        adjustmentTotal: '0',
+        total: '1.00',
+        hash: 'h'.repeat(64),
+      },
     });
     const get = await t.as(secret).get(`/v1/statements/${draft.id}`);
     const markPaid = await t.as(secret).post(`/v1/statements/${draft.id}/mark-paid`).send({ payroll_reference: 'PAY-1' });

@@ -41,7 +41,7 @@ export function poisonRecordsScenario(name: string, env: () => Promise<{ env: Re
         ['unstorable_text', { ...template, id: 'poison-key', form_data: [{ ['la\udc00bel']: 'x' }] }],
         ['too_deep', { ...template, id: 'poison-deep', transcript_data: nested(1_000) }],
         ['invalid_id', { ...template, id: `x${'a'.repeat(12_000)}` }],
-        ['invalid_person_id', { ...template, id: 'poison-formula', closer_id: "=HYPERLINK(\"http://evil\",\"x\")" }],
+        ['invalid_person_id', { ...template, id: 'poison-formula', closer_id: '=HYPERLINK("http://evil","x")' }],
       ];
       const db = t.app.get(DatabaseService).client;
       expect((await syncToEnd(t)).status).toBe('succeeded');
@@ -52,9 +52,19 @@ export function poisonRecordsScenario(name: string, env: () => Promise<{ env: Re
       expect(first).toMatchObject({ status: 'succeeded', error: null });
       expect(first.counts.quarantined).toBe(poison.length);
       expect(await db.call.count()).toBe(stored);
-      const quarantined = (await t.as(TEST_ADMIN_KEY).get('/v1/sync/quarantine?limit=100&resource=call').expect(200)).body.data as { upstream_id: string | null; reason: string; raw_text: string }[];
+      const quarantined = (await t.as(TEST_ADMIN_KEY).get('/v1/sync/quarantine?limit=100&resource=call').expect(200)).body.data as {
+        upstream_id: string | null;
+        reason: string;
+        raw_text: string;
+      }[];
       for (const [reason, record] of poison) {
-        const entry = quarantined.find((candidate) => candidate.reason === reason && (candidate.upstream_id === record['id'] || (reason === 'invalid_id' && candidate.upstream_id === null) || (reason === 'too_deep' && candidate.upstream_id === 'poison-deep')));
+        const entry = quarantined.find(
+          (candidate) =>
+            candidate.reason === reason &&
+            (candidate.upstream_id === record['id'] ||
+              (reason === 'invalid_id' && candidate.upstream_id === null) ||
+              (reason === 'too_deep' && candidate.upstream_id === 'poison-deep')),
+        );
         expect([reason, entry?.reason]).toEqual([reason, reason]);
       }
       // The original is kept losslessly as escaped text.
@@ -73,7 +83,9 @@ export function poisonRecordsScenario(name: string, env: () => Promise<{ env: Re
       const run = await syncToEnd(t);
       expect(run.status).toBe('succeeded');
       const quarantined = (await t.as(TEST_ADMIN_KEY).get('/v1/sync/quarantine?resource=payment').expect(200)).body.data;
-      expect(quarantined).toEqual(expect.arrayContaining([expect.objectContaining({ upstream_id: payment['id'], reason: 'unstorable_text', field: 'refund_reason' })]));
+      expect(quarantined).toEqual(
+        expect.arrayContaining([expect.objectContaining({ upstream_id: payment['id'], reason: 'unstorable_text', field: 'refund_reason' })]),
+      );
     });
   });
 }

@@ -57,7 +57,8 @@ describe('a sync killed mid-way', () => {
       expect(finished).toMatchObject({ status: 'succeeded', resumed: 1 });
       expect(second.output()).toContain(`Resuming sync ${runId} from its checkpoint`);
       // A pass over the calls, then one over the payments.
-      const pagesUpstream = Math.ceil(finished.counts.received / 100) + Math.ceil(finished.counts.payments.received / 100) + Math.ceil(finished.counts.team.received / 100);
+      const pagesUpstream =
+        Math.ceil(finished.counts.received / 100) + Math.ceil(finished.counts.payments.received / 100) + Math.ceil(finished.counts.team.received / 100);
       expect(finished.counts.payments.received).toBe(sandbox.payments.size);
       expect(finished.counts.pages).toBe(pagesUpstream);
       expect(sandbox.stats().requests).toBeLessThanOrEqual(pagesUpstream + 1); // the page in flight at the kill, at most

@@ -17,7 +17,15 @@ describe('sync from Aura: 10,000 calls', () => {
   let expected: Map<string, string> & { malformed: number };
 
   beforeAll(async () => {
-    sandbox = await createAuraSandbox({ calls: 10_000, seed: 7, months: 3, endMonth: '2026-10', now: '2026-11-15T00:00:00Z', rateLimit: { perMinute: null }, faults: { malformedShare: 0.01 } });
+    sandbox = await createAuraSandbox({
+      calls: 10_000,
+      seed: 7,
+      months: 3,
+      endMonth: '2026-10',
+      now: '2026-11-15T00:00:00Z',
+      rateLimit: { perMinute: null },
+      faults: { malformedShare: 0.01 },
+    });
     t = await startTestApp({ AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey });
     expected = await expectedUpstream(sandbox.url, sandbox.apiKey);
   });
@@ -65,12 +73,17 @@ describe('sync from Aura: 10,000 calls', () => {
     }
     const noPayment = await t.as(TEST_ADMIN_KEY).get('/v1/calls?reason=no_payment&limit=3').expect(200);
     expect(noPayment.body.data.length).toBeGreaterThan(0);
-    expect(noPayment.body.data.every((call: { commissionable: boolean; linked_payment_id: unknown }) => !call.commissionable && call.linked_payment_id === null)).toBe(true);
+    expect(
+      noPayment.body.data.every((call: { commissionable: boolean; linked_payment_id: unknown }) => !call.commissionable && call.linked_payment_id === null),
+    ).toBe(true);
     const one = await t.as(TEST_ADMIN_KEY).get(`/v1/calls/${commissionable.body.data[0].id}`).expect(200);
     expect(one.body.raw.id).toBe(commissionable.body.data[0].id);
     expect(one.body.history).toEqual([]);
     await t.as(TEST_ADMIN_KEY).get('/v1/calls?commissionable=maybe').expect(400);
-    const page2 = await t.as(TEST_ADMIN_KEY).get(`/v1/calls?limit=5&cursor=${commissionable.body.pagination.next_cursor}&commissionable=true&period=2026-10`).expect(200);
+    const page2 = await t
+      .as(TEST_ADMIN_KEY)
+      .get(`/v1/calls?limit=5&cursor=${commissionable.body.pagination.next_cursor}&commissionable=true&period=2026-10`)
+      .expect(200);
     expect(page2.body.data[0].id > commissionable.body.data[4].id).toBe(true);
   });
 

@@ -11,7 +11,12 @@ describe('the Aura webhook route', () => {
 
     it('does not exist: 404, even for a well-signed event', async () => {
       const signed = signedEvent('payment.refunded', { id: 'pay_1' }, '2026-11-01T00:00:00Z');
-      const answer = await t.http.post('/v1/webhooks/aura').set('Content-Type', 'application/json').set('X-Aura-Signature', signed.signature).send(signed.body).expect(404);
+      const answer = await t.http
+        .post('/v1/webhooks/aura')
+        .set('Content-Type', 'application/json')
+        .set('X-Aura-Signature', signed.signature)
+        .send(signed.body)
+        .expect(404);
       expect(answer.body).toMatchObject({ success: false, code: 'NOT_FOUND' });
     });
   });

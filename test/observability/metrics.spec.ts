@@ -33,7 +33,14 @@ describe('GET /metrics', () => {
 
   beforeAll(async () => {
     // A share of requests is answered 429 (seeded, so the same ones every time): the Aura counters see throttling and retries.
-    sandbox = await createAuraSandbox({ calls: 300, seed: 81, months: 2, endMonth: period, rateLimit: { perMinute: null }, faults: { rate429: 0.5, retryAfterSeconds: 0 } });
+    sandbox = await createAuraSandbox({
+      calls: 300,
+      seed: 81,
+      months: 2,
+      endMonth: period,
+      rateLimit: { perMinute: null },
+      faults: { rate429: 0.5, retryAfterSeconds: 0 },
+    });
     t = await startTestApp({ AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, METRICS_TOKEN });
     finance = (await createKey(t, 'finance')).secret;
   }, 120_000);
@@ -52,7 +59,12 @@ describe('GET /metrics', () => {
 
   it('parses as Prometheus text, and its counters move as a sync and a run happen', async () => {
     const before = await scrape();
-    for (const gauge of ['commissions_last_successful_sync_timestamp_seconds', 'commissions_last_successful_run_timestamp_seconds', 'commissions_open_disputes', 'commissions_webhook_oldest_pending_seconds']) {
+    for (const gauge of [
+      'commissions_last_successful_sync_timestamp_seconds',
+      'commissions_last_successful_run_timestamp_seconds',
+      'commissions_open_disputes',
+      'commissions_webhook_oldest_pending_seconds',
+    ]) {
       expect(before.get(gauge)?.type).toBe('GAUGE');
     }
     expect(sampleTotal(before, 'commissions_syncs_total')).toBe(0);
@@ -63,7 +75,9 @@ describe('GET /metrics', () => {
     const afterSync = await scrapeUntil((families) => sampleTotal(families, 'commissions_syncs_total') > 0);
     expect(sampleTotal(afterSync, 'commissions_syncs_total', { outcome: 'succeeded', trigger: 'manual' })).toBe(1);
     expect(sampleTotal(afterSync, 'commissions_sync_duration_seconds')).toBe(1);
-    expect(sampleTotal(afterSync, 'commissions_sync_records_total', { resource: 'calls', result: 'written' })).toBe(synced.counts.inserted + synced.counts.updated);
+    expect(sampleTotal(afterSync, 'commissions_sync_records_total', { resource: 'calls', result: 'written' })).toBe(
+      synced.counts.inserted + synced.counts.updated,
+    );
     expect(sampleTotal(afterSync, 'commissions_sync_records_total', { resource: 'calls', result: 'quarantined' })).toBe(synced.counts.quarantined);
     expect(sampleTotal(afterSync, 'commissions_aura_requests_total', { resource: '/v1/calls', status: '200' })).toBeGreaterThan(0);
     expect(sampleTotal(afterSync, 'commissions_aura_requests_total', { resource: '/v1/payments', status: '200' })).toBeGreaterThan(0);

@@ -48,7 +48,12 @@ describe('payees (embedded PGlite)', () => {
       const member = (sandbox.team.all() as { id: string; name: string }[]).find((entry) => entry.id === statement.payee_id);
       expect([statement.payee_id, (statement as unknown as { payee_name: string | null }).payee_name]).toEqual([statement.payee_id, member?.name ?? null]);
     }
-    expect(run.warnings.filter((warning) => warning.code === 'unknown_payee').map((warning) => warning['payee_id']).sort()).toEqual(unknown.map((statement) => statement.payee_id).sort());
+    expect(
+      run.warnings
+        .filter((warning) => warning.code === 'unknown_payee')
+        .map((warning) => warning['payee_id'])
+        .sort(),
+    ).toEqual(unknown.map((statement) => statement.payee_id).sort());
   });
 
   it("shows a rename in Aura on the next sync, in views, documents and the next export, without changing an approved statement's hash", async () => {
@@ -77,15 +82,30 @@ describe('payees (embedded PGlite)', () => {
     await t.as(finance).put('/v1/payees/not-a-person').send({ employee_id: 'X', payroll_code: 'Y' }).expect(400);
     const csv = parseCsv((await t.as(payroll).get(`/v1/payroll/exports/${SEP}?format=csv`).expect(200)).text);
     expect(csv[0]).toEqual([
-      'statement_id', 'payee_id', 'payee_name', 'employee_id', 'payroll_code', 'period', 'currency',
-      'commission_total', 'adjustment_total', 'total', 'status', 'approved_at', 'statement_hash',
+      'statement_id',
+      'payee_id',
+      'payee_name',
+      'employee_id',
+      'payroll_code',
+      'period',
+      'currency',
+      'commission_total',
+      'adjustment_total',
+      'total',
+      'status',
+      'approved_at',
+      'statement_hash',
     ]);
     const row = csv.find((cells) => cells[1] === first)!;
     expect(row.slice(3, 5)).toEqual(['E-10442', 'COMM-SALES']);
     expect(csv.slice(1).every((cells) => cells.length === csv[0].length)).toBe(true);
     // Each change keeps the values it replaced, with who changed them.
     await t.as(finance).put(`/v1/payees/${first}`).send({ employee_id: 'E-10443', payroll_code: 'COMM-SALES' }).expect(200);
-    const history = ((await t.as(finance).get(`/v1/payees/${first}`).expect(200)).body as { history: { source: string; employee_id: string | null; changed_by: string | null }[] }).history;
+    const history = (
+      (await t.as(finance).get(`/v1/payees/${first}`).expect(200)).body as {
+        history: { source: string; employee_id: string | null; changed_by: string | null }[];
+      }
+    ).history;
     expect(history.filter((entry) => entry.source === 'finance').map((entry) => entry.employee_id)).toEqual(['E-10442', null]);
     expect(history.every((entry) => entry.source !== 'finance' || entry.changed_by)).toBe(true);
   });

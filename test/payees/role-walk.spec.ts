@@ -45,18 +45,28 @@ describe('the route × role walk', () => {
     const statements = await allPages<StatementBody>(t, TEST_ADMIN_KEY, `/v1/statements?period=${SEP}`);
     [statementA, statementB] = statements;
     [payeeA, payeeB] = [statementA.payee_id, statementB.payee_id];
-    for (const [who, payee] of [['payee A', payeeA], ['payee B', payeeB]] as const) {
+    for (const [who, payee] of [
+      ['payee A', payeeA],
+      ['payee B', payeeB],
+    ] as const) {
       keys[who] = (await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').send({ name: who, role: 'payee', payee_id: payee }).expect(201)).body.secret;
     }
     const calls = await allPages<{ id: string; closer_id: string }>(t, TEST_ADMIN_KEY, `/v1/calls?period=${SEP}&commissionable=true`);
     callA = calls.find((call) => call.closer_id === payeeA)!.id;
     callB = calls.find((call) => call.closer_id === payeeB)!.id;
-    const document = (await t.http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { 'x-roles'?: string[]; security?: unknown[] }>> };
+    const document = (await t.http.get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { 'x-roles'?: string[]; security?: unknown[] }>>;
+    };
     operations = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.entries(item)
         .filter(([method]) => ['get', 'post', 'put', 'patch', 'delete'].includes(method))
         // No x-roles: a route that declares no role, admin-only (the guard refuses by default).
-        .map(([method, operation]) => ({ method: method as Operation['method'], path, roles: operation['x-roles'] ?? ['admin'], public: !path.startsWith('/v1/') || path === '/v1/webhooks/aura' })),
+        .map(([method, operation]) => ({
+          method: method as Operation['method'],
+          path,
+          roles: operation['x-roles'] ?? ['admin'],
+          public: !path.startsWith('/v1/') || path === '/v1/webhooks/aura',
+        })),
     );
   }, 180_000);
   afterAll(async () => {
@@ -76,7 +86,8 @@ describe('the route × role walk', () => {
 
   it('finds every operation with its declared roles', () => {
     expect(operations.length).toBeGreaterThan(30);
-    for (const operation of operations) if (!operation.public) expect([operation.path, operation.roles]).toEqual([operation.path, expect.arrayContaining(['admin'])]);
+    for (const operation of operations)
+      if (!operation.public) expect([operation.path, operation.roles]).toEqual([operation.path, expect.arrayContaining(['admin'])]);
   });
 
   it('answers each caller as the matrix says: 401 without a key, 403 for an undeclared role, through for a declared one', async () => {
@@ -85,7 +96,7 @@ describe('the route × role walk', () => {
       const row: string[] = [];
       for (const who of WHO) {
         let call = request(t.app.getHttpServer())[operation.method](concrete(operation.path));
-        if (keys[who as keyof typeof keys]) call = call.set('Authorization', `Bearer ${keys[who as keyof typeof keys]}`);
+        if (keys[who]) call = call.set('Authorization', `Bearer ${keys[who]}`);
         const { status } = await call.send(operation.method === 'get' || operation.method === 'delete' ? undefined : {});
         row.push(String(status));
         const role = who.startsWith('payee') ? 'payee' : who;

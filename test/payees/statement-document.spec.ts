@@ -11,14 +11,16 @@ import { allPages, closerPlan, runPeriod, StatementBody } from '../payouts/payou
 const CHROMIUM = '/usr/bin/chromium';
 const SEP = '2026-09';
 const ARTIFACTS = path.resolve(__dirname, '../artifacts');
-const haveTools = existsSync(CHROMIUM) && (() => {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+const haveTools =
+  existsSync(CHROMIUM) &&
+  (() => {
+    try {
+      execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
 // .ci/run installs Debian's chromium and poppler-utils; a machine without them skips this file and says so.
 const describeWithBrowser = haveTools ? describe : describe.skip;
 if (!haveTools) process.stderr.write('statement-document.spec: no /usr/bin/chromium or pdftotext here; skipped (apt-get install chromium poppler-utils)\n');
@@ -45,14 +47,26 @@ describeWithBrowser('the statement document in a real browser and as a PDF', () 
     await t.as(finance).post('/v1/plans').send(closerPlan()).expect(201);
     await runPeriod(t, finance, SEP);
     const named = (await allPages<StatementBody & { payee_name: string | null }>(t, finance, `/v1/statements?period=${SEP}`)).find((entry) => entry.payee_name);
-    await t.as(finance).post('/v1/adjustments').send({ payee_id: named!.payee_id, period: SEP, amount: '125.00', category: 'spiff', reason: 'Launch week SPIFF <b>not markup</b>' }).expect(201);
+    await t
+      .as(finance)
+      .post('/v1/adjustments')
+      .send({ payee_id: named!.payee_id, period: SEP, amount: '125.00', category: 'spiff', reason: 'Launch week SPIFF <b>not markup</b>' })
+      .expect(201);
     await t.as(finance).post(`/v1/periods/${SEP}/approve`).send({}).expect(200);
     statement = (await t.as(finance).get(`/v1/statements/${named!.id}`).expect(200)).body;
     rep = (await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').send({ name: 'rep', role: 'payee', payee_id: statement.payee_id }).expect(201)).body.secret;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 180_000);
   afterAll(async () => {
@@ -92,17 +106,26 @@ describeWithBrowser('the statement document in a real browser and as a PDF', () 
   });
 
   it('carries the same figures in the PDF, byte for byte the same on every fetch', async () => {
-    const first = await t.as(rep).get(`/v1/statements/${statement.id}/document?format=pdf`).buffer(true).parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const first = await t
+      .as(rep)
+      .get(`/v1/statements/${statement.id}/document?format=pdf`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
     expect(first.headers['content-type']).toBe('application/pdf');
-    const again = await t.as(rep).get(`/v1/statements/${statement.id}/document?format=pdf`).buffer(true).parse((response, done) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => done(null, Buffer.concat(chunks)));
-    });
+    const again = await t
+      .as(rep)
+      .get(`/v1/statements/${statement.id}/document?format=pdf`)
+      .buffer(true)
+      .parse((response, done) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => done(null, Buffer.concat(chunks)));
+      });
     expect(Buffer.compare(first.body as Buffer, again.body as Buffer)).toBe(0);
     const file = path.join(scratch, 'statement.pdf');
     writeFileSync(file, first.body as Buffer);

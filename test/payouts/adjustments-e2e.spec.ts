@@ -3,7 +3,7 @@ import { Decimal } from '@app/commission-engine';
 import { DatabaseService } from '@app/persistence';
 import { syncToEnd } from '../support/sync-helpers';
 import { createKey, startTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
-import { closerPlan, csvRecords, expectConsistent, parseCsv, runPeriod, StatementBody, statementsOf } from './payouts-helpers';
+import { closerPlan, csvRecords, expectConsistent, parseCsv, runPeriod, statementsOf } from './payouts-helpers';
 
 const SEP = '2026-09';
 const OCT = '2026-10';
@@ -38,7 +38,11 @@ describe('manual adjustments (embedded PGlite)', () => {
     await runPeriod(t, finance, SEP);
     const before = (await statementsOf(t, finance, SEP))[0];
     payeeId = before.payee_id;
-    const created = await t.as(finance).post('/v1/adjustments').send({ payee_id: payeeId, period: SEP, amount: '250.00', category: 'bonus', reason: 'Top closer of September' }).expect(201);
+    const created = await t
+      .as(finance)
+      .post('/v1/adjustments')
+      .send({ payee_id: payeeId, period: SEP, amount: '250.00', category: 'bonus', reason: 'Top closer of September' })
+      .expect(201);
     bonusId = created.body.id;
     expect(created.body).toMatchObject({ payee_id: payeeId, period: SEP, amount: '250.00', category: 'bonus', statement_id: before.id });
     const after = await statementOf(payeeId, SEP);
@@ -47,7 +51,13 @@ describe('manual adjustments (embedded PGlite)', () => {
     expect(after.version).toBe(before.version + 1);
     const manual = after.lines!.find((line) => line.kind === 'manual')!;
     expect(manual).toMatchObject({ id: created.body.line_id, amount: '250.00', call_id: null, role: null });
-    expect(manual.explanation).toMatchObject({ kind: 'manual', category: 'bonus', reason: 'Top closer of September', created_by: expect.any(String), sentence: expect.stringContaining('Bonus') });
+    expect(manual.explanation).toMatchObject({
+      kind: 'manual',
+      category: 'bonus',
+      reason: 'Top closer of September',
+      created_by: expect.any(String),
+      sentence: expect.stringContaining('Bonus'),
+    });
     expectConsistent(after);
   });
 
@@ -64,7 +74,11 @@ describe('manual adjustments (embedded PGlite)', () => {
     const approved = await statementOf(payeeId, SEP);
     const csv = csvRecords(parseCsv((await t.as(payroll).get(`/v1/payroll/exports/${SEP}?format=csv`).expect(200)).text));
     expect(csv.find((row) => row.payee_id === payeeId)!.total).toBe(approved.total);
-    const refused = await t.as(finance).post('/v1/adjustments').send({ payee_id: payeeId, period: SEP, amount: '10.00', category: 'spiff', reason: 'Late SPIFF' }).expect(409);
+    const refused = await t
+      .as(finance)
+      .post('/v1/adjustments')
+      .send({ payee_id: payeeId, period: SEP, amount: '10.00', category: 'spiff', reason: 'Late SPIFF' })
+      .expect(409);
     expect(refused.body.details).toEqual([expect.objectContaining({ statement_id: approved.id, status: 'approved' })]);
     await t.as(finance).delete(`/v1/adjustments/${bonusId}`).expect(409);
     await runPeriod(t, finance, OCT);
@@ -73,7 +87,11 @@ describe('manual adjustments (embedded PGlite)', () => {
 
   it('lets a draft adjustment be deleted, restating the statement without it', async () => {
     const october = (await statementsOf(t, finance, OCT))[0];
-    const created = await t.as(finance).post('/v1/adjustments').send({ payee_id: october.payee_id, period: OCT, amount: '-40.00', category: 'draw', reason: 'Draw recovered' }).expect(201);
+    const created = await t
+      .as(finance)
+      .post('/v1/adjustments')
+      .send({ payee_id: october.payee_id, period: OCT, amount: '-40.00', category: 'draw', reason: 'Draw recovered' })
+      .expect(201);
     expect((await statementOf(october.payee_id, OCT)).total).toBe(new Decimal(october.total).minus(40).toFixed(2));
     await t.as(finance).delete(`/v1/adjustments/${created.body.id}`).expect(200);
     const restated = await statementOf(october.payee_id, OCT);
@@ -84,7 +102,11 @@ describe('manual adjustments (embedded PGlite)', () => {
   });
 
   it('creates the draft when the payee has none yet, and payroll cannot add one', async () => {
-    const created = await t.as(finance).post('/v1/adjustments').send({ payee_id: 'user_2onlybonus', period: NOV, amount: '99.99', category: 'spiff', reason: 'Referral SPIFF' }).expect(201);
+    const created = await t
+      .as(finance)
+      .post('/v1/adjustments')
+      .send({ payee_id: 'user_2onlybonus', period: NOV, amount: '99.99', category: 'spiff', reason: 'Referral SPIFF' })
+      .expect(201);
     const statement = await statementOf('user_2onlybonus', NOV);
     expect(statement).toMatchObject({ id: created.body.statement_id, status: 'draft', total: '99.99' });
     await t.as(payroll).post('/v1/adjustments').send({ payee_id: 'user_2x', period: NOV, amount: '1.00', category: 'bonus', reason: 'x' }).expect(403);
@@ -124,49 +146,52 @@ describe.each([['carry_forward'], ['allow']])('negative balances with NEGATIVE_B
     await sandbox?.close();
   });
 
-  it(mode === 'carry_forward'
-    ? 'gives October a total of 0.00 when its clawbacks exceed its earnings, and opens November with the remainder'
-    : 'leaves October negative, with no carry lines', async () => {
-    await runPeriod(t, finance, SEP);
-    await t.as(finance).post(`/v1/periods/${SEP}/approve`).send({}).expect(200);
-    const september = await statementsOf(t, finance, SEP);
-    // A closer with calls in November too, whose September and October calls all fall through.
-    const calls = sandbox.store.all() as { id: string; closer_id: string; ended_at: string | null; status?: string }[];
-    const monthOf = (call: { ended_at: string | null }) => call.ended_at?.slice(0, 7) ?? null;
-    const payee = september
-      .filter((statement) => calls.some((call) => call.closer_id === statement.payee_id && monthOf(call) === NOV && call.status === 'closed'))
-      .sort((a, b) => new Decimal(b.total).comparedTo(a.total))[0];
-    for (const call of calls.filter((entry) => entry.closer_id === payee.payee_id && (monthOf(entry) === SEP || monthOf(entry) === OCT))) {
-      sandbox.store.update(call.id, { status: 'no_show' });
-    }
-    expect((await syncToEnd(t)).status).toBe('succeeded');
-    await runPeriod(t, finance, OCT);
-    const october = (await statementsOf(t, finance, OCT)).find((statement) => statement.payee_id === payee.payee_id)!;
-    expectConsistent(october);
-    const carry = october.lines!.filter((line) => line.kind === 'carry_forward');
-    if (mode === 'allow') {
-      expect(october.total).toBe(new Decimal(payee.total).neg().toFixed(2));
-      expect(carry).toEqual([]);
-      return;
-    }
-    expect(october.total).toBe('0.00');
-    expect(carry).toEqual([expect.objectContaining({ amount: payee.total })]);
-    await t.as(finance).post(`/v1/periods/${OCT}/approve`).send({}).expect(200);
-    const balance = (await t.as(finance).get(`/v1/payees/${payee.payee_id}/balance`).expect(200)).body;
-    expect(balance).toMatchObject({ to_recover: new Decimal(payee.total).neg().toFixed(2), carried: [expect.objectContaining({ period: OCT })] });
+  it(
+    mode === 'carry_forward'
+      ? 'gives October a total of 0.00 when its clawbacks exceed its earnings, and opens November with the remainder'
+      : 'leaves October negative, with no carry lines',
+    async () => {
+      await runPeriod(t, finance, SEP);
+      await t.as(finance).post(`/v1/periods/${SEP}/approve`).send({}).expect(200);
+      const september = await statementsOf(t, finance, SEP);
+      // A closer with calls in November too, whose September and October calls all fall through.
+      const calls = sandbox.store.all() as { id: string; closer_id: string; ended_at: string | null; status?: string }[];
+      const monthOf = (call: { ended_at: string | null }) => call.ended_at?.slice(0, 7) ?? null;
+      const payee = september
+        .filter((statement) => calls.some((call) => call.closer_id === statement.payee_id && monthOf(call) === NOV && call.status === 'closed'))
+        .sort((a, b) => new Decimal(b.total).comparedTo(a.total))[0];
+      for (const call of calls.filter((entry) => entry.closer_id === payee.payee_id && (monthOf(entry) === SEP || monthOf(entry) === OCT))) {
+        sandbox.store.update(call.id, { status: 'no_show' });
+      }
+      expect((await syncToEnd(t)).status).toBe('succeeded');
+      await runPeriod(t, finance, OCT);
+      const october = (await statementsOf(t, finance, OCT)).find((statement) => statement.payee_id === payee.payee_id)!;
+      expectConsistent(october);
+      const carry = october.lines!.filter((line) => line.kind === 'carry_forward');
+      if (mode === 'allow') {
+        expect(october.total).toBe(new Decimal(payee.total).neg().toFixed(2));
+        expect(carry).toEqual([]);
+        return;
+      }
+      expect(october.total).toBe('0.00');
+      expect(carry).toEqual([expect.objectContaining({ amount: payee.total })]);
+      await t.as(finance).post(`/v1/periods/${OCT}/approve`).send({}).expect(200);
+      const balance = (await t.as(finance).get(`/v1/payees/${payee.payee_id}/balance`).expect(200)).body;
+      expect(balance).toMatchObject({ to_recover: new Decimal(payee.total).neg().toFixed(2), carried: [expect.objectContaining({ period: OCT })] });
 
-    await runPeriod(t, finance, NOV);
-    const november = (await statementsOf(t, finance, NOV)).find((statement) => statement.payee_id === payee.payee_id)! as StatementBody;
-    const carriedIn = november.lines!.find((line) => line.kind === 'carried_in')!;
-    expect(carriedIn).toMatchObject({ amount: new Decimal(payee.total).neg().toFixed(2), adjusts_line_id: carry[0].id });
-    expect(carry[0].adjusts_line_id).toBe(carriedIn.id);
-    expect(new Decimal(november.total).isNegative()).toBe(false);
-    await t.as(finance).post(`/v1/periods/${NOV}/approve`).send({}).expect(200);
-    for (const period of [SEP, OCT, NOV]) {
-      const rows = (await t.as(payroll).get(`/v1/payroll/exports/${period}`).expect(200)).body.rows as { total: string }[];
-      expect(rows.every((row) => !new Decimal(row.total).isNegative())).toBe(true);
-    }
-  });
+      await runPeriod(t, finance, NOV);
+      const november = (await statementsOf(t, finance, NOV)).find((statement) => statement.payee_id === payee.payee_id)!;
+      const carriedIn = november.lines!.find((line) => line.kind === 'carried_in')!;
+      expect(carriedIn).toMatchObject({ amount: new Decimal(payee.total).neg().toFixed(2), adjusts_line_id: carry[0].id });
+      expect(carry[0].adjusts_line_id).toBe(carriedIn.id);
+      expect(new Decimal(november.total).isNegative()).toBe(false);
+      await t.as(finance).post(`/v1/periods/${NOV}/approve`).send({}).expect(200);
+      for (const period of [SEP, OCT, NOV]) {
+        const rows = (await t.as(payroll).get(`/v1/payroll/exports/${period}`).expect(200)).body.rows as { total: string }[];
+        expect(rows.every((row) => !new Decimal(row.total).isNegative())).toBe(true);
+      }
+    },
+  );
 });
 
 describe('a carried balance ties the statements it joins (embedded PGlite)', () => {
@@ -180,11 +205,19 @@ describe('a carried balance ties the statements it joins (embedded PGlite)', () 
   });
 
   it('refuses to reopen a statement whose carried balance a later statement has taken in', async () => {
-    await t.as(finance).post('/v1/adjustments').send({ payee_id: 'user_2drawonly', period: SEP, amount: '-100.00', category: 'draw', reason: 'Advance' }).expect(201);
+    await t
+      .as(finance)
+      .post('/v1/adjustments')
+      .send({ payee_id: 'user_2drawonly', period: SEP, amount: '-100.00', category: 'draw', reason: 'Advance' })
+      .expect(201);
     await t.as(finance).post(`/v1/periods/${SEP}/approve`).send({}).expect(200);
     const september = (await statementsOf(t, finance, SEP)).find((statement) => statement.payee_id === 'user_2drawonly')!;
     expect(september.total).toBe('0.00');
-    await t.as(finance).post('/v1/adjustments').send({ payee_id: 'user_2drawonly', period: OCT, amount: '500.00', category: 'bonus', reason: 'Bonus' }).expect(201);
+    await t
+      .as(finance)
+      .post('/v1/adjustments')
+      .send({ payee_id: 'user_2drawonly', period: OCT, amount: '500.00', category: 'bonus', reason: 'Bonus' })
+      .expect(201);
     const october = (await statementsOf(t, finance, OCT)).find((statement) => statement.payee_id === 'user_2drawonly')!;
     expect(october.total).toBe('400.00');
     await t.as(finance).post(`/v1/periods/${OCT}/approve`).send({}).expect(200);

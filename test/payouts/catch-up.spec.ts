@@ -30,7 +30,13 @@ describe('the schedule catches up (embedded PGlite)', () => {
   beforeAll(async () => {
     sandbox = await createAuraSandbox({ calls: 400, seed: 46, months: 3, endMonth: period, rateLimit: { perMinute: null } });
     // Due at 00:00 on the 1st, so by now (after the first minute of the month) this month's run is owed.
-    t = await startTestApp({ AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, MONTHLY_RUN_CRON: '0 0 1 * *', SCHEDULE_RETRIES: '1', SCHEDULE_RETRY_MINUTES: '5' });
+    t = await startTestApp({
+      AURA_API_URL: sandbox.url,
+      AURA_API_KEY: sandbox.apiKey,
+      MONTHLY_RUN_CRON: '0 0 1 * *',
+      SCHEDULE_RETRIES: '1',
+      SCHEDULE_RETRY_MINUTES: '5',
+    });
     finance = (await createKey(t, 'finance')).secret;
     expect((await syncToEnd(t)).status).toBe('succeeded');
     await t.as(finance).post('/v1/plans').send(closerPlan()).expect(201);
@@ -55,7 +61,10 @@ describe('the schedule catches up (embedded PGlite)', () => {
     await jobs.catchUp(new Date(Date.now() + 6 * MINUTE));
     await jobs.catchUp(new Date(Date.now() + 6 * MINUTE)); // a second replica's tick: still one retry
     const runs = await settled(period);
-    expect(runs.map((run) => [run.trigger, run.status]).sort()).toEqual([['catch_up', 'succeeded'], ['schedule', 'failed']]);
+    expect(runs.map((run) => [run.trigger, run.status]).sort()).toEqual([
+      ['catch_up', 'succeeded'],
+      ['schedule', 'failed'],
+    ]);
     await jobs.catchUp(new Date(Date.now() + 60 * MINUTE));
     expect(await runsOf(period)).toHaveLength(2);
   });
@@ -80,7 +89,10 @@ describe('the schedule catches up (embedded PGlite)', () => {
 
   it('syncs when no sync succeeded for a day (the daily sync was missed), once, and not again while that one is fresh', async () => {
     const jobs = t.app.get(JobsService);
-    const catchUps = async () => ((await t.as(finance).get('/v1/sync/runs?limit=100').expect(200)).body.data as { trigger: string; status: string }[]).filter((run) => run.trigger === 'catch_up');
+    const catchUps = async () =>
+      ((await t.as(finance).get('/v1/sync/runs?limit=100').expect(200)).body.data as { trigger: string; status: string }[]).filter(
+        (run) => run.trigger === 'catch_up',
+      );
     await jobs.catchUp(new Date(Date.now() + 2 * MINUTE));
     expect(await catchUps()).toHaveLength(0);
     const later = new Date(Date.now() + 26 * 60 * MINUTE);

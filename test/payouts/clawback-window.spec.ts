@@ -54,20 +54,22 @@ describe('clawbacks outside CLAWBACK_WINDOW_DAYS (embedded PGlite)', () => {
     expect(run.status).toBe('succeeded');
     const clawbacks = run.warnings.filter((warning) => warning.code === 'clawback_outside_window');
     expect(clawbacks).toHaveLength(refundedLines.length);
-    expect(clawbacks).toEqual(expect.arrayContaining(
-      refundedLines.map((line) =>
-        expect.objectContaining({
-          code: 'clawback_outside_window',
-          call_id: refunded.call_id,
-          payee_id: line.explanation.payee_id,
-          role: line.role,
-          amount: new Decimal(line.amount).neg().toFixed(2),
-          original_line_id: line.id,
-          window_days: 30,
-          message: expect.stringContaining('CLAWBACK_WINDOW_DAYS'),
-        }),
+    expect(clawbacks).toEqual(
+      expect.arrayContaining(
+        refundedLines.map((line) =>
+          expect.objectContaining({
+            code: 'clawback_outside_window',
+            call_id: refunded.call_id,
+            payee_id: line.explanation.payee_id,
+            role: line.role,
+            amount: new Decimal(line.amount).neg().toFixed(2),
+            original_line_id: line.id,
+            window_days: 30,
+            message: expect.stringContaining('CLAWBACK_WINDOW_DAYS'),
+          }),
+        ),
       ),
-    ));
+    );
     const october = await statementsOf(t, finance, '2026-10');
     const adjustments = october.flatMap((statement) => statement.lines!).filter((line) => line.kind === 'adjustment');
     expect(adjustments.some((line) => line.call_id === refunded.call_id)).toBe(false);

@@ -60,7 +60,13 @@ export function paymentsScenario(name: string, env: () => Promise<{ env: Record<
       cleanup = database.cleanup;
       // The service dates changes by its own clock (today) and the sandbox's refunds by the sandbox clock (2026-11-15):
       // a year-long window keeps this scenario about settling, whatever today is. The window has its own suites.
-      t = await startTestApp({ ...database.env, AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, AURA_WEBHOOK_SECRET: WEBHOOK_SECRET, CLAWBACK_WINDOW_DAYS: '365' });
+      t = await startTestApp({
+        ...database.env,
+        AURA_API_URL: sandbox.url,
+        AURA_API_KEY: sandbox.apiKey,
+        AURA_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        CLAWBACK_WINDOW_DAYS: '365',
+      });
       finance = (await createKey(t, 'finance')).secret;
       expect((await syncToEnd(t)).status).toBe('succeeded');
       await t.as(finance).post('/v1/plans').send(closerPlan()).expect(201);
@@ -86,7 +92,9 @@ export function paymentsScenario(name: string, env: () => Promise<{ env: Record<
         // Effective base = base × (1 − refunded / amount), rounded once, half up, to the cent.
         const { payment } = await call(entry.id);
         const share = new Decimal(payment!.refunded_amount!).div(payment!.amount);
-        expect(entry.effective_base_amount).toBe(new Decimal(entry.base_amount).times(new Decimal(1).minus(share)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2));
+        expect(entry.effective_base_amount).toBe(
+          new Decimal(entry.base_amount).times(new Decimal(1).minus(share)).toDecimalPlaces(2, Decimal.ROUND_HALF_UP).toFixed(2),
+        );
         expect(entry.refunded_share).toBe(share.toDecimalPlaces(6, Decimal.ROUND_HALF_UP).toFixed());
       }
       const view = await call(pending[0].id);
@@ -156,7 +164,11 @@ export function paymentsScenario(name: string, env: () => Promise<{ env: Record<
       const clawback = (await linesOf(partial.call_id)).find((line) => line.kind === 'adjustment')!;
       expect(clawback).toMatchObject({ adjusts_line_id: partial.id, statement_period: NOV });
       expect(new Decimal(clawback.amount).lt(0)).toBe(true);
-      expect(clawback.explanation.current.refund).toEqual({ gross_base: afterPartial.base_amount, refunded_share: '0.3', effective_base: afterPartial.effective_base_amount });
+      expect(clawback.explanation.current.refund).toEqual({
+        gross_base: afterPartial.base_amount,
+        refunded_share: '0.3',
+        effective_base: afterPartial.effective_base_amount,
+      });
       expect(clawback.explanation.current.sentence).toContain('less the 30% of its payment refunded');
       const fullLines = await linesOf(full.call_id);
       expect(fullLines.reduce((sum, line) => sum.plus(line.amount), new Decimal(0)).toFixed(2)).toBe('0.00');
@@ -179,7 +191,13 @@ export function paymentsScenario(name: string, env: () => Promise<{ env: Record<
       expect(view.payment!.refunded_amount).toBe('1000');
       expect(new Decimal(view.refunded_share!).gt(0)).toBe(true);
       const events = (await t.as(finance).get(`/v1/webhooks/events?data_id=${target.linked_payment_id}`).expect(200)).body.data;
-      expect(events).toEqual([expect.objectContaining({ event: 'payment.refunded', status: 'processed', outcome: expect.objectContaining({ result: 'updated', calls_judged_again: 1 }) })]);
+      expect(events).toEqual([
+        expect.objectContaining({
+          event: 'payment.refunded',
+          status: 'processed',
+          outcome: expect.objectContaining({ result: 'updated', calls_judged_again: 1 }),
+        }),
+      ]);
       expect((await t.as(finance).get('/v1/sync/runs').expect(200)).body.data.length).toBe(syncsBefore);
 
       // A replay (same event, id and created_at) is acknowledged and causes nothing.
@@ -211,7 +229,9 @@ export function paymentsScenario(name: string, env: () => Promise<{ env: Record<
       const held = [jest.spyOn(worker, 'wake').mockImplementation(() => undefined), jest.spyOn(worker, 'drain').mockResolvedValue(undefined)];
       sandbox.resetStats();
       const base = Date.parse('2026-11-15T00:00:00Z');
-      const signed = Array.from({ length: 200 }, (_, index) => signedEvent('payment.failed', { id: paymentId, status: 'failed' }, new Date(base + index).toISOString()));
+      const signed = Array.from({ length: 200 }, (_, index) =>
+        signedEvent('payment.failed', { id: paymentId, status: 'failed' }, new Date(base + index).toISOString()),
+      );
       for (let start = 0; start < signed.length; start += 50) {
         const answers = await Promise.all(signed.slice(start, start + 50).map((event) => postEvent(event)));
         for (const answer of answers) expect(answer.status).toBe(200);
@@ -224,7 +244,7 @@ export function paymentsScenario(name: string, env: () => Promise<{ env: Record<
       expect(sandbox.stats().requests).toBe(1);
     });
 
-    it("stops paying on a payment whose latest version cannot be read, and pays again once it can", async () => {
+    it('stops paying on a payment whose latest version cannot be read, and pays again once it can', async () => {
       const target = (await callsWith(`period=${OCT}&commissionable=true`)).find((entry) => entry.refunded_share === '0')!;
       const payment = sandbox.payments.get(target.linked_payment_id) as Record<string, unknown>;
       sandbox.payments.update(target.linked_payment_id, { status: 'refunded', refunded_amount: payment['amount'], refunded_at: 'yesterday' });
@@ -250,7 +270,9 @@ export function paymentsScenario(name: string, env: () => Promise<{ env: Record<
       const run = await syncToEnd(t);
       expect(run.status).toBe('succeeded');
       const quarantined = (await t.as(finance).get('/v1/sync/quarantine?resource=payment').expect(200)).body.data;
-      expect(quarantined).toEqual(expect.arrayContaining([expect.objectContaining({ resource: 'payment', upstream_id: 'pay_malformed_1', reason: 'invalid_amount', field: 'amount' })]));
+      expect(quarantined).toEqual(
+        expect.arrayContaining([expect.objectContaining({ resource: 'payment', upstream_id: 'pay_malformed_1', reason: 'invalid_amount', field: 'amount' })]),
+      );
       for (const entry of await callsWith('reason=currency_mismatch')) expect(await linesOf(entry.id)).toEqual([]);
     });
   });

@@ -47,7 +47,11 @@ describe('payouts end to end (embedded PGlite)', () => {
     const calls = await allPages<{ setter_id: string | null; closer_id: string }>(t, finance, '/v1/calls?commissionable=true');
     const setters = [...new Set(calls.map((call) => call.setter_id).filter((id): id is string => id !== null))].sort();
     await t.as(finance).post('/v1/plans').send(closerPlan()).expect(201);
-    await t.as(finance).post('/v1/plans').send(setterPlan(setters.slice(0, Math.ceil(setters.length / 2)))).expect(201);
+    await t
+      .as(finance)
+      .post('/v1/plans')
+      .send(setterPlan(setters.slice(0, Math.ceil(setters.length / 2))))
+      .expect(201);
   }, 120_000);
   afterAll(async () => {
     await t?.close();
@@ -86,7 +90,12 @@ describe('payouts end to end (embedded PGlite)', () => {
         expectConsistent(statement);
         expect(statement.hash).toBe(statementHash({ currency: 'USD', payeeId: statement.payee_id, period: SEP }, toHashLines(statement.lines!)));
         for (const line of statement.lines!) {
-          expect(line).toMatchObject({ kind: 'commission', call_period: SEP, adjusts_line_id: null, line_key: `commission:${line.call_id}:${line.role}:${statement.payee_id}` });
+          expect(line).toMatchObject({
+            kind: 'commission',
+            call_period: SEP,
+            adjusts_line_id: null,
+            line_key: `commission:${line.call_id}:${line.role}:${statement.payee_id}`,
+          });
           expect(line.explanation.sentence).toEqual(expect.stringContaining(`on call ${line.call_id}`));
           expect(line.explanation.amount).toBe(line.amount);
         }
@@ -120,7 +129,9 @@ describe('payouts end to end (embedded PGlite)', () => {
     it('shows the lines that pay a call on GET /v1/calls/:id', async () => {
       const line = september[0].lines![0];
       const call = await t.as(finance).get(`/v1/calls/${line.call_id}`).expect(200);
-      expect(call.body.lines).toEqual(expect.arrayContaining([expect.objectContaining({ id: line.id, amount: line.amount, statement_id: september[0].id, statement_status: 'draft' })]));
+      expect(call.body.lines).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id: line.id, amount: line.amount, statement_id: september[0].id, statement_status: 'draft' })]),
+      );
     });
 
     it('keeps drafts from payroll: not listed, 404 one by one, and no approving', async () => {
@@ -136,7 +147,11 @@ describe('payouts end to end (embedded PGlite)', () => {
 
     it('approves one statement only with the hash that was reviewed, then the whole period', async () => {
       const [first] = september;
-      const stale = await t.as(finance).post(`/v1/statements/${first.id}/approve`).send({ hash: 'f'.repeat(64) }).expect(409);
+      const stale = await t
+        .as(finance)
+        .post(`/v1/statements/${first.id}/approve`)
+        .send({ hash: 'f'.repeat(64) })
+        .expect(409);
       expect(stale.body.details[0]).toEqual({ hash: first.hash, version: 1 });
       const approved = await t.as(finance).post(`/v1/statements/${first.id}/approve`).send({ hash: first.hash }).expect(200);
       expect(approved.body).toMatchObject({ id: first.id, status: 'approved', hash: first.hash, approved_at: expect.any(String) });
@@ -157,7 +172,21 @@ describe('payouts end to end (embedded PGlite)', () => {
       expect(response.headers['content-disposition']).toBe(`attachment; filename="payroll-${SEP}.csv"`);
       expect(response.text.endsWith('\r\n')).toBe(true);
       const [header, ...cells] = parseCsv(response.text);
-      expect(header).toEqual(['statement_id', 'payee_id', 'payee_name', 'employee_id', 'payroll_code', 'period', 'currency', 'commission_total', 'adjustment_total', 'total', 'status', 'approved_at', 'statement_hash']);
+      expect(header).toEqual([
+        'statement_id',
+        'payee_id',
+        'payee_name',
+        'employee_id',
+        'payroll_code',
+        'period',
+        'currency',
+        'commission_total',
+        'adjustment_total',
+        'total',
+        'status',
+        'approved_at',
+        'statement_hash',
+      ]);
       // The columns this suite checks, in their order; names and payroll ids have suites of their own.
       const rows = cells.map((row) => [row[0], row[1], ...row.slice(5)]);
       const byId = new Map(september.map((statement) => [statement.id, statement]));
@@ -182,14 +211,16 @@ describe('payouts end to end (embedded PGlite)', () => {
       const json = await t.as(finance).get(`/v1/payroll/exports/${SEP}`).expect(200);
       expect(json.body.rows.map((row: Record<string, string>) => [row.statement_id, row.total])).toEqual(rows.map((row) => [row[0], row[6]]));
       expect(json.body.total).toBe(sum(rows.map((row) => row[6])).toFixed(2));
-      expect(await (await t.as(finance).get(`/v1/payroll/exports/${SEP}?format=csv`)).text).toBe(response.text); // stable
+      expect((await t.as(finance).get(`/v1/payroll/exports/${SEP}?format=csv`)).text).toBe(response.text); // stable
 
       const badFormat = await t.as(payroll).get(`/v1/payroll/exports/${SEP}?format=xml`).expect(400);
       expect(badFormat.body.details[0].field).toBe('format');
       const badPeriod = await t.as(payroll).get('/v1/payroll/exports/september').expect(400);
       expect(badPeriod.body.details[0].field).toBe('period');
       const empty = await t.as(payroll).get(`/v1/payroll/exports/2025-01?format=csv`).expect(200);
-      expect(empty.text).toBe('statement_id,payee_id,payee_name,employee_id,payroll_code,period,currency,commission_total,adjustment_total,total,status,approved_at,statement_hash\r\n');
+      expect(empty.text).toBe(
+        'statement_id,payee_id,payee_name,employee_id,payroll_code,period,currency,commission_total,adjustment_total,total,status,approved_at,statement_hash\r\n',
+      );
     });
   });
 
@@ -275,13 +306,18 @@ describe('payouts end to end (embedded PGlite)', () => {
       const september = await statementsOf(t, finance, SEP);
       const line = september
         .flatMap((statement) => statement.lines!)
-        .find((candidate) => candidate.call_id !== flippedCallId && candidate.role === 'closer' && new Decimal(candidate.amount).gt(0) && new Decimal(candidate.amount).lt(2000))!;
+        .find(
+          (candidate) =>
+            candidate.call_id !== flippedCallId && candidate.role === 'closer' && new Decimal(candidate.amount).gt(0) && new Decimal(candidate.amount).lt(2000),
+        )!;
       sandbox.store.update(line.call_id, { expected_deal_value: Math.round(Number(line.base_amount) * 100) + 1_000_00 });
       expect((await syncToEnd(t)).status).toBe('succeeded');
       const run = await runPeriod(t, finance, SEP);
       expect(run.status).toBe('succeeded');
       // September is approved, so its run writes a supplementary statement (sequence 2) for the difference.
-      const supplementary = (await statementsOf(t, finance, SEP, 'draft')).find((statement) => statement.lines!.some((candidate) => candidate.adjusts_line_id === line.id))!;
+      const supplementary = (await statementsOf(t, finance, SEP, 'draft')).find((statement) =>
+        statement.lines!.some((candidate) => candidate.adjusts_line_id === line.id),
+      )!;
       expect(supplementary).toMatchObject({ sequence: 2, status: 'draft' });
       const adjustment = supplementary.lines!.find((candidate) => candidate.adjusts_line_id === line.id)!;
       expect(new Decimal(adjustment.amount).gt(0)).toBe(true);
@@ -298,15 +334,40 @@ describe('payouts end to end (embedded PGlite)', () => {
       const [statement] = await allPages<StatementBody>(t, payroll, `/v1/statements?period=${OCT}&status=approved`);
       const missing = await t.as(payroll).post(`/v1/statements/${statement.id}/mark-paid`).send({}).expect(400);
       expect(missing.body.details.map((problem: { field: string }) => problem.field)).toContain('payroll_reference');
-      await t.as(payroll).post(`/v1/statements/${statement.id}/mark-paid`).send({ payroll_reference: 'x'.repeat(201) }).expect(400);
+      await t
+        .as(payroll)
+        .post(`/v1/statements/${statement.id}/mark-paid`)
+        .send({ payroll_reference: 'x'.repeat(201) })
+        .expect(400);
       await t.as(finance).post(`/v1/statements/${statement.id}/mark-paid`).send({ payroll_reference: 'PR-1' }).expect(403);
 
-      const first = await t.as(payroll).post(`/v1/statements/${statement.id}/mark-paid`).set('Idempotency-Key', 'pay-oct-1').send({ payroll_reference: 'PR-2026-10-001' }).expect(200);
-      expect(first.body).toMatchObject({ id: statement.id, status: 'paid', payroll_reference: 'PR-2026-10-001', paid_at: expect.any(String), hash: statement.hash });
-      const replay = await t.as(payroll).post(`/v1/statements/${statement.id}/mark-paid`).set('Idempotency-Key', 'pay-oct-1').send({ payroll_reference: 'PR-2026-10-001' }).expect(200);
+      const first = await t
+        .as(payroll)
+        .post(`/v1/statements/${statement.id}/mark-paid`)
+        .set('Idempotency-Key', 'pay-oct-1')
+        .send({ payroll_reference: 'PR-2026-10-001' })
+        .expect(200);
+      expect(first.body).toMatchObject({
+        id: statement.id,
+        status: 'paid',
+        payroll_reference: 'PR-2026-10-001',
+        paid_at: expect.any(String),
+        hash: statement.hash,
+      });
+      const replay = await t
+        .as(payroll)
+        .post(`/v1/statements/${statement.id}/mark-paid`)
+        .set('Idempotency-Key', 'pay-oct-1')
+        .send({ payroll_reference: 'PR-2026-10-001' })
+        .expect(200);
       expect(replay.body).toEqual(first.body);
       expect(replay.headers['idempotent-replayed']).toBe('true');
-      const other = await t.as(payroll).post(`/v1/statements/${statement.id}/mark-paid`).set('Idempotency-Key', 'pay-oct-1').send({ payroll_reference: 'PR-other' }).expect(409);
+      const other = await t
+        .as(payroll)
+        .post(`/v1/statements/${statement.id}/mark-paid`)
+        .set('Idempotency-Key', 'pay-oct-1')
+        .send({ payroll_reference: 'PR-other' })
+        .expect(409);
       expect(other.body.code).toBe('CONFLICT');
       const twice = await t.as(payroll).post(`/v1/statements/${statement.id}/mark-paid`).send({ payroll_reference: 'PR-again' }).expect(409);
       expect(twice.body.error).toContain('already paid');
@@ -363,7 +424,9 @@ describe('payouts end to end (embedded PGlite)', () => {
 
     it('marks failed a run a crashed process left running, when the period runs again', async () => {
       const db = t.app.get(DatabaseService).client;
-      const orphan = await db.payoutRun.create({ data: { period: '2026-07', activePeriod: '2026-07', status: 'running', trigger: 'manual', startedAt: new Date() } });
+      const orphan = await db.payoutRun.create({
+        data: { period: '2026-07', activePeriod: '2026-07', status: 'running', trigger: 'manual', startedAt: new Date() },
+      });
       const run = await runPeriod(t, finance, '2026-07');
       expect(run.status).toBe('succeeded');
       const failed = (await t.as(finance).get(`/v1/runs/${orphan.id}`).expect(200)).body;

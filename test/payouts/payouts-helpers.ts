@@ -76,7 +76,7 @@ export async function allPages<T>(t: TestApp, key: string, path: string): Promis
       .as(key)
       .get(`${path}${separator}limit=100${cursor ? `&cursor=${cursor}` : ''}`)
       .expect(200);
-    items.push(...(page.body.data as T[]));
+    items.push(...page.body.data);
     cursor = page.body.pagination.next_cursor;
   } while (cursor);
   return items;
@@ -99,8 +99,10 @@ export function expectConsistent(statement: StatementBody): void {
   const commission = sum(lines.filter((line) => line.kind === 'commission').map((line) => line.amount));
   // adjustment_total holds every line that is not a commission: adjustments, manual lines, carried balances.
   const adjustment = sum(lines.filter((line) => line.kind !== 'commission').map((line) => line.amount));
-  if (!commission.eq(statement.commission_total)) throw new Error(`${statement.id}: commission_total ${statement.commission_total} ≠ Σ commission lines ${commission}`);
-  if (!adjustment.eq(statement.adjustment_total)) throw new Error(`${statement.id}: adjustment_total ${statement.adjustment_total} ≠ Σ other lines ${adjustment}`);
+  if (!commission.eq(statement.commission_total))
+    throw new Error(`${statement.id}: commission_total ${statement.commission_total} ≠ Σ commission lines ${commission}`);
+  if (!adjustment.eq(statement.adjustment_total))
+    throw new Error(`${statement.id}: adjustment_total ${statement.adjustment_total} ≠ Σ other lines ${adjustment}`);
   if (!commission.plus(adjustment).eq(statement.total)) throw new Error(`${statement.id}: total ${statement.total} ≠ commission + adjustments`);
   if (!sum(lines.map((line) => line.amount)).eq(statement.total)) throw new Error(`${statement.id}: total ≠ Σ lines`);
 }
@@ -164,7 +166,14 @@ export function closerPlan(): Record<string, unknown> {
     roles: {
       closer: {
         rate: '0.10',
-        tiers: { basis: 'amount', mode: 'marginal', steps: [ { from: '0', rate: '0.08' }, { from: '25000', rate: '0.115' } ] },
+        tiers: {
+          basis: 'amount',
+          mode: 'marginal',
+          steps: [
+            { from: '0', rate: '0.08' },
+            { from: '25000', rate: '0.115' },
+          ],
+        },
         max_per_call: '2500',
       },
     },
@@ -198,7 +207,10 @@ export async function expectLedgerMatchesEngine(t: TestApp, periods: string[], e
     expected.set(`${line.callId}:${line.role}:${line.payeeId}`, line.amount);
   }
   // The call lines (commission, adjustment): finance's entries and carried balances are the statement's own.
-  const rows = await t.app.get(DatabaseService).client.statementLine.findMany({ where: { kind: { in: ['commission', 'adjustment'] } }, select: { callId: true, role: true, payeeId: true, amount: true } });
+  const rows = await t.app.get(DatabaseService).client.statementLine.findMany({
+    where: { kind: { in: ['commission', 'adjustment'] } },
+    select: { callId: true, role: true, payeeId: true, amount: true },
+  });
   const paid = new Map<string, Decimal>();
   for (const row of rows) {
     const key = `${row.callId}:${row.role}:${row.payeeId}`;

@@ -13,7 +13,12 @@ describe('paged statement lines (embedded PGlite)', () => {
   let sandbox: AuraSandbox;
   let t: TestApp;
   let finance: string;
-  let big: StatementBody & { lines: LineBody[]; line_count: number; line_counts: Record<string, number>; lines_pagination: { has_more: boolean; next_cursor: string | null } };
+  let big: StatementBody & {
+    lines: LineBody[];
+    line_count: number;
+    line_counts: Record<string, number>;
+    lines_pagination: { has_more: boolean; next_cursor: string | null };
+  };
   const period = previousMonth(new Date(), 'UTC');
 
   beforeAll(async () => {
@@ -52,7 +57,10 @@ describe('paged statement lines (embedded PGlite)', () => {
 
   it('filters by kind, role and call_id', async () => {
     const someLine = big.lines[7];
-    const ofCall = await t.as(finance).get(`/v1/statements/${big.id}/lines?call_id=${encodeURIComponent(someLine.call_id)}`).expect(200);
+    const ofCall = await t
+      .as(finance)
+      .get(`/v1/statements/${big.id}/lines?call_id=${encodeURIComponent(someLine.call_id)}`)
+      .expect(200);
     expect(ofCall.body.data).toEqual([someLine]);
     expect((await t.as(finance).get(`/v1/statements/${big.id}/lines?kind=manual`).expect(200)).body.data).toEqual([]);
     expect((await t.as(finance).get(`/v1/statements/${big.id}/lines?role=setter`).expect(200)).body.data).toEqual([]);
@@ -67,7 +75,8 @@ describe('paged statement lines (embedded PGlite)', () => {
     const limit = await t.as(finance).get(`/v1/statements/${big.id}/lines?limit=101`).expect(400);
     expect(limit.body.details).toEqual([expect.objectContaining({ field: 'limit' })]);
     const other = (await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}`)).find((statement) => statement.payee_id !== big.payee_id)!;
-    const payee = (await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').send({ name: 'rep', role: 'payee', payee_id: other.payee_id }).expect(201)).body.secret as string;
+    const payee = (await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').send({ name: 'rep', role: 'payee', payee_id: other.payee_id }).expect(201)).body
+      .secret as string;
     await t.as(payee).get(`/v1/statements/${big.id}/lines`).expect(404);
     expect((await t.as(payee).get(`/v1/statements/${other.id}/lines?limit=2`).expect(200)).body.data).toHaveLength(2);
     // Payroll reads approved statements only: a draft's lines are as absent as the draft.

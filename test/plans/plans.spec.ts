@@ -35,7 +35,11 @@ describe('plans API (embedded PGlite)', () => {
   });
   afterAll(() => t.close());
 
-  const create = (body: unknown) => t.as(finance).post('/v1/plans').send(body as object);
+  const create = (body: unknown) =>
+    t
+      .as(finance)
+      .post('/v1/plans')
+      .send(body as object);
   const fieldsOf = (body: { details: { field: string }[] }) => body.details.map((problem) => problem.field);
 
   describe('creating and reading', () => {
@@ -92,7 +96,12 @@ describe('plans API (embedded PGlite)', () => {
     });
 
     it('fills the documented defaults (priority 0, closer_only, none) when they are left out', async () => {
-      const created = await create({ name: 'Defaults 2019', effective_from: '2019-01-01', effective_to: '2019-02-01', roles: { closer: { rate: '0.05' } } }).expect(201);
+      const created = await create({
+        name: 'Defaults 2019',
+        effective_from: '2019-01-01',
+        effective_to: '2019-02-01',
+        roles: { closer: { rate: '0.05' } },
+      }).expect(201);
       expect(created.body).toMatchObject({ payees: null, priority: 0, self_set: 'closer_only', missing_setter: 'none', effective_to: '2019-02-01' });
     });
 
@@ -127,7 +136,20 @@ describe('plans API (embedded PGlite)', () => {
       ],
       [
         'tiers not strictly ascending',
-        { roles: { closer: { tiers: { basis: 'amount', mode: 'marginal', steps: [{ from: '0', rate: '0.1' }, { from: '0', rate: '0.2' }] } } } },
+        {
+          roles: {
+            closer: {
+              tiers: {
+                basis: 'amount',
+                mode: 'marginal',
+                steps: [
+                  { from: '0', rate: '0.1' },
+                  { from: '0', rate: '0.2' },
+                ],
+              },
+            },
+          },
+        },
         'roles.closer.tiers.steps[1].from',
         /strictly ascending/,
       ],
@@ -159,7 +181,14 @@ describe('plans API (embedded PGlite)', () => {
           closer: {
             rate: '1.5',
             flat: 100,
-            tiers: { basis: 'amount', mode: 'marginal', steps: [{ from: '100', rate: '0.1' }, { from: '50', rate: '0.2' }] },
+            tiers: {
+              basis: 'amount',
+              mode: 'marginal',
+              steps: [
+                { from: '100', rate: '0.1' },
+                { from: '50', rate: '0.2' },
+              ],
+            },
             rules: [{ when: { colour: ['red'] }, rate: '0.2' }],
           },
           manager: { rate: '0.1' },
@@ -205,7 +234,13 @@ describe('plans API (embedded PGlite)', () => {
       expect(response.body.error).toContain(`plan 'Closers 2021' (id ${closers2021.id})`);
       expect(response.body.error).toMatch(/on 2021-03-01 as closer; give it another priority or window/);
       expect(response.body.details).toEqual([
-        expect.objectContaining({ conflicting_plan_id: closers2021.id, conflicting_plan_name: 'Closers 2021', role: 'closer', payee_id: null, overlap_from: '2021-03-01' }),
+        expect.objectContaining({
+          conflicting_plan_id: closers2021.id,
+          conflicting_plan_name: 'Closers 2021',
+          role: 'closer',
+          payee_id: null,
+          overlap_from: '2021-03-01',
+        }),
       ]);
     });
 
@@ -353,12 +388,20 @@ describe('plans API (embedded PGlite)', () => {
 
   describe('roles', () => {
     it('lets finance and admin in and keeps payroll out of every plan route', async () => {
-      await t.as(TEST_ADMIN_KEY).post('/v1/plans').send(planJson(2017, { name: 'By admin 2017' })).expect(201);
+      await t
+        .as(TEST_ADMIN_KEY)
+        .post('/v1/plans')
+        .send(planJson(2017, { name: 'By admin 2017' }))
+        .expect(201);
       await t.as(finance).get('/v1/plans').expect(200);
       const refused = await t.as(payroll).get('/v1/plans').expect(403);
       expect(refused.body.code).toBe('FORBIDDEN');
       await t.as(payroll).post('/v1/plans').send(planJson(2016)).expect(403);
-      await t.as(payroll).post('/v1/plans/preview').send({ period: '2016-01', plan: planJson(2016) }).expect(403);
+      await t
+        .as(payroll)
+        .post('/v1/plans/preview')
+        .send({ period: '2016-01', plan: planJson(2016) })
+        .expect(403);
       await t.as(payroll).patch('/v1/plans/00000000-0000-4000-8000-000000000000').send({ effective_to: '2016-05-01' }).expect(403);
       await t.http.get('/v1/plans').expect(401);
     });
@@ -470,7 +513,7 @@ describe('plans API (embedded PGlite)', () => {
       expect(response.body.details[0].conflicting_plan_id).toBe(base.id);
     });
 
-    it('names every bad field of the request, the plan\'s under plan.', async () => {
+    it("names every bad field of the request, the plan's under plan.", async () => {
       const response = await t
         .as(finance)
         .post('/v1/plans/preview')

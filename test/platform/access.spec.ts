@@ -73,10 +73,20 @@ describe('access control (embedded PGlite)', () => {
   it('replays the first response for a repeated Idempotency-Key and refuses the key with another body', async () => {
     const plan = { name: 'Once', effective_from: '2031-01-01', roles: { closer: { rate: '0.1' } } };
     const first = await t.as(TEST_ADMIN_KEY).post('/v1/plans').set('Idempotency-Key', 'create-once-1').send(plan).expect(201);
-    const replay = await t.as(TEST_ADMIN_KEY).post('/v1/plans').set('Idempotency-Key', 'create-once-1').send({ roles: plan.roles, effective_from: plan.effective_from, name: plan.name }).expect(201);
+    const replay = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/v1/plans')
+      .set('Idempotency-Key', 'create-once-1')
+      .send({ roles: plan.roles, effective_from: plan.effective_from, name: plan.name })
+      .expect(201);
     expect(replay.body).toEqual(first.body);
     expect(replay.headers['idempotent-replayed']).toBe('true');
-    const conflict = await t.as(TEST_ADMIN_KEY).post('/v1/plans').set('Idempotency-Key', 'create-once-1').send({ ...plan, name: 'Twice' }).expect(409);
+    const conflict = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/v1/plans')
+      .set('Idempotency-Key', 'create-once-1')
+      .send({ ...plan, name: 'Twice' })
+      .expect(409);
     expect(conflict.body.code).toBe('CONFLICT');
     const plans = await t.as(TEST_ADMIN_KEY).get('/v1/plans?limit=100').expect(200);
     expect(plans.body.data.filter((entry: { name: string }) => entry.name === 'Once')).toHaveLength(1);

@@ -20,7 +20,11 @@ describe('HTTP platform', () => {
   });
 
   it('refuses a body over the size limit with 413', async () => {
-    const response = await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').send({ name: 'x'.repeat(5000), role: 'admin' }).expect(413);
+    const response = await t
+      .as(TEST_ADMIN_KEY)
+      .post('/v1/api-keys')
+      .send({ name: 'x'.repeat(5000), role: 'admin' })
+      .expect(413);
     expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 

@@ -90,7 +90,8 @@ describeOnPostgres('events pushed to payroll (PostgreSQL, service processes)', (
     // Several events for some statements, whose order matters: paid; reopened and approved again.
     const statementIds = (approval.body.data as { id: string }[]).map((statement) => statement.id);
     const [paidA, paidB, reopenedA, reopenedB] = statementIds;
-    for (const id of [paidA, paidB]) expect((await api(first, 'POST', `/v1/statements/${id}/mark-paid`, { payroll_reference: `PR-${id.slice(0, 8)}` })).status).toBe(200);
+    for (const id of [paidA, paidB])
+      expect((await api(first, 'POST', `/v1/statements/${id}/mark-paid`, { payroll_reference: `PR-${id.slice(0, 8)}` })).status).toBe(200);
     for (const id of [reopenedA, reopenedB]) {
       expect((await api(first, 'POST', `/v1/statements/${id}/reopen`, {})).status).toBe(200);
       expect((await api(first, 'POST', `/v1/statements/${id}/approve`, {})).status).toBe(200);
@@ -106,10 +107,14 @@ describeOnPostgres('events pushed to payroll (PostgreSQL, service processes)', (
     // Back: the receiver, and two replicas at once, whose workers share the deliveries.
     receiver = await startWebhookReceiver(port, subscription.body.secret);
     processes.push(...(await Promise.all([startService(env), startService(env)])));
-    await until('every delivery to be recorded delivered', async () => {
-      const [row] = await sql<{ delivered: string }>("SELECT count(*)::text AS delivered FROM webhook_deliveries WHERE status = 'delivered'");
-      return row.delivered === String(expected) ? true : undefined;
-    }, 120_000);
+    await until(
+      'every delivery to be recorded delivered',
+      async () => {
+        const [row] = await sql<{ delivered: string }>("SELECT count(*)::text AS delivered FROM webhook_deliveries WHERE status = 'delivered'");
+        return row.delivered === String(expected) ? true : undefined;
+      },
+      120_000,
+    );
 
     expect(receiver.rejected).toBe(0);
     const ids = receiver.received.map((event) => event.id);

@@ -20,7 +20,7 @@ import {
 import { createScratchDatabase, describeOnPostgres } from '../support/postgres';
 import { startService, ServiceProcess } from '../support/service-process';
 import { syncToEnd } from '../support/sync-helpers';
-import { createKey, startTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
+import { createKey, startTestApp, TestApp } from '../support/test-app';
 
 /**
  * Payouts on PostgreSQL: the end-to-end flow in process, 50 concurrent
@@ -56,7 +56,11 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       const calls = await allPages<{ setter_id: string | null }>(t, finance, '/v1/calls?commissionable=true');
       const setters = [...new Set(calls.map((call) => call.setter_id).filter((id): id is string => id !== null))].sort();
       await t.as(finance).post('/v1/plans').send(closerPlan()).expect(201);
-      await t.as(finance).post('/v1/plans').send(setterPlan(setters.slice(0, Math.ceil(setters.length / 2)))).expect(201);
+      await t
+        .as(finance)
+        .post('/v1/plans')
+        .send(setterPlan(setters.slice(0, Math.ceil(setters.length / 2))))
+        .expect(201);
 
       const run = await runPeriod(t, finance, SEP);
       expect(run).toMatchObject({ status: 'succeeded', trigger: 'manual' });
@@ -77,7 +81,12 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       expect(rows).toHaveLength(drafts.length);
       for (const row of csvRecords([header, ...rows])) {
         const statement = byId.get(row.statement_id)!;
-        expect([row.commission_total, row.adjustment_total, row.total, row.status]).toEqual([statement.commission_total, statement.adjustment_total, statement.total, 'approved']);
+        expect([row.commission_total, row.adjustment_total, row.total, row.status]).toEqual([
+          statement.commission_total,
+          statement.adjustment_total,
+          statement.total,
+          'approved',
+        ]);
         expect(sum(statement.lines!.map((line) => line.amount)).eq(row.total)).toBe(true);
       }
     });
@@ -127,7 +136,8 @@ describeOnPostgres('payouts on PostgreSQL', () => {
 
     it('replays mark-paid for the same Idempotency-Key and refuses the key with another body', async () => {
       const [statement] = await allPages<StatementBody>(t, payroll, `/v1/statements?period=${SEP}&status=approved`);
-      const send = (reference: string) => t.as(payroll).post(`/v1/statements/${statement.id}/mark-paid`).set('Idempotency-Key', 'pg-pay-1').send({ payroll_reference: reference });
+      const send = (reference: string) =>
+        t.as(payroll).post(`/v1/statements/${statement.id}/mark-paid`).set('Idempotency-Key', 'pg-pay-1').send({ payroll_reference: reference });
       const first = await send('PR-PG-1').expect(200);
       expect((await send('PR-PG-1').expect(200)).body).toEqual(first.body);
       await send('PR-PG-2').expect(409);
@@ -283,7 +293,9 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       expect(before.length).toBeGreaterThan(20);
 
       // New terms for every closer: the next run rewrites every draft. Kill it while it writes.
-      expect((await api(first, 'POST', '/v1/plans', { ...closerPlan(), name: 'Closers, raised', priority: 1, roles: { closer: { rate: '0.125' } } })).status).toBe(201);
+      expect(
+        (await api(first, 'POST', '/v1/plans', { ...closerPlan(), name: 'Closers, raised', priority: 1, roles: { closer: { rate: '0.125' } } })).status,
+      ).toBe(201);
       const started = await api(first, 'POST', '/v1/runs', { period });
       expect(started.status).toBe(202);
       const watcher = new Client({ connectionString: database.url });
@@ -314,7 +326,9 @@ describeOnPostgres('payouts on PostgreSQL', () => {
         return rows[0].n === 0 ? true : undefined;
       });
       expect(await statementsOfPeriod()).toEqual(before);
-      const [interrupted] = await sql<{ status: string; active_period: string | null }>('SELECT status, active_period FROM payout_runs WHERE id = $1', [started.body.id]);
+      const [interrupted] = await sql<{ status: string; active_period: string | null }>('SELECT status, active_period FROM payout_runs WHERE id = $1', [
+        started.body.id,
+      ]);
       expect(interrupted).toEqual({ status: 'running', active_period: period });
 
       const second = await startService(env);
@@ -339,7 +353,9 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       expect(last.status).toBe(202);
       expect(await second.stop('SIGTERM')).toBe(0); // a clean exit, once the run has finished
       processes.length = 0;
-      const [finished] = await sql<{ status: string; active_period: string | null }>('SELECT status, active_period FROM payout_runs WHERE id = $1', [last.body.id]);
+      const [finished] = await sql<{ status: string; active_period: string | null }>('SELECT status, active_period FROM payout_runs WHERE id = $1', [
+        last.body.id,
+      ]);
       expect(finished).toEqual({ status: 'succeeded', active_period: null });
 
       const raised = await sql<{ wrong: number }>(
@@ -351,7 +367,13 @@ describeOnPostgres('payouts on PostgreSQL', () => {
 });
 
 function fingerprint(statement: StatementBody) {
-  return { id: statement.id, hash: statement.hash, version: statement.version, total: statement.total, lines: statement.lines!.map((line) => [line.id, line.amount]) };
+  return {
+    id: statement.id,
+    hash: statement.hash,
+    version: statement.version,
+    total: statement.total,
+    lines: statement.lines!.map((line) => [line.id, line.amount]),
+  };
 }
 
 function lastCloserLine(statement: StatementBody) {

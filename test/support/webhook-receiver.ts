@@ -41,7 +41,12 @@ export async function startWebhookReceiver(port = 0, secret: string | null = nul
         response.writeHead(401).end();
         return;
       }
-      receiver.received.push({ ...(JSON.parse(body) as Omit<ReceivedEvent, 'headers' | 'body' | 'receivedAt'>), headers: request.headers, body, receivedAt: Date.now() });
+      receiver.received.push({
+        ...(JSON.parse(body) as Omit<ReceivedEvent, 'headers' | 'body' | 'receivedAt'>),
+        headers: request.headers,
+        body,
+        receivedAt: Date.now(),
+      });
       response.writeHead(204).end();
     });
   });

@@ -1,15 +1,6 @@
 import { IncomingMessage } from 'node:http';
 import { CallStore } from './call-store';
-import {
-  decodePathSegment,
-  HttpProblem,
-  invalid,
-  JsonReply,
-  methodNotAllowed,
-  ok,
-  readJsonBody,
-  readOptionalJsonBody,
-} from './http-exchange';
+import { decodePathSegment, HttpProblem, invalid, JsonReply, methodNotAllowed, ok, readJsonBody, readOptionalJsonBody } from './http-exchange';
 import { PaymentStore } from './payment-store';
 import { isObject } from './record-store';
 import { RefundRequest, SandboxChanges } from './sandbox-changes';

@@ -22,7 +22,7 @@ function api(sandbox: AuraSandbox) {
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
     const text = await response.text();
-    let body: Json = {};
+    let body: Json;
     try {
       body = JSON.parse(text) as Json;
     } catch {
@@ -341,8 +341,8 @@ describe('aura sandbox data set', () => {
     expect(sandbox.dataset.to).toBe('2026-05-01T00:00:00.000Z');
     const past = records.filter((r) => (r['status'] ?? r['outcome']) !== 'scheduled');
     for (const r of past) {
-      expect(r['scheduled_at'] as string >= '2025-11-01').toBe(true);
-      expect(r['scheduled_at'] as string < '2026-05-01').toBe(true);
+      expect((r['scheduled_at'] as string) >= '2025-11-01').toBe(true);
+      expect((r['scheduled_at'] as string) < '2026-05-01').toBe(true);
     }
   });
 
@@ -571,7 +571,7 @@ describe('aura sandbox payments', () => {
     sandbox.payments.update(atTo, { payment_date: to });
     try {
       const found = await listAll(`from_date=${from}&to_date=${encodeURIComponent('2026-03-01T01:00:00+01:00')}`);
-      const expected = (sandbox.payments.all() as Json[]).filter((p) => p['payment_date'] as string >= from && p['payment_date'] as string < to);
+      const expected = (sandbox.payments.all() as Json[]).filter((p) => (p['payment_date'] as string) >= from && (p['payment_date'] as string) < to);
       expect(found.map((p) => p['id'])).toEqual(expected.map((p) => p['id']));
       expect(found.length).toBeGreaterThan(50);
       expect(found.map((p) => p['id'])).toContain(atFrom);
@@ -761,7 +761,7 @@ describe('aura sandbox team', () => {
     return found;
   }
 
-  it('lists the closers and setters in Aura\'s shape, paged in (created_at, id) order, 50 by default', async () => {
+  it("lists the closers and setters in Aura's shape, paged in (created_at, id) order, 50 by default", async () => {
     const { closers, setters } = sandbox.dataset;
     expect(members).toHaveLength(closers.length + setters.length - sandbox.dataset.teamMissing.length);
     const first = await call('/v1/team');
@@ -783,8 +783,8 @@ describe('aura sandbox team', () => {
       const [firstName, lastName] = (member['name'] as string).split(' ');
       expect(member['email']).toMatch(new RegExp(`^${firstName.toLowerCase()}\\.${lastName.toLowerCase()}\\d*@example\\.test$`));
       expect(member['created_at']).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-      expect(member['updated_at'] as string >= (member['created_at'] as string)).toBe(true);
-      expect(member['created_at'] as string < sandbox.dataset.from).toBe(true);
+      expect((member['updated_at'] as string) >= (member['created_at'] as string)).toBe(true);
+      expect((member['created_at'] as string) < sandbox.dataset.from).toBe(true);
     }
     expect(new Set(paged.map((m) => m['email'])).size).toBe(paged.length);
   });
@@ -1023,9 +1023,7 @@ describe('aura sandbox webhooks', () => {
     expect(receiver.received[1].headers['x-aura-signature']).toBe(hmac('whsec_retry', receiver.received[0].body));
     // 1 s of sandbox time at timeScale 100.
     expect(receiver.received[1].at - receiver.received[0].at).toBeGreaterThanOrEqual(9);
-    expect(sandbox.webhookDeliveries()).toEqual([
-      { ...started, status: 'delivered', attempts: 2, lastStatusCode: 200, lastError: null },
-    ]);
+    expect(sandbox.webhookDeliveries()).toEqual([{ ...started, status: 'delivered', attempts: 2, lastStatusCode: 200, lastError: null }]);
   });
 
   it('gives up after 3 retries, whether the receiver fails or cannot be reached', async () => {

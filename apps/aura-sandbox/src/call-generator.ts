@@ -4,12 +4,7 @@ import { DAY, HOUR, isoSeconds, MINUTE } from './sandbox-time';
 import { SeededRandom } from './seeded-random';
 import { generateTeam, GeneratedTeamMember } from './team-generator';
 
-export type MalformedKind =
-  | 'missing_id'
-  | 'deal_value_text'
-  | 'deal_value_negative'
-  | 'deal_value_fraction'
-  | 'ended_at_not_a_date';
+export type MalformedKind = 'missing_id' | 'deal_value_text' | 'deal_value_negative' | 'deal_value_fraction' | 'ended_at_not_a_date';
 
 /** Which generated records were made malformed, so tests can find them. */
 export interface MalformedRecordInfo {
@@ -51,13 +46,7 @@ export interface GeneratedDataset {
 }
 
 // Every kind but one keeps a valid id, so most malformed records can be found by id.
-const MALFORMED_KINDS: readonly MalformedKind[] = [
-  'deal_value_text',
-  'missing_id',
-  'deal_value_negative',
-  'deal_value_fraction',
-  'ended_at_not_a_date',
-];
+const MALFORMED_KINDS: readonly MalformedKind[] = ['deal_value_text', 'missing_id', 'deal_value_negative', 'deal_value_fraction', 'ended_at_not_a_date'];
 
 const PRODUCT_NAMES = [
   'Starter Coaching',
@@ -90,12 +79,7 @@ const FORM_ANSWERS: readonly unknown[] = ['<5k', '5k-10k', '10k-25k', '25k+'].ma
  * A deterministic, realistic set of calls and their payments: same options,
  * seed and clock → byte-identical records.
  */
-export function generateDataset(
-  options: ResolvedDatasetOptions,
-  seed: number | string,
-  nowMs: number,
-  malformedShare: number,
-): GeneratedDataset {
+export function generateDataset(options: ResolvedDatasetOptions, seed: number | string, nowMs: number, malformedShare: number): GeneratedDataset {
   const team = new SeededRandom(seed, 'team');
   const closers = Array.from({ length: options.closers }, () => `user_2${team.alphanumeric(26)}`);
   const setters = Array.from({ length: options.setters }, () => `user_2${team.alphanumeric(26)}`);

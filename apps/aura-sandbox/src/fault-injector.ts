@@ -1,11 +1,7 @@
 import { RuntimeFaults } from './sandbox-options';
 import { SeededRandom } from './seeded-random';
 
-export type FaultDecision =
-  | { kind: 'none' }
-  | { kind: 'throttle' }
-  | { kind: 'server-error'; status: 500 | 502 | 503 }
-  | { kind: 'stall' };
+export type FaultDecision = { kind: 'none' } | { kind: 'throttle' } | { kind: 'server-error'; status: 500 | 502 | 503 } | { kind: 'stall' };
 
 /** Rolls the configured faults for each request from a seeded PRNG. */
 export class FaultInjector {

@@ -13,22 +13,7 @@ export { TeamStore } from './team-store';
 export type { TeamFilter } from './team-store';
 export type { GeneratedTeamMember, TeamRole } from './team-generator';
 export { AURA_WEBHOOK_EVENTS, WEBHOOK_RETRY_DELAYS_MS, signWebhookBody } from './webhook-sender';
-export type {
-  AuraWebhookEvent,
-  EmitWebhookOptions,
-  WebhookDelivery,
-  WebhookDeliveryStatus,
-  WebhookSubscription,
-} from './webhook-sender';
+export type { AuraWebhookEvent, EmitWebhookOptions, WebhookDelivery, WebhookDeliveryStatus, WebhookSubscription } from './webhook-sender';
 export { DEFAULT_PAYMENT_MIX, DEFAULT_SANDBOX_API_KEY, DEFAULT_UTM_MIX } from './sandbox-options';
-export type {
-  DatasetOptions,
-  FaultOptions,
-  PaymentKind,
-  PaymentMix,
-  RateLimitOptions,
-  RuntimeFaults,
-  SandboxOptions,
-  UtmMixEntry,
-} from './sandbox-options';
+export type { DatasetOptions, FaultOptions, PaymentKind, PaymentMix, RateLimitOptions, RuntimeFaults, SandboxOptions, UtmMixEntry } from './sandbox-options';
 export type { SandboxStats } from './sandbox-routes';

@@ -69,9 +69,7 @@ async function main(): Promise<void> {
       `  admin: PATCH/DELETE ${sandbox.url}/admin/calls/:id, POST /admin/calls, PUT /admin/faults, PUT /admin/rate-limit, GET /admin/stats`,
       `         PATCH /admin/payments/:id, POST /admin/payments/:id/succeed|fail|refund, POST|GET /admin/webhooks`,
       `         PATCH/DELETE /admin/team/:id`,
-      ...(subscription === undefined
-        ? []
-        : [`  webhooks: ${subscription.target_url} (X-Aura-Signature secret ${subscription.secret})`]),
+      ...(subscription === undefined ? [] : [`  webhooks: ${subscription.target_url} (X-Aura-Signature secret ${subscription.secret})`]),
       '',
     ].join('\n'),
   );

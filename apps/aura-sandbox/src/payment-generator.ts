@@ -116,10 +116,7 @@ export function generatePayments(
         reason: random.pick(REFUND_REASONS),
       };
     }
-    const updatedMs =
-      refund === null
-        ? Math.min(nowMs, createdMs + (kind === 'pending' ? 0 : random.int(1, 600) * 1000))
-        : Math.max(createdMs, refund.ms);
+    const updatedMs = refund === null ? Math.min(nowMs, createdMs + (kind === 'pending' ? 0 : random.int(1, 600) * 1000)) : Math.max(createdMs, refund.ms);
 
     records.push({
       id,

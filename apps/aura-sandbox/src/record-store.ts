@@ -218,13 +218,7 @@ export function decodeCursor(cursor: string): RecordKey | null {
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      typeof parsed[0] === 'number' &&
-      Number.isFinite(parsed[0]) &&
-      typeof parsed[1] === 'string'
-    ) {
+    if (Array.isArray(parsed) && parsed.length === 2 && typeof parsed[0] === 'number' && Number.isFinite(parsed[0]) && typeof parsed[1] === 'string') {
       return { ms: parsed[0], id: parsed[1] };
     }
   } catch {

@@ -115,11 +115,7 @@ export class SandboxRoutes implements SandboxControls {
     if (isApi) this.counters.requests++;
 
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) {
-      throw new HttpProblem(
-        401,
-        'UNAUTHORIZED',
-        req.headers.authorization ? 'Invalid API key' : 'Missing Authorization: Bearer <key> header',
-      );
+      throw new HttpProblem(401, 'UNAUTHORIZED', req.headers.authorization ? 'Invalid API key' : 'Missing Authorization: Bearer <key> header');
     }
     if (isAdmin) {
       const reply = await this.admin.route(req, method, path);
@@ -183,14 +179,7 @@ export class SandboxRoutes implements SandboxControls {
     this.sendRaw(req, res, status, 'application/json', JSON.stringify(body), requestId);
   }
 
-  private sendRaw(
-    req: IncomingMessage,
-    res: ServerResponse,
-    status: number,
-    contentType: string,
-    body: string,
-    requestId: string,
-  ): void {
+  private sendRaw(req: IncomingMessage, res: ServerResponse, status: number, contentType: string, body: string, requestId: string): void {
     if (res.destroyed) return;
     if ((req.url ?? '').startsWith('/v1')) {
       this.counters.byStatus[status] = (this.counters.byStatus[status] ?? 0) + 1;

@@ -62,13 +62,9 @@ export class SeededRandom {
     const b = hex8(this.word());
     const c = hex8(this.word());
     // join() yields one flat string; concatenation would keep a rope of parts alive.
-    return [
-      hex8(this.word()),
-      b.slice(0, 4),
-      '4' + b.slice(5, 8),
-      HEX[8 | (parseInt(c[0], 16) & 0x3)] + c.slice(1, 4),
-      c.slice(4, 8) + hex8(this.word()),
-    ].join('-');
+    return [hex8(this.word()), b.slice(0, 4), '4' + b.slice(5, 8), HEX[8 | (parseInt(c[0], 16) & 0x3)] + c.slice(1, 4), c.slice(4, 8) + hex8(this.word())].join(
+      '-',
+    );
   }
 
   private word(): number {

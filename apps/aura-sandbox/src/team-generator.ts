@@ -24,15 +24,61 @@ export interface GeneratedTeam {
 }
 
 const FIRST_NAMES = [
-  'Avery', 'Blake', 'Camila', 'Dario', 'Elena', 'Farah', 'Gabriel', 'Hana', 'Imani', 'Jonas',
-  'Keiko', 'Liam', 'Maya', 'Noah', 'Olivia', 'Priya', 'Quinn', 'Rafael', 'Sofia', 'Tariq',
-  'Uma', 'Victor', 'Wen', 'Ximena', 'Yusuf', 'Zoe',
+  'Avery',
+  'Blake',
+  'Camila',
+  'Dario',
+  'Elena',
+  'Farah',
+  'Gabriel',
+  'Hana',
+  'Imani',
+  'Jonas',
+  'Keiko',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olivia',
+  'Priya',
+  'Quinn',
+  'Rafael',
+  'Sofia',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Ximena',
+  'Yusuf',
+  'Zoe',
 ];
 
 const LAST_NAMES = [
-  'Andersen', 'Brooks', 'Castillo', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ibrahim', 'Jensen',
-  'Kowalski', 'Lindqvist', 'Moreau', 'Nakamura', 'Okafor', 'Patel', 'Quintero', 'Rossi', 'Schmidt', 'Tanaka',
-  'Umarov', 'Varga', 'Williams', 'Xu', 'Yamada', 'Zimmermann',
+  'Andersen',
+  'Brooks',
+  'Castillo',
+  'Dubois',
+  'Eriksen',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ibrahim',
+  'Jensen',
+  'Kowalski',
+  'Lindqvist',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Patel',
+  'Quintero',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Umarov',
+  'Varga',
+  'Williams',
+  'Xu',
+  'Yamada',
+  'Zimmermann',
 ];
 
 /** Aura leaves out every person at this position of nine (so ≥ 1 of any five). */
@@ -46,13 +92,7 @@ const MISSING_AT = 4;
  * person and one more drawn at random are admins. Every member joined
  * before the history window (`fromMs`).
  */
-export function generateTeam(
-  closers: readonly string[],
-  setters: readonly string[],
-  seed: number | string,
-  fromMs: number,
-  nowMs: number,
-): GeneratedTeam {
+export function generateTeam(closers: readonly string[], setters: readonly string[], seed: number | string, fromMs: number, nowMs: number): GeneratedTeam {
   const random = new SeededRandom(seed, 'team-names');
   const people = [...new Set([...closers, ...setters])];
   const listed = people.filter((_, index) => index % MISSING_EVERY !== MISSING_AT);

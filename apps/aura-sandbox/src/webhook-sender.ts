@@ -90,7 +90,7 @@ export class WebhookSender {
   ) {}
 
   subscribe(targetUrl: string, secret?: string): WebhookSubscription {
-    let url: URL | null = null;
+    let url: URL | null;
     try {
       url = typeof targetUrl === 'string' ? new URL(targetUrl) : null;
     } catch {
@@ -281,5 +281,5 @@ function messageOf(value: unknown): string {
   if (typeof value !== 'object' || value === null) return String(value);
   const message = 'message' in value && typeof value.message === 'string' ? value.message : '';
   const code = 'code' in value && typeof value.code === 'string' ? value.code : '';
-  return message || code || String(value);
+  return message || code || JSON.stringify(value);
 }

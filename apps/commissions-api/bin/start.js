@@ -40,7 +40,10 @@ function builtAt() {
 const sources = Math.max(...SOURCES.map((entry) => newestSource(path.join(root, entry))));
 if (builtAt() < sources) {
   console.error('commissions-api: sources changed since the last build; building (npx nest build commissions-api) …');
-  const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] }), 'build', 'commissions-api'], { cwd: root, stdio: 'inherit' });
+  const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] }), 'build', 'commissions-api'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (build.status !== 0) process.exit(build.status ?? 1);
   // tsc leaves an unchanged output file alone: mark the build as current.
   const now = new Date();

@@ -14,7 +14,20 @@ import { HealthController } from './health/health.controller';
 import { LoggingModule } from './logging.module';
 
 @Module({
-  imports: [ConfigurationModule, LoggingModule, HttpPlatformModule, PersistenceModule, ObservabilityModule, AccessModule, IngestionModule, PlansModule, PayeesModule, PayoutsModule, EventsModule, SchedulingModule],
+  imports: [
+    ConfigurationModule,
+    LoggingModule,
+    HttpPlatformModule,
+    PersistenceModule,
+    ObservabilityModule,
+    AccessModule,
+    IngestionModule,
+    PlansModule,
+    PayeesModule,
+    PayoutsModule,
+    EventsModule,
+    SchedulingModule,
+  ],
   controllers: [HealthController],
 })
 export class AppModule {}

@@ -64,18 +64,19 @@ export async function createApp(): Promise<INestApplication> {
   app.enableShutdownHooks(undefined, { useProcessExit: true });
   // Built on the first request for /docs, not at start (docs: "Start fast"); the same document after that.
   let document: ReturnType<typeof SwaggerModule.createDocument> | null = null;
-  const describe = () => (document ??= SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Aura commission service')
-      .setDescription(
-        'Commission plans, payout runs and statements for closers and setters, computed from Aura calls. ' +
-          'Every /v1 route needs `Authorization: Bearer <key>`. Money is a decimal string. Errors use one envelope.',
-      )
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  ));
+  const describe = () =>
+    (document ??= SwaggerModule.createDocument(
+      app,
+      new DocumentBuilder()
+        .setTitle('Aura commission service')
+        .setDescription(
+          'Commission plans, payout runs and statements for closers and setters, computed from Aura calls. ' +
+            'Every /v1 route needs `Authorization: Bearer <key>`. Money is a decimal string. Errors use one envelope.',
+        )
+        .setVersion('1')
+        .addBearerAuth()
+        .build(),
+    ));
   SwaggerModule.setup('docs', app, describe, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

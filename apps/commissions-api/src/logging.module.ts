@@ -26,7 +26,13 @@ function redactFields(query: unknown): unknown {
           level: config.logLevel,
           genReqId: (request, response) => assignRequestId(request, response),
           customProps: (request) => ({ requestId: request.id }),
-          redact: ['req.headers.authorization', 'req.headers["idempotency-key"]', 'req.headers["x-api-key"]', 'req.headers["x-aura-signature"]', 'req.headers.cookie'],
+          redact: [
+            'req.headers.authorization',
+            'req.headers["idempotency-key"]',
+            'req.headers["x-api-key"]',
+            'req.headers["x-aura-signature"]',
+            'req.headers.cookie',
+          ],
           // A key sent in the query string is as secret as one in a header.
           serializers: { req: (req: { url?: string; query?: unknown }) => ({ ...req, url: redactQuery(req.url), query: redactFields(req.query) }) },
           autoLogging: { ignore: (request) => (request.url ?? '').startsWith('/health') },

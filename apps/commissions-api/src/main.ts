@@ -20,6 +20,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   const expected = error instanceof ConfigurationError || error instanceof DatabaseUnavailableError || error instanceof MigrationError;
-  process.stderr.write(expected ? `${(error as Error).message}\n` : `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    expected ? `${(error as Error).message}\n` : `Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

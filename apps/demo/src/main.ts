@@ -28,7 +28,15 @@ async function main(): Promise<void> {
   process.stdout.write(`Aura commission service demo: period ${lastFullMonth}\n\n`);
 
   const sandbox = await step('Starting the Aura sandbox (3 months, 40 closers and setters)', async (report) => {
-    const started = await createAuraSandbox({ calls: 4_000, months: 3, endMonth: lastFullMonth, closers: 24, setters: 16, seed: 2026, port: Number(process.env.SANDBOX_PORT ?? 0) });
+    const started = await createAuraSandbox({
+      calls: 4_000,
+      months: 3,
+      endMonth: lastFullMonth,
+      closers: 24,
+      setters: 16,
+      seed: 2026,
+      port: Number(process.env.SANDBOX_PORT ?? 0),
+    });
     report(`${started.store.size.toLocaleString('en-US')} calls at ${started.url}`);
     return started;
   });
@@ -61,7 +69,9 @@ async function main(): Promise<void> {
   const sync = await step('Syncing calls and payments from Aura', async (report) => {
     const run = await api('POST', '/v1/sync', undefined, 202);
     const progress = (current: any) =>
-      report(`${current.counts.received.toLocaleString('en-US')} calls, ${current.counts.payments.received.toLocaleString('en-US')} payments received, ${current.counts.pages} pages`);
+      report(
+        `${current.counts.received.toLocaleString('en-US')} calls, ${current.counts.payments.received.toLocaleString('en-US')} payments received, ${current.counts.pages} pages`,
+      );
     const finished = await waitFor(api, `/v1/sync/runs/${run.id}`, progress);
     progress(finished);
     return finished;
@@ -130,13 +140,19 @@ async function main(): Promise<void> {
     }
     return { nextMonth, nextRun, lines };
   });
-  process.stdout.write(`\nDraft statements for ${lastFullMonth} (${statements.length} payees, ${run.counts?.calls ?? '?'} commissionable calls, ${(run.unplanned ?? []).length} without a plan):\n\n`);
+  process.stdout.write(
+    `\nDraft statements for ${lastFullMonth} (${statements.length} payees, ${run.counts?.calls ?? '?'} commissionable calls, ${(run.unplanned ?? []).length} without a plan):\n\n`,
+  );
   process.stdout.write(`${renderStatementTable(statements, currency)}\n\n`);
-  process.stdout.write(`After approval, the run of ${afterApproval.nextMonth} settles what changed (${afterApproval.nextRun.counts?.adjustments ?? 0} adjustments):\n`);
+  process.stdout.write(
+    `After approval, the run of ${afterApproval.nextMonth} settles what changed (${afterApproval.nextRun.counts?.adjustments ?? 0} adjustments):\n`,
+  );
   for (const line of afterApproval.lines) process.stdout.write(`  ${line.amount.padStart(10)} ${currency}  ${line.explanation.sentence}\n`);
   process.stdout.write('\n');
   const example = statements[0];
-  const rep = example ? await api('POST', '/v1/api-keys', { name: `demo: ${example.payee_name ?? example.payee_id}`, role: 'payee', payee_id: example.payee_id }, 201) : null;
+  const rep = example
+    ? await api('POST', '/v1/api-keys', { name: `demo: ${example.payee_name ?? example.payee_id}`, role: 'payee', payee_id: example.payee_id }, 201)
+    : null;
   const exampleLine = example ? (await api('GET', `/v1/statements/${example.id}`)).lines[0] : null;
   const dispute = JSON.stringify({ statement_id: example?.id, line_id: exampleLine?.id, message: 'I think this deal closed higher.' });
   process.stdout.write(
@@ -146,8 +162,12 @@ async function main(): Promise<void> {
       example ? `  a statement        curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/statements/${example.id}` : '',
       rep ? `  ${example.payee_name ?? example.payee_id}'s own key (role payee): ${rep.secret}` : '',
       rep ? `  their statement    curl -H 'Authorization: Bearer ${rep.secret}' ${baseUrl}/v1/statements/${example.id}/document > statement.html` : '',
-      rep ? `  as a PDF           curl -H 'Authorization: Bearer ${rep.secret}' '${baseUrl}/v1/statements/${example.id}/document?format=pdf' > statement.pdf` : '',
-      rep ? `  open a dispute     curl -X POST -H 'Authorization: Bearer ${rep.secret}' -H 'Content-Type: application/json' -d '${dispute}' ${baseUrl}/v1/disputes` : '',
+      rep
+        ? `  as a PDF           curl -H 'Authorization: Bearer ${rep.secret}' '${baseUrl}/v1/statements/${example.id}/document?format=pdf' > statement.pdf`
+        : '',
+      rep
+        ? `  open a dispute     curl -X POST -H 'Authorization: Bearer ${rep.secret}' -H 'Content-Type: application/json' -d '${dispute}' ${baseUrl}/v1/disputes`
+        : '',
       `  the run            curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/runs/${run.id}`,
       `  approve ${afterApproval.nextMonth}    curl -X POST -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/periods/${afterApproval.nextMonth}/approve`,
       `  webhooks received  curl -H 'Authorization: Bearer ${ADMIN_KEY}' ${baseUrl}/v1/webhooks/events`,

@@ -17,8 +17,24 @@ export function renderStatementTable(rows: StatementRow[], currency: string): st
   const sum = (pick: (row: StatementRow) => string) => rows.reduce((total, row) => total.plus(pick(row)), new Decimal(0));
   const digits = rows[0]?.total.split('.')[1]?.length ?? 2;
   // The name as Aura's team gives it; a person Aura does not list is shown as (not listed).
-  const body = rows.map((row) => [row.payee_name ?? '(not listed)', row.payee_id, row.status, String(row.lines), row.commission_total, row.adjustment_total, row.total]);
-  const footer = ['TOTAL', '', '', String(rows.reduce((n, row) => n + row.lines, 0)), sum((r) => r.commission_total).toFixed(digits), sum((r) => r.adjustment_total).toFixed(digits), sum((r) => r.total).toFixed(digits)];
+  const body = rows.map((row) => [
+    row.payee_name ?? '(not listed)',
+    row.payee_id,
+    row.status,
+    String(row.lines),
+    row.commission_total,
+    row.adjustment_total,
+    row.total,
+  ]);
+  const footer = [
+    'TOTAL',
+    '',
+    '',
+    String(rows.reduce((n, row) => n + row.lines, 0)),
+    sum((r) => r.commission_total).toFixed(digits),
+    sum((r) => r.adjustment_total).toFixed(digits),
+    sum((r) => r.total).toFixed(digits),
+  ];
   const header = ['name', 'payee', 'status', 'lines', `commission (${currency})`, 'adjustments', 'total'];
   const all = [header, ...body, footer];
   const widths = header.map((_, column) => Math.max(...all.map((row) => row[column].length)));

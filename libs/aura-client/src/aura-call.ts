@@ -109,13 +109,7 @@ export type ParseAuraCallResult =
       id?: string;
     };
 
-export const AURA_CALL_DATE_FIELDS = [
-  'created_at',
-  'updated_at',
-  'scheduled_at',
-  'started_at',
-  'ended_at',
-] as const;
+export const AURA_CALL_DATE_FIELDS = ['created_at', 'updated_at', 'scheduled_at', 'started_at', 'ended_at'] as const;
 
 const PERSON_FIELDS = ['closer_id', 'setter_id'] as const;
 
@@ -144,8 +138,7 @@ const STRING_FIELDS = [
 
 // An ISO 8601 date-time with an explicit offset: without one the instant (and
 // so the commission period) would depend on the reader's time zone.
-const ISO_DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/;
 
 /** True for an ISO 8601 date-time with a time zone whose calendar fields exist. */
 export function isIsoDateTime(value: string): boolean {
@@ -173,11 +166,13 @@ export function parseAuraCall(raw: unknown): ParseAuraCallResult {
   if (typeof id !== 'string' || id.length > MAX_ID_LENGTH) {
     return { ok: false, reason: 'invalid_id', field: 'id', message: `id is ${describeValue(id)}, not a string of at most ${MAX_ID_LENGTH} characters` };
   }
-  const reject = (
-    reason: AuraCallRejectionReason,
-    field: string,
-    message: string,
-  ): ParseAuraCallResult => ({ ok: false, reason, field, message: `call ${id}: ${message}`, id });
+  const reject = (reason: AuraCallRejectionReason, field: string, message: string): ParseAuraCallResult => ({
+    ok: false,
+    reason,
+    field,
+    message: `call ${id}: ${message}`,
+    id,
+  });
 
   const status = present(record['status']) ? record['status'] : record['outcome'];
   const statusField = present(record['status']) ? 'status' : 'outcome';
@@ -186,15 +181,8 @@ export function parseAuraCall(raw: unknown): ParseAuraCallResult {
   }
 
   const dealValue = record['expected_deal_value'];
-  if (
-    present(dealValue) &&
-    !(typeof dealValue === 'number' && Number.isSafeInteger(dealValue) && dealValue >= 0)
-  ) {
-    return reject(
-      'invalid_deal_value',
-      'expected_deal_value',
-      `expected_deal_value is ${describeValue(dealValue)}, not a non-negative integer`,
-    );
+  if (present(dealValue) && !(typeof dealValue === 'number' && Number.isSafeInteger(dealValue) && dealValue >= 0)) {
+    return reject('invalid_deal_value', 'expected_deal_value', `expected_deal_value is ${describeValue(dealValue)}, not a non-negative integer`);
   }
 
   for (const field of AURA_CALL_DATE_FIELDS) {

@@ -58,8 +58,7 @@ describe('AuraClient with the sandbox', () => {
   describe('filters', () => {
     const all = () => sandbox.store.all() as Record<string, unknown>[];
     const nowMs = Date.parse(NOW);
-    const upcoming = (r: Record<string, unknown>) =>
-      typeof r['scheduled_at'] === 'string' && Date.parse(r['scheduled_at']) > nowMs;
+    const upcoming = (r: Record<string, unknown>) => typeof r['scheduled_at'] === 'string' && Date.parse(r['scheduled_at']) > nowMs;
 
     const cases: [string, () => ListCallsQuery, (r: Record<string, unknown>, q: ListCallsQuery) => boolean][] = [
       ['status', () => ({ status: 'closed' }), (r) => (r['status'] ?? r['outcome']) === 'closed'],
@@ -85,7 +84,9 @@ describe('AuraClient with the sandbox', () => {
 
     it.each(cases)('%s returns exactly the matching calls', async (_name, makeQuery, predicate) => {
       const query = makeQuery();
-      const expected = all().filter((r) => predicate(r, query)).map(idOf);
+      const expected = all()
+        .filter((r) => predicate(r, query))
+        .map(idOf);
       expect(expected.length).toBeGreaterThan(0);
       const got = (await collect(clientFor(sandbox, { pageSize: 37 }), query)).map(idOf);
       expect(got).toEqual(expected);
@@ -203,9 +204,7 @@ describe('AuraClient under faults and a rate limit', () => {
     sandbox.resetStats();
     const client = clientFor(sandbox, { pacing: false, maxRetries: 20 });
     const records = await collect(client, { status: 'closed' });
-    expect(records.map(idOf)).toEqual(
-      (sandbox.store.all() as Record<string, unknown>[]).filter((r) => (r['status'] ?? r['outcome']) === 'closed').map(idOf),
-    );
+    expect(records.map(idOf)).toEqual((sandbox.store.all() as Record<string, unknown>[]).filter((r) => (r['status'] ?? r['outcome']) === 'closed').map(idOf));
     expect(sandbox.stats().rateLimited).toBeGreaterThan(0);
     expect(client.stats().throttled429).toBe(sandbox.stats().rateLimited);
   }, 30_000);
@@ -216,9 +215,7 @@ describe('AuraClient under faults and a rate limit', () => {
     sandbox.resetStats();
     const client = clientFor(sandbox, { timeoutMs: 150, pageSize: 100 });
     const records = await collect(client, { status: 'closed' });
-    expect(records.map(idOf)).toEqual(
-      (sandbox.store.all() as Record<string, unknown>[]).filter((r) => (r['status'] ?? r['outcome']) === 'closed').map(idOf),
-    );
+    expect(records.map(idOf)).toEqual((sandbox.store.all() as Record<string, unknown>[]).filter((r) => (r['status'] ?? r['outcome']) === 'closed').map(idOf));
     expect(client.stats().timeouts).toBeGreaterThan(0);
     expect(client.stats().timeouts).toBe(sandbox.stats().injected.stalled);
   }, 30_000);
@@ -271,7 +268,9 @@ describe('AuraClient: payments, with the sandbox', () => {
       expect(pending.length).toBeGreaterThan(0);
       expect(pending.every((payment) => payment.status === 'pending')).toBe(true);
       const lead = all[0].lead_id;
-      expect(((await client.listPayments({ lead_id: lead })).data as typeof all).map((payment) => payment.id)).toEqual(all.filter((payment) => payment.lead_id === lead).map((payment) => payment.id));
+      expect(((await client.listPayments({ lead_id: lead })).data as typeof all).map((payment) => payment.id)).toEqual(
+        all.filter((payment) => payment.lead_id === lead).map((payment) => payment.id),
+      );
       const from = '2026-03-01T00:00:00Z';
       const to = '2026-04-01T00:00:00Z';
       const windowed: typeof all = [];
@@ -281,7 +280,7 @@ describe('AuraClient: payments, with the sandbox', () => {
       expect(windowed.map((payment) => payment.id)).toEqual(expected.map((payment) => payment.id));
     });
 
-    it('keeps calls and payments together inside the key\'s window when their clients share its gate', async () => {
+    it("keeps calls and payments together inside the key's window when their clients share its gate", async () => {
       sandbox.setRateLimit({ perMinute: 6, timeScale: 30 }); // six requests per two-second window
       sandbox.resetStats();
       const gate = new AuraKeyGate();

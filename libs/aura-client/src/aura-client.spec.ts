@@ -4,19 +4,9 @@
  * same client against the local Aura over real HTTP.)
  */
 import { AuraClient, AuraClientOptions } from './aura-client';
-import {
-  AuraAuthError,
-  AuraError,
-  AuraNotFoundError,
-  AuraProtocolError,
-  AuraRequestError,
-  AuraUnavailableError,
-} from './aura-errors';
+import { AuraAuthError, AuraError, AuraNotFoundError, AuraProtocolError, AuraRequestError, AuraUnavailableError } from './aura-errors';
 
-type Scripted =
-  | { status: number; body?: unknown; headers?: Record<string, string> }
-  | 'timeout'
-  | 'network';
+type Scripted = { status: number; body?: unknown; headers?: Record<string, string> } | 'timeout' | 'network';
 
 const START = 1_800_000_000_000;
 
@@ -27,7 +17,7 @@ function harness(script: Scripted[], options: Partial<AuraClientOptions> = {}) {
   let inFlight = 0;
   let maxInFlight = 0;
   const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
-    requests.push({ url: String(input), headers: (init?.headers ?? {}) as Record<string, string>, at: clock });
+    requests.push({ url: input instanceof Request ? input.url : String(input), headers: (init?.headers ?? {}) as Record<string, string>, at: clock });
     const next = script.shift();
     if (next === undefined) throw new Error('script exhausted');
     inFlight++;
@@ -36,9 +26,7 @@ function harness(script: Scripted[], options: Partial<AuraClientOptions> = {}) {
       await new Promise((resolve) => setImmediate(resolve));
       if (next === 'network') throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
       if (next === 'timeout') {
-        return await new Promise<Response>((_, reject) =>
-          init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
-        );
+        return await new Promise<Response>((_, reject) => init?.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
       }
       const body = typeof next.body === 'string' ? next.body : JSON.stringify(next.body ?? page([], null));
       return new Response(body, { status: next.status, headers: next.headers });
@@ -83,12 +71,7 @@ function limitHeaders(limit: number, remaining: number, resetSeconds: number): R
   };
 }
 
-function envelope(
-  status: number,
-  code: string,
-  error: string,
-  requestId = 'req_abc123',
-): { status: number; body: unknown } {
+function envelope(status: number, code: string, error: string, requestId = 'req_abc123'): { status: number; body: unknown } {
   return { status, body: { success: false, code, error, requestId } };
 }
 

@@ -89,8 +89,7 @@ const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 /** A cursor longer than this is not one Aura would send. */
 const MAX_CURSOR_LENGTH = 2_048;
 
-const defaultSleep = (ms: number): Promise<void> =>
-  new Promise((resolve) => setTimeout(resolve, ms));
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Typed client for Aura's calls (`GET /v1/calls`, `GET /v1/calls/{id}`),
@@ -265,14 +264,19 @@ export class AuraClient {
       this.throwIfAborted(path);
 
       if (outcome.kind === 'too_large') {
-        throw new AuraProtocolError(`Aura GET ${path} answered with a body over ${this.maxResponseBytes} bytes (${outcome.bytes} read before stopping)`, { status: outcome.status });
+        throw new AuraProtocolError(`Aura GET ${path} answered with a body over ${this.maxResponseBytes} bytes (${outcome.bytes} read before stopping)`, {
+          status: outcome.status,
+        });
       }
       if (outcome.kind === 'response') {
         const { status } = outcome;
         if (status >= 200 && status < 300) return parseJson(outcome.body, path, outcome.headers);
         if (status >= 300 && status < 400) {
           // Never followed: a redirect could carry the key elsewhere, or an empty answer taken for a complete pass.
-          throw new AuraProtocolError(`Aura GET ${path} answered ${status} redirecting to ${JSON.stringify(outcome.headers.get('location') ?? '')}: redirects are not followed; check AURA_API_URL`, { status });
+          throw new AuraProtocolError(
+            `Aura GET ${path} answered ${status} redirecting to ${JSON.stringify(outcome.headers.get('location') ?? '')}: redirects are not followed; check AURA_API_URL`,
+            { status },
+          );
         }
         if (status === 429) this.counters.throttled429++;
         else if (status >= 500) this.counters.serverErrors++;
@@ -285,26 +289,24 @@ export class AuraClient {
 
       if (attempt === this.maxRetries) break;
       const { waitMs, rateLimited } = this.retryDelay(outcome, attempt);
-      this.logger?.warn(
-        `Aura GET ${path}: ${describeOutcome(outcome)}; retry ${attempt + 1}/${this.maxRetries} in ${Math.round(waitMs)} ms`,
-      );
+      this.logger?.warn(`Aura GET ${path}: ${describeOutcome(outcome)}; retry ${attempt + 1}/${this.maxRetries} in ${Math.round(waitMs)} ms`);
       if (rateLimited) this.counters.rateLimitWaitMs += waitMs;
       if (waitMs > 0) await this.pause(waitMs);
       this.throwIfAborted(path);
     }
     const attempts = this.maxRetries + 1;
     const details = last?.kind === 'response' ? errorDetails(last) : {};
-    throw new AuraUnavailableError(
-      `Aura GET ${path} failed after ${attempts} attempts; last: ${last ? describeOutcome(last) : 'none'}`,
-      attempts,
-      { ...details, cause: last?.kind === 'network' ? last.error : undefined },
-    );
+    throw new AuraUnavailableError(`Aura GET ${path} failed after ${attempts} attempts; last: ${last ? describeOutcome(last) : 'none'}`, attempts, {
+      ...details,
+      cause: last?.kind === 'network' ? last.error : undefined,
+    });
   }
 
   private reportAttempt(path: string, outcome: AttemptOutcome, attempt: number): void {
     if (!this.onAttempt) return;
     const status = outcome.kind === 'response' ? outcome.status : outcome.kind;
-    const retryable = outcome.kind === 'timeout' || outcome.kind === 'network' || (outcome.kind === 'response' && (outcome.status === 429 || outcome.status >= 500));
+    const retryable =
+      outcome.kind === 'timeout' || outcome.kind === 'network' || (outcome.kind === 'response' && (outcome.status === 429 || outcome.status >= 500));
     this.onAttempt(path, status, retryable && attempt < this.maxRetries);
   }
 
@@ -384,10 +386,7 @@ export class AuraClient {
     return { waitMs: Math.min(this.maxRetryAfterMs, Math.max(backoff, retryAfter ?? 0)), rateLimited: false };
   }
 
-  private nonRetryableError(
-    path: string,
-    outcome: Extract<AttemptOutcome, { kind: 'response' }>,
-  ): AuraError {
+  private nonRetryableError(path: string, outcome: Extract<AttemptOutcome, { kind: 'response' }>): AuraError {
     const details = errorDetails(outcome);
     const { status } = outcome;
     if (status === 401 || status === 403) return AuraAuthError.fromResponse(details);
@@ -407,7 +406,7 @@ function readEnvelope(body: string): { code?: string; error?: string; requestId?
   try {
     const parsed: unknown = JSON.parse(body);
     if (!isObject(parsed)) return null;
-    const text = (key: string) => (typeof parsed[key] === 'string' ? (parsed[key] as string) : undefined);
+    const text = (key: string) => (typeof parsed[key] === 'string' ? parsed[key] : undefined);
     return { code: text('code'), error: text('error') ?? text('message'), requestId: text('requestId') };
   } catch {
     return null;
@@ -452,7 +451,7 @@ async function readBounded(response: Response, maxBytes: number): Promise<{ text
     return { tooLarge: true, bytes: 0 };
   }
   if (!response.body) return { text: '', tooLarge: false };
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let bytes = 0;
   for (;;) {

@@ -38,10 +38,7 @@ export class AuraAuthError extends AuraError {
   }
 
   static fromResponse(details: AuraErrorDetails): AuraAuthError {
-    return new AuraAuthError(
-      `Aura rejected the API key (${describeUpstream(details)}): check AURA_API_KEY`,
-      details,
-    );
+    return new AuraAuthError(`Aura rejected the API key (${describeUpstream(details)}): check AURA_API_KEY`, details);
   }
 }
 

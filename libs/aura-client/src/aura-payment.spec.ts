@@ -43,6 +43,7 @@ describe('parseAuraPayment', () => {
   ])('quarantines %s: %s', (reason, _what, raw) => {
     const result = parseAuraPayment(raw);
     expect(result).toMatchObject({ ok: false, reason });
-    if (!result.ok && !['not_an_object', 'missing_id', 'invalid_id'].includes(reason)) expect(result.message).toContain(`payment ${(raw as { id: unknown }).id}`);
+    if (!result.ok && !['not_an_object', 'missing_id', 'invalid_id'].includes(reason))
+      expect(result.message).toContain(`payment ${(raw as { id: unknown }).id}`);
   });
 });

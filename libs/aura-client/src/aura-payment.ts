@@ -41,13 +41,11 @@ export type AuraPaymentRejectionReason =
   | 'invalid_field';
 
 export type ParseAuraPaymentResult =
-  | { ok: true; payment: AuraPayment }
-  | { ok: false; reason: AuraPaymentRejectionReason; field?: string; message: string; id?: string };
+  { ok: true; payment: AuraPayment } | { ok: false; reason: AuraPaymentRejectionReason; field?: string; message: string; id?: string };
 
 /** Dates that decide money or its timing: unreadable, the payment is quarantined. Others (created_at, payment_date …) are only kept. */
 export const AURA_PAYMENT_DATE_FIELDS = ['refunded_at'] as const;
 const STRING_FIELDS = ['call_id', 'lead_id', 'refund_status'] as const;
-
 
 function isMinorUnits(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;

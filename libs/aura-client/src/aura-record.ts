@@ -19,7 +19,14 @@ export function readRecordHead(raw: unknown, noun: string): RecordHeadRejection 
   const record = raw as Record<string, unknown>;
   const readableId = typeof record['id'] === 'string' && record['id'].length <= MAX_ID_LENGTH && isStorableText(record['id']) ? record['id'] : undefined;
   const unstorable = inspectJson(record);
-  if (unstorable) return { ok: false, reason: unstorable.reason, field: unstorable.field, message: `${noun} ${readableId ?? '(no readable id)'}: ${unstorable.message}`, id: readableId };
+  if (unstorable)
+    return {
+      ok: false,
+      reason: unstorable.reason,
+      field: unstorable.field,
+      message: `${noun} ${readableId ?? '(no readable id)'}: ${unstorable.message}`,
+      id: readableId,
+    };
   const id = record['id'];
   if (!present(id) || (typeof id === 'string' && id.trim() === '')) {
     return { ok: false, reason: 'missing_id', field: 'id', message: `${noun} has no id` };
@@ -37,5 +44,6 @@ export function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return typeof value === 'undefined' ? 'undefined' : `a ${typeof value}`;
 }

@@ -16,17 +16,10 @@ export interface AuraTeamMember {
   [key: string]: unknown;
 }
 
-export type AuraTeamMemberRejectionReason =
-  | 'unstorable_text'
-  | 'too_deep'
-  | 'not_an_object'
-  | 'missing_id'
-  | 'invalid_person_id'
-  | 'invalid_field';
+export type AuraTeamMemberRejectionReason = 'unstorable_text' | 'too_deep' | 'not_an_object' | 'missing_id' | 'invalid_person_id' | 'invalid_field';
 
 export type ParseAuraTeamMemberResult =
-  | { ok: true; member: AuraTeamMember }
-  | { ok: false; reason: AuraTeamMemberRejectionReason; field?: string; message: string; id?: string };
+  { ok: true; member: AuraTeamMember } | { ok: false; reason: AuraTeamMemberRejectionReason; field?: string; message: string; id?: string };
 
 /** Longest name, email or role kept: they reach statements and exports. */
 export const MAX_TEAM_MEMBER_TEXT_LENGTH = 200;

@@ -17,7 +17,14 @@ export interface ListPaymentsQuery {
   to_date?: string;
 }
 
-export const LIST_PAYMENTS_QUERY_KEYS = ['limit', 'cursor', 'status', 'lead_id', 'from_date', 'to_date'] as const satisfies readonly (keyof ListPaymentsQuery)[];
+export const LIST_PAYMENTS_QUERY_KEYS = [
+  'limit',
+  'cursor',
+  'status',
+  'lead_id',
+  'from_date',
+  'to_date',
+] as const satisfies readonly (keyof ListPaymentsQuery)[];
 
 export function toPaymentSearchParams(query: ListPaymentsQuery): URLSearchParams {
   const params = new URLSearchParams();

@@ -27,13 +27,33 @@ describe('computePayouts refuses input it cannot compute from, listing every pro
     ['an unknown rounding mode', { roundingMode: 'bankers' }, { source: 'input', field: 'roundingMode' }],
     ['a plan the API would refuse', { plans: [plan({ roles: { closer: { rate: '1.5' } } })] }, { source: 'plan', id: 'plan-a', field: 'roles.closer.rate' }],
     ['two plans with one id', { plans: [validPlan, validPlan] }, { source: 'plan', id: 'plan-a', message: 'two plans share this id' }],
-    ['a base amount that is not a decimal string', { calls: [call('c1', { baseAmount: 5000 as unknown as string })] }, { source: 'call', id: 'c1', field: 'baseAmount' }],
+    [
+      'a base amount that is not a decimal string',
+      { calls: [call('c1', { baseAmount: 5000 as unknown as string })] },
+      { source: 'call', id: 'c1', field: 'baseAmount' },
+    ],
     ['a negative base amount', { calls: [call('c1', { baseAmount: '-1.00' })] }, { source: 'call', id: 'c1', field: 'baseAmount' }],
     ['an unparseable commission instant', { calls: [call('c1', { commissionAt: 'yesterday' })] }, { source: 'call', id: 'c1', field: 'commissionAt' }],
-    ['a commission instant without offset (a wall-clock time)', { calls: [call('c1', { commissionAt: '2026-03-10T12:00:00' })] }, { source: 'call', id: 'c1', field: 'commissionAt' }],
-    ['a commission instant that is not ISO 8601', { calls: [call('c1', { commissionAt: 'March 10, 2026 12:00 UTC' })] }, { source: 'call', id: 'c1', field: 'commissionAt' }],
-    ['a commission day that is not a date', { calls: [call('c1', { commissionDay: '2026-02-30', period: '2026-02' })] }, { source: 'call', id: 'c1', field: 'commissionDay' }],
-    ['a period that is not the month of the commission day', { calls: [call('c1', { period: '2026-04' })] }, { source: 'call', id: 'c1', field: 'period', message: 'must be the month of commissionDay 2026-03-10 (got 2026-04)' }],
+    [
+      'a commission instant without offset (a wall-clock time)',
+      { calls: [call('c1', { commissionAt: '2026-03-10T12:00:00' })] },
+      { source: 'call', id: 'c1', field: 'commissionAt' },
+    ],
+    [
+      'a commission instant that is not ISO 8601',
+      { calls: [call('c1', { commissionAt: 'March 10, 2026 12:00 UTC' })] },
+      { source: 'call', id: 'c1', field: 'commissionAt' },
+    ],
+    [
+      'a commission day that is not a date',
+      { calls: [call('c1', { commissionDay: '2026-02-30', period: '2026-02' })] },
+      { source: 'call', id: 'c1', field: 'commissionDay' },
+    ],
+    [
+      'a period that is not the month of the commission day',
+      { calls: [call('c1', { period: '2026-04' })] },
+      { source: 'call', id: 'c1', field: 'period', message: 'must be the month of commissionDay 2026-03-10 (got 2026-04)' },
+    ],
     ['two calls with one id', { calls: [call('c1'), call('c1')] }, { source: 'call', id: 'c1', message: 'two calls share this id' }],
     ['a call without closer', { calls: [call('c1', { closerId: '' })] }, { source: 'call', id: 'c1', field: 'closerId' }],
   ])('%s', (_case, input, problem) => {

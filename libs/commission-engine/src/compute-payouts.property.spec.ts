@@ -206,19 +206,17 @@ describe('computePayouts properties', () => {
   });
 
   test("a marginal tier's total equals the piecewise integral of its rates over the period volume", () => {
-    const marginalPlan = stepsArbitrary('amount').map(
-      (steps): Plan => ({
-        id: 'marginal',
-        name: 'Marginal',
-        effective_from: '2026-01-01',
-        effective_to: null,
-        payees: null,
-        priority: 0,
-        self_set: 'closer_only',
-        missing_setter: 'none',
-        roles: { closer: { tiers: { basis: 'amount', mode: 'marginal', steps } } },
-      }),
-    );
+    const marginalPlan = stepsArbitrary('amount').map((steps): Plan => ({
+      id: 'marginal',
+      name: 'Marginal',
+      effective_from: '2026-01-01',
+      effective_to: null,
+      payees: null,
+      priority: 0,
+      self_set: 'closer_only',
+      missing_setter: 'none',
+      roles: { closer: { tiers: { basis: 'amount', mode: 'marginal', steps } } },
+    }));
     fc.assert(
       fc.property(callsArbitrary({ withSetters: false }), marginalPlan, (calls, plan) => {
         const steps = plan.roles.closer!.tiers!.steps;
@@ -241,7 +239,10 @@ describe('computePayouts properties', () => {
   test('with ascending rates, retroactive tiers pay at least what marginal tiers pay', () => {
     const ascending = tiersArbitrary('marginal').map((tiers) => ({
       ...tiers,
-      steps: tiers.steps.map((step, index) => ({ from: step.from, rate: [...tiers.steps.map((s) => s.rate)].sort((a, b) => new Decimal(a).comparedTo(b))[index] })),
+      steps: tiers.steps.map((step, index) => ({
+        from: step.from,
+        rate: [...tiers.steps.map((s) => s.rate)].sort((a, b) => new Decimal(a).comparedTo(b))[index],
+      })),
     }));
     const terms = termsArbitrary({ periodCap: false, tiers: ascending }).map((t) => ({ ...t, tiers: t.tiers }));
     fc.assert(
@@ -250,7 +251,10 @@ describe('computePayouts properties', () => {
           plans.map((plan) => ({
             ...plan,
             roles: Object.fromEntries(
-              Object.entries(plan.roles).map(([role, roleTerms]) => [role, roleTerms.tiers ? { ...roleTerms, tiers: { ...roleTerms.tiers, mode } } : roleTerms]),
+              Object.entries(plan.roles).map(([role, roleTerms]) => [
+                role,
+                roleTerms.tiers ? { ...roleTerms, tiers: { ...roleTerms.tiers, mode } } : roleTerms,
+              ]),
             ),
           }));
         const marginal = compute(calls, withMode('marginal')).lines;
@@ -284,7 +288,7 @@ describe('computePayouts properties', () => {
     fc.assert(
       fc.property(callsArbitrary(), plansArbitrary(), fc.constantFrom('USD', 'JPY', 'BHD'), (calls, plans, currency) => {
         const { lines } = compute(calls, plans, 'half_up', currency);
-        const digits = { USD: 2, JPY: 0, BHD: 3 }[currency]!;
+        const digits = { USD: 2, JPY: 0, BHD: 3 }[currency];
         // Independent arithmetic: whole minor units as BigInt, read from the amount strings.
         const minorUnits = (amount: string) => {
           expect(amount).toMatch(digits === 0 ? /^\d+$/ : new RegExp(`^\\d+\\.\\d{${digits}}$`));

@@ -38,19 +38,13 @@ const whichPlan: GoldenCase[] = [
   },
   {
     rule: 'effective_to is exclusive: the next plan pays from that day',
-    plans: [
-      closer({ rate: '0.10' }, { id: 'old', effective_to: day(15) }),
-      closer({ rate: '0.20' }, { id: 'new', effective_from: day(15) }),
-    ],
+    plans: [closer({ rate: '0.10' }, { id: 'old', effective_to: day(15) }), closer({ rate: '0.20' }, { id: 'new', effective_from: day(15) })],
     calls: [call('c1', { commissionDay: day(14) }), call('c2', { commissionDay: day(15) })],
     lines: ['c1 closer alice 100.00 old', 'c2 closer alice 200.00 new'],
   },
   {
     rule: 'a plan naming the payee beats a default plan, whatever their priorities',
-    plans: [
-      closer({ rate: '0.10' }, { id: 'team', priority: 10 }),
-      closer({ rate: '0.15' }, { id: 'alice-deal', payees: ['alice'], priority: 0 }),
-    ],
+    plans: [closer({ rate: '0.10' }, { id: 'team', priority: 10 }), closer({ rate: '0.15' }, { id: 'alice-deal', payees: ['alice'], priority: 0 })],
     calls: [call('c1'), call('c2', { closerId: 'bob' })],
     lines: ['c1 closer alice 150.00 alice-deal', 'c2 closer bob 100.00 team'],
   },
@@ -62,10 +56,7 @@ const whichPlan: GoldenCase[] = [
   },
   {
     rule: 'only plans that define the role compete for it',
-    plans: [
-      plan({ id: 'base', roles: { closer: { rate: '0.10' }, setter: { rate: '0.05' } } }),
-      closer({ rate: '0.12' }, { id: 'promo', priority: 5 }),
-    ],
+    plans: [plan({ id: 'base', roles: { closer: { rate: '0.10' }, setter: { rate: '0.05' } } }), closer({ rate: '0.12' }, { id: 'promo', priority: 5 })],
     calls: [call('c1', { setterId: 'bob' })],
     lines: ['c1 closer alice 120.00 promo', 'c1 setter bob 50.00 base'],
   },
@@ -99,7 +90,7 @@ const amount: GoldenCase[] = [
     lines: ['c1 closer alice 200.00 plan-a', 'c2 closer alice 150.00 plan-a'],
   },
   {
-    rule: "a rule that sets only flat replaces only the flat",
+    rule: 'a rule that sets only flat replaces only the flat',
     plans: [closer({ rate: '0.10', flat: '50', rules: [{ when: { product_id: ['p1'] }, flat: '80' }] })],
     calls: [call('c1', { attributes: { product_id: 'p1' } })],
     lines: ['c1 closer alice 180.00 plan-a'],
@@ -137,8 +128,7 @@ const amount: GoldenCase[] = [
   },
 ];
 
-const march = (d: number, id: string, baseAmount: string, fields: Partial<CommissionCall> = {}) =>
-  call(id, { commissionDay: day(d), baseAmount, ...fields });
+const march = (d: number, id: string, baseAmount: string, fields: Partial<CommissionCall> = {}) => call(id, { commissionDay: day(d), baseAmount, ...fields });
 const tierCases: GoldenCase[] = [
   {
     rule: 'tiers replace rate',
@@ -227,7 +217,7 @@ const tierCases: GoldenCase[] = [
 
 const orderOfWork: GoldenCase[] = [
   {
-    rule: '1. tier volume counts all the payee\'s calls in the role, whatever plan pays them',
+    rule: "1. tier volume counts all the payee's calls in the role, whatever plan pays them",
     plans: [
       closer({ rate: '0.05' }, { id: 'early', effective_to: day(15) }),
       closer({ tiers: amountTiers('marginal') }, { id: 'late', effective_from: day(15) }),
@@ -236,7 +226,7 @@ const orderOfWork: GoldenCase[] = [
     lines: ['c1 closer alice 500.00 early', 'c2 closer alice 1100.00 late'],
   },
   {
-    rule: '1. …including calls no plan pays (they are still the payee\'s commissionable calls)',
+    rule: "1. …including calls no plan pays (they are still the payee's commissionable calls)",
     plans: [closer({ tiers: amountTiers('marginal') }, { effective_from: day(15) })],
     calls: [march(5, 'c1', '10000'), march(20, 'c2', '10000')],
     lines: ['c2 closer alice 1100.00 plan-a'],
@@ -428,8 +418,17 @@ describe('computePayouts golden cases (product.md "Plans")', () => {
       march(5, 'c4', '9000', { closerId: 'bob' }),
     ];
     const expected = run(calls, plans);
-    for (const order of [[3, 2, 1, 0], [2, 0, 3, 1], [1, 3, 0, 2]]) {
-      expect(run(order.map((i) => calls[i]), [...plans].reverse())).toEqual(expected);
+    for (const order of [
+      [3, 2, 1, 0],
+      [2, 0, 3, 1],
+      [1, 3, 0, 2],
+    ]) {
+      expect(
+        run(
+          order.map((i) => calls[i]),
+          [...plans].reverse(),
+        ),
+      ).toEqual(expected);
     }
   });
 

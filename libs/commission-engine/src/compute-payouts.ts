@@ -2,16 +2,7 @@ import type { CommissionCall } from './commission-call';
 import { compilePlans, type CompiledPlan, type CompiledTerms } from './compiled-plan';
 import { EngineInputError, type EngineInputProblem } from './engine-input-error';
 import { describeLine } from './explanation';
-import {
-  Decimal,
-  ROUNDING_MODES,
-  ZERO,
-  isDecimalString,
-  moneyRounding,
-  plainDecimal,
-  type MoneyRounding,
-  type RoundingMode,
-} from './money';
+import { Decimal, ROUNDING_MODES, ZERO, isDecimalString, moneyRounding, plainDecimal, type MoneyRounding, type RoundingMode } from './money';
 import type { Plan, Role } from './plan-definition';
 import { PlanSelector } from './plan-selection';
 import { isCalendarDate } from './plan-validation';
@@ -267,7 +258,7 @@ function payLine(
   if (rateText !== null) explanation.rate = rateText;
   if (tiers) explanation.tiers = tiers;
   explanation.rate_amount = rateAmountText;
-  explanation.flat = ruleFlat ? rule!.flatText! : terms.flatText;
+  explanation.flat = ruleFlat ? rule.flatText! : terms.flatText;
   explanation.flat_source = ruleFlat ? 'rule' : 'role_flat';
   explanation.unrounded = unroundedText;
   explanation.caps = caps;
@@ -326,7 +317,7 @@ function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
   // A run has few distinct days and periods: each is checked once.
   const knownDays = new CheckedValues(isCalendarDate);
   const knownPeriods = new CheckedValues((period) => /^\d{4}-(0[1-9]|1[0-2])$/.test(period) && period >= '0001');
-  const parsed: ParsedCall[] = new Array(calls.length);
+  const parsed = new Array<ParsedCall>(calls.length);
   let count = 0;
 
   for (const call of calls) {

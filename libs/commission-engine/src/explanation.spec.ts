@@ -13,7 +13,14 @@ const marginal = plan({
   name: 'Closers 2026',
   roles: {
     closer: {
-      tiers: { basis: 'amount', mode: 'marginal', steps: [{ from: '0', rate: '0.10' }, { from: '15000', rate: '0.125' }] },
+      tiers: {
+        basis: 'amount',
+        mode: 'marginal',
+        steps: [
+          { from: '0', rate: '0.10' },
+          { from: '15000', rate: '0.125' },
+        ],
+      },
       rules: [{ when: { utm_source: ['google'], product_id: ['p1', 'p2'] }, flat: '25' }],
       max_per_call: '2500',
       max_per_period: '3000',
@@ -57,7 +64,8 @@ describe('explanations', () => {
         caps: [],
         rounding: { mode: 'half_up', minor_unit_digits: 2, unrounded: '190.6125', rounded: '190.61' },
         amount: '190.61',
-        sentence: "Setter commission for sam on call deal-1: 5% of 3,812.25 plus 0.00 flat = 190.6125, rounded half up to 190.61, under plan 'Setter/closer policy'.",
+        sentence:
+          "Setter commission for sam on call deal-1: 5% of 3,812.25 plus 0.00 flat = 190.6125, rounded half up to 190.61, under plan 'Setter/closer policy'.",
       },
     });
   });
@@ -139,7 +147,23 @@ describe('explanations', () => {
     ],
     [
       'count tiers',
-      [plan({ name: 'P', roles: { closer: { tiers: { basis: 'count', mode: 'marginal', steps: [{ from: '0', rate: '0.05' }, { from: '1', rate: '0.07' }] } } } })],
+      [
+        plan({
+          name: 'P',
+          roles: {
+            closer: {
+              tiers: {
+                basis: 'count',
+                mode: 'marginal',
+                steps: [
+                  { from: '0', rate: '0.05' },
+                  { from: '1', rate: '0.07' },
+                ],
+              },
+            },
+          },
+        }),
+      ],
       [call('A', { commissionDay: '2026-03-01' }), call('B', { commissionDay: '2026-03-02' })],
       'B',
       'closer',
@@ -147,7 +171,23 @@ describe('explanations', () => {
     ],
     [
       'retroactive amount tiers',
-      [plan({ name: 'P', roles: { closer: { tiers: { basis: 'amount', mode: 'retroactive', steps: [{ from: '0', rate: '0.05' }, { from: '1500', rate: '0.07' }] } } } })],
+      [
+        plan({
+          name: 'P',
+          roles: {
+            closer: {
+              tiers: {
+                basis: 'amount',
+                mode: 'retroactive',
+                steps: [
+                  { from: '0', rate: '0.05' },
+                  { from: '1500', rate: '0.07' },
+                ],
+              },
+            },
+          },
+        }),
+      ],
       [call('A', { commissionDay: '2026-03-01' }), call('B', { commissionDay: '2026-03-02' })],
       'A',
       'closer',
@@ -155,7 +195,23 @@ describe('explanations', () => {
     ],
     [
       'retroactive count tiers',
-      [plan({ name: 'P', roles: { closer: { tiers: { basis: 'count', mode: 'retroactive', steps: [{ from: '0', rate: '0.05' }, { from: '1', rate: '0.07' }] } } } })],
+      [
+        plan({
+          name: 'P',
+          roles: {
+            closer: {
+              tiers: {
+                basis: 'count',
+                mode: 'retroactive',
+                steps: [
+                  { from: '0', rate: '0.05' },
+                  { from: '1', rate: '0.07' },
+                ],
+              },
+            },
+          },
+        }),
+      ],
       [call('A', { commissionDay: '2026-03-01' }), call('B', { commissionDay: '2026-03-02' })],
       'A',
       'closer',

@@ -3,14 +3,7 @@ export { computePayouts, forEachPayout, type ComputePayoutsInput, type PayoutVis
 export { EngineInputError, type EngineInputProblem } from './engine-input-error';
 export { describeLine, formatAmount, percent } from './explanation';
 export { isPeriod, PERIOD_PATTERN, PERIOD_RULE } from './period';
-export {
-  Decimal,
-  ROUNDING_MODES,
-  formatMoney,
-  minorUnitDigits,
-  roundMoney,
-  type RoundingMode,
-} from './money';
+export { Decimal, ROUNDING_MODES, formatMoney, minorUnitDigits, roundMoney, type RoundingMode } from './money';
 export {
   MATCH_FIELDS,
   MISSING_SETTER_OPTIONS,

@@ -42,7 +42,7 @@ describe('findPlanConflict: a tie is two plans that could both be the top choice
       [plan({ id: 'setters', roles: { setter: { flat: '2' } } })],
       { role: 'setter', payeeId: null },
     ],
-    ['a plan does not tie with itself (same id, e.g. when re-checking a stored plan)', { id: 'team-2026' } as Partial<Plan>, [existing], null],
+    ['a plan does not tie with itself (same id, e.g. when re-checking a stored plan)', { id: 'team-2026' }, [existing], null],
   ];
 
   test.each(cases)('%s', (_case, candidateFields, plans, expected) => {

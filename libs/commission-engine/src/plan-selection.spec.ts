@@ -28,7 +28,10 @@ describe('selectPlan', () => {
   });
 
   test('does not depend on the order of the plans', () => {
-    for (const [role, payee, day] of [['closer', 'carol', '2026-03-10'], ['setter', 'bob', '2026-03-10']] as const) {
+    for (const [role, payee, day] of [
+      ['closer', 'carol', '2026-03-10'],
+      ['setter', 'bob', '2026-03-10'],
+    ] as const) {
       expect(selectPlan([...plans].reverse(), role, payee, day)).toBe(selectPlan(plans, role, payee, day));
     }
   });

@@ -113,7 +113,12 @@ describe('validatePlanDefinition', () => {
     ['an unknown role', (p) => void (p.roles.closers = { rate: '0.1' }), 'roles.closers', 'unknown role "closers" (did you mean "closer"?)'],
     ['a role with no terms', (p) => void (p.roles.setter = { max_per_call: '10' }), 'roles.setter', 'must define at least one of rate, flat, tiers or rules'],
     ['a typo in a role field', (p) => void (p.roles.setter = { rats: '0.1', flat: '1' }), 'roles.setter.rats', 'unknown field "rats" (did you mean "rate"?)'],
-    ['a rate sent as a JSON number', (p) => void (p.roles.closer.rate = 0.1), 'roles.closer.rate', 'must be a decimal string such as "0.10", not a JSON number: send "0.1"'],
+    [
+      'a rate sent as a JSON number',
+      (p) => void (p.roles.closer.rate = 0.1),
+      'roles.closer.rate',
+      'must be a decimal string such as "0.10", not a JSON number: send "0.1"',
+    ],
     ['a flat sent as a JSON number', (p) => void (p.roles.setter.flat = 100), 'roles.setter.flat', 'not a JSON number: send "100"'],
     ['a rate above 1', (p) => void (p.roles.closer.rate = '1.5'), 'roles.closer.rate', 'must be between 0 and 1'],
     ['a negative rate', (p) => void (p.roles.closer.rate = '-0.1'), 'roles.closer.rate', 'must be between 0 and 1'],
@@ -126,7 +131,7 @@ describe('validatePlanDefinition', () => {
     ['min_per_call above max_per_call', (p) => void (p.roles.closer.min_per_call = '3000'), 'roles.closer.min_per_call', 'must not exceed max_per_call (2500)'],
     ['tiers that are not an object', (p) => void (p.roles.closer.tiers = []), 'roles.closer.tiers', 'must be an object with basis, mode and steps'],
     ['an unknown tier basis', (p) => void (p.roles.closer.tiers.basis = 'volume'), 'roles.closer.tiers.basis', 'must be one of "amount", "count"'],
-    ['a missing tier mode', (p) => void delete (p.roles.closer.tiers as any).mode, 'roles.closer.tiers.mode', 'is required: must be one of "marginal", "retroactive"'],
+    ['a missing tier mode', (p) => void delete p.roles.closer.tiers.mode, 'roles.closer.tiers.mode', 'is required: must be one of "marginal", "retroactive"'],
     ['no tier steps', (p) => void (p.roles.closer.tiers.steps = []), 'roles.closer.tiers.steps', 'must be a non-empty list'],
     ['a first step not at 0', (p) => void (p.roles.closer.tiers.steps[0].from = '100'), 'roles.closer.tiers.steps[0].from', 'the first step must start at "0"'],
     [
@@ -137,27 +142,55 @@ describe('validatePlanDefinition', () => {
     ],
     [
       'a count step that is not a whole number of calls',
-      (p) => void (p.roles.closer.tiers = { basis: 'count', mode: 'marginal', steps: [{ from: '0', rate: '0.1' }, { from: '2.5', rate: '0.2' }] }),
+      (p) =>
+        void (p.roles.closer.tiers = {
+          basis: 'count',
+          mode: 'marginal',
+          steps: [
+            { from: '0', rate: '0.1' },
+            { from: '2.5', rate: '0.2' },
+          ],
+        }),
       'roles.closer.tiers.steps[1].from',
       'must be a whole number',
     ],
     ['a step rate above 1', (p) => void (p.roles.closer.tiers.steps[1].rate = '12'), 'roles.closer.tiers.steps[1].rate', 'must be between 0 and 1'],
-    ['a step without from', (p) => void delete (p.roles.closer.tiers.steps[1] as any).from, 'roles.closer.tiers.steps[1].from', 'is required'],
-    ['a typo in a step', (p) => void ((p.roles.closer.tiers.steps[1] as any).form = '1'), 'roles.closer.tiers.steps[1].form', 'did you mean "from"?'],
+    ['a step without from', (p) => void delete p.roles.closer.tiers.steps[1].from, 'roles.closer.tiers.steps[1].from', 'is required'],
+    ['a typo in a step', (p) => void (p.roles.closer.tiers.steps[1].form = '1'), 'roles.closer.tiers.steps[1].form', 'did you mean "from"?'],
     ['rules that are not a list', (p) => void (p.roles.closer.rules = {}), 'roles.closer.rules', 'must be a list of rules'],
-    ['a rule setting nothing', (p) => void (p.roles.closer.rules = [{ when: { utm_source: ['google'] } }]), 'roles.closer.rules[0]', 'a rule must set rate, flat or both'],
+    [
+      'a rule setting nothing',
+      (p) => void (p.roles.closer.rules = [{ when: { utm_source: ['google'] } }]),
+      'roles.closer.rules[0]',
+      'a rule must set rate, flat or both',
+    ],
     ['a rule with an empty when', (p) => void (p.roles.closer.rules[0].when = {}), 'roles.closer.rules[0].when', 'at least one call field'],
     [
       'an unknown match field',
-      (p) => void ((p.roles.closer.rules[0].when as any).utm_sorce = ['x']),
+      (p) => void (p.roles.closer.rules[0].when.utm_sorce = ['x']),
       'roles.closer.rules[0].when.utm_sorce',
       'unknown match field "utm_sorce" (did you mean "utm_source"?); allowed: product_id, booking_link_id',
     ],
-    ['an empty list of values', (p) => void (p.roles.closer.rules[0].when.utm_source = []), 'roles.closer.rules[0].when.utm_source', 'must be a non-empty list'],
-    ['a single value instead of a list', (p) => void ((p.roles.closer.rules[0].when as any).utm_source = 'google'), 'roles.closer.rules[0].when.utm_source', 'must be a non-empty list'],
-    ['an empty value', (p) => void (p.roles.closer.rules[0].when.utm_source = ['google', '']), 'roles.closer.rules[0].when.utm_source[1]', 'must be a non-empty string'],
-    ['a rule rate sent as a number', (p) => void ((p.roles.closer.rules[0] as any).rate = 0.15), 'roles.closer.rules[0].rate', 'not a JSON number'],
-    ['a typo in a rule', (p) => void ((p.roles.closer.rules[0] as any).flta = '1'), 'roles.closer.rules[0].flta', 'did you mean "flat"?'],
+    [
+      'an empty list of values',
+      (p) => void (p.roles.closer.rules[0].when.utm_source = []),
+      'roles.closer.rules[0].when.utm_source',
+      'must be a non-empty list',
+    ],
+    [
+      'a single value instead of a list',
+      (p) => void (p.roles.closer.rules[0].when.utm_source = 'google'),
+      'roles.closer.rules[0].when.utm_source',
+      'must be a non-empty list',
+    ],
+    [
+      'an empty value',
+      (p) => void (p.roles.closer.rules[0].when.utm_source = ['google', '']),
+      'roles.closer.rules[0].when.utm_source[1]',
+      'must be a non-empty string',
+    ],
+    ['a rule rate sent as a number', (p) => void (p.roles.closer.rules[0].rate = 0.15), 'roles.closer.rules[0].rate', 'not a JSON number'],
+    ['a typo in a rule', (p) => void (p.roles.closer.rules[0].flta = '1'), 'roles.closer.rules[0].flta', 'did you mean "flat"?'],
   ];
 
   test.each(refusals)('refuses %s, naming the field', (_case, change, field, message) => {
@@ -169,7 +202,7 @@ describe('validatePlanDefinition', () => {
       p.name = '';
       p.effective_to = '2025-01-01';
       p.priority = 0.5;
-      p.roles.closer.rate = 2 as unknown as string;
+      p.roles.closer.rate = 2;
       p.roles.closer.tiers.steps[0].from = '1';
       p.roles.setter = { rats: '0.1' } as never;
     });
@@ -187,11 +220,11 @@ describe('validatePlanDefinition', () => {
   test('an unknown key is reported at every level', () => {
     const errors = errorsOf((p) => {
       p.extra = 1;
-      (p.roles.closer as any).extra = 1;
-      (p.roles.closer.tiers as any).extra = 1;
-      (p.roles.closer.tiers.steps[0] as any).extra = 1;
-      (p.roles.closer.rules[0] as any).extra = 1;
-      (p.roles.closer.rules[0].when as any).extra = ['x'];
+      p.roles.closer.extra = 1;
+      p.roles.closer.tiers.extra = 1;
+      p.roles.closer.tiers.steps[0].extra = 1;
+      p.roles.closer.rules[0].extra = 1;
+      p.roles.closer.rules[0].when.extra = ['x'];
     });
     expect(errors.map((e) => e.field)).toEqual([
       'extra',
@@ -226,10 +259,22 @@ describe('plan validation against hostile input (bounded, linear)', () => {
   });
 
   it.each([
-    ['tier steps', (plan: any) => (plan.roles.closer.tiers.steps = Array.from({ length: 51 }, (_, index) => ({ from: String(index * 100), rate: '0.1' }))), 'roles.closer.tiers.steps'],
-    ['rules', (plan: any) => (plan.roles.closer.rules = Array.from({ length: 101 }, () => ({ when: { utm_source: ['google'] }, rate: '0.1' }))), 'roles.closer.rules'],
+    [
+      'tier steps',
+      (plan: any) => (plan.roles.closer.tiers.steps = Array.from({ length: 51 }, (_, index) => ({ from: String(index * 100), rate: '0.1' }))),
+      'roles.closer.tiers.steps',
+    ],
+    [
+      'rules',
+      (plan: any) => (plan.roles.closer.rules = Array.from({ length: 101 }, () => ({ when: { utm_source: ['google'] }, rate: '0.1' }))),
+      'roles.closer.rules',
+    ],
     ['payees', (plan: any) => (plan.payees = Array.from({ length: 1_001 }, (_, index) => `user_${index}`)), 'payees'],
-    ['match values', (plan: any) => (plan.roles.closer.rules = [{ when: { utm_source: Array.from({ length: 1_001 }, (_, index) => `s${index}`) }, rate: '0.1' }]), 'roles.closer.rules[0].when.utm_source'],
+    [
+      'match values',
+      (plan: any) => (plan.roles.closer.rules = [{ when: { utm_source: Array.from({ length: 1_001 }, (_, index) => `s${index}`) }, rate: '0.1' }]),
+      'roles.closer.rules[0].when.utm_source',
+    ],
   ])('refuses too many %s, naming the field', (_what, change, field) => {
     const plan = productExample();
     change(plan);

@@ -164,7 +164,7 @@ function readPayees(value: unknown, errors: PlanFieldError[]): string[] | null {
       seen.add(payee);
     }
   });
-  return [...value] as string[];
+  return (value as string[]).slice();
 }
 
 function readPriority(value: unknown, errors: PlanFieldError[]): number {
@@ -380,14 +380,7 @@ function readWhen(value: unknown, path: string, errors: PlanFieldError[]): PlanR
  * A decimal value sent as a string. Rates must lie in [0, 1]; amounts
  * (flat, caps, tier boundaries) must be 0 or more.
  */
-function readDecimal(
-  input: Json,
-  key: string,
-  path: string,
-  kind: 'rate' | 'amount',
-  errors: PlanFieldError[],
-  required = false,
-): string | undefined {
+function readDecimal(input: Json, key: string, path: string, kind: 'rate' | 'amount', errors: PlanFieldError[], required = false): string | undefined {
   const value = input[key];
   const field = join(path, key);
   const example = kind === 'rate' ? '"0.10"' : '"2500.00"';
@@ -414,7 +407,10 @@ function readDecimal(
   }
   const [whole, fraction = ''] = value.split('.');
   if (kind === 'amount' && (whole.replace(/^0+(?=\d)/, '').length > PLAN_LIMITS.amountWholeDigits || fraction.length > PLAN_LIMITS.amountDecimals)) {
-    errors.push({ field, message: `must have at most ${PLAN_LIMITS.amountWholeDigits} digits before the decimal point and ${PLAN_LIMITS.amountDecimals} after (amounts are stored as DECIMAL(24, 6))` });
+    errors.push({
+      field,
+      message: `must have at most ${PLAN_LIMITS.amountWholeDigits} digits before the decimal point and ${PLAN_LIMITS.amountDecimals} after (amounts are stored as DECIMAL(24, 6))`,
+    });
     return undefined;
   }
   if (kind === 'rate' && fraction.length > PLAN_LIMITS.rateDecimals) {

@@ -87,7 +87,10 @@ function singleStep(step: CompiledStep | null, base: Decimal, baseText: string, 
     amount,
     amountText,
     rateText: step.rateText,
-    explanation: { ...explanation, slices: [{ step: step.index, from: step.fromText, to: step.toText, rate: step.rateText, base: baseText, amount: amountText }] },
+    explanation: {
+      ...explanation,
+      slices: [{ step: step.index, from: step.fromText, to: step.toText, rate: step.rateText, base: baseText, amount: amountText }],
+    },
   };
 }
 

@@ -8,7 +8,15 @@ import { ConfigurationError } from './configuration-error';
  * process with a one-line message (see apps/commissions-api/src/main.ts).
  */
 export interface ServiceConfiguration {
-  http: { port: number; bodyLimit: string; rateLimitPerMinute: number; authFailuresPerMinute: number; trustProxy: string; logLevel: LogLevel; logFormat: 'json' | 'pretty' };
+  http: {
+    port: number;
+    bodyLimit: string;
+    rateLimitPerMinute: number;
+    authFailuresPerMinute: number;
+    trustProxy: string;
+    logLevel: LogLevel;
+    logFormat: 'json' | 'pretty';
+  };
   database: {
     target: { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string };
     migrateOnStart: boolean;
@@ -36,7 +44,14 @@ export interface ServiceConfiguration {
   jobs: { enabled: boolean; syncCron: string; monthlyRunCron: string; scheduleRetries: number; scheduleRetryMinutes: number; timezone: string };
   access: { adminApiKey: string | null; idempotencyTtlHours: number };
   observability: { metricsToken: string | null };
-  events: { deliveryEnabled: boolean; retryBaseSeconds: number; retryMaxMinutes: number; giveUpHours: number; deliveryTimeoutSeconds: number; retentionDays: number };
+  events: {
+    deliveryEnabled: boolean;
+    retryBaseSeconds: number;
+    retryMaxMinutes: number;
+    giveUpHours: number;
+    deliveryTimeoutSeconds: number;
+    retentionDays: number;
+  };
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -116,7 +131,8 @@ export function loadConfiguration(env: Env): ServiceConfiguration {
 /** A bearer token a Prometheus scraper sends instead of an admin key; long enough not to be guessed. */
 function parseMetricsToken(name: string, raw: string | undefined): string | null {
   if (raw === undefined) return null;
-  if (raw.length < 32 || raw.length > 512 || !/^[\x21-\x7e]+$/.test(raw)) throw new ConfigurationError(name, 'must be 32 to 512 printable characters without spaces', '<hidden>');
+  if (raw.length < 32 || raw.length > 512 || !/^[\x21-\x7e]+$/.test(raw))
+    throw new ConfigurationError(name, 'must be 32 to 512 printable characters without spaces', '<hidden>');
   return raw;
 }
 
@@ -191,7 +207,10 @@ function parseCurrency(name: string, raw: string): string {
 }
 
 function parseList(name: string, raw: string): string[] {
-  const items = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new ConfigurationError(name, 'must list at least one value, comma-separated', raw);
   return items;
 }
@@ -224,7 +243,8 @@ function parseTrustProxy(name: string, raw: string): string {
 
 function parseWebhookSecret(name: string, raw: string | undefined): string | null {
   if (raw === undefined) return null;
-  if (raw.length < 16) throw new ConfigurationError(name, 'must be at least 16 characters long (the secret Aura gave for the webhook subscription)', '<hidden>');
+  if (raw.length < 16)
+    throw new ConfigurationError(name, 'must be at least 16 characters long (the secret Aura gave for the webhook subscription)', '<hidden>');
   return raw;
 }
 

@@ -60,7 +60,8 @@ export function periodName(period: string): string {
 }
 
 export function statusText(document: StatementDocument): string {
-  if (document.status === 'paid') return `Paid${document.paid_at ? ` on ${document.paid_at.slice(0, 10)}` : ''}${document.payroll_reference ? ` (payroll reference ${document.payroll_reference})` : ''}`;
+  if (document.status === 'paid')
+    return `Paid${document.paid_at ? ` on ${document.paid_at.slice(0, 10)}` : ''}${document.payroll_reference ? ` (payroll reference ${document.payroll_reference})` : ''}`;
   if (document.status === 'approved') return `Approved${document.approved_at ? ` on ${document.approved_at.slice(0, 10)}` : ''}`;
   return 'Draft: not approved yet; figures may still change';
 }

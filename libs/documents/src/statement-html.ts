@@ -100,7 +100,12 @@ export function renderStatementHtml(document: StatementDocument): string {
       adjusts: line.adjusts_line_id,
       amount: line.amount,
     })),
-    disputes: (document.disputes ?? []).map((dispute) => ({ status: dispute.status, line: dispute.line_id, message: dispute.message, resolution: dispute.resolution_note })),
+    disputes: (document.disputes ?? []).map((dispute) => ({
+      status: dispute.status,
+      line: dispute.line_id,
+      message: dispute.message,
+      resolution: dispute.resolution_note,
+    })),
     commissionTotal: document.commission_total,
     adjustmentTotal: document.adjustment_total,
     total: document.total,

@@ -22,7 +22,9 @@ export class EventsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.metrics.labelledGaugeFromDatabase('commissions_webhook_deliveries', 'Deliveries to webhook subscriptions, by status', 'status', () => this.deliveries.countByStatus());
+    this.metrics.labelledGaugeFromDatabase('commissions_webhook_deliveries', 'Deliveries to webhook subscriptions, by status', 'status', () =>
+      this.deliveries.countByStatus(),
+    );
     this.metrics.gaugeFromDatabase('commissions_webhook_oldest_pending_seconds', 'Age of the oldest delivery not yet delivered (0: none pending)', async () => {
       const oldest = await this.deliveries.oldestPendingCreatedAt();
       return oldest === null ? 0 : Math.max(0, (Date.now() - oldest.getTime()) / 1_000);

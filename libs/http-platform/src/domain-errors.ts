@@ -4,15 +4,7 @@
  * throws an HttpException.
  */
 export type ErrorCode =
-  | 'VALIDATION_FAILED'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'PAYLOAD_TOO_LARGE'
-  | 'RATE_LIMITED'
-  | 'UPSTREAM_FAILED'
-  | 'INTERNAL';
+  'VALIDATION_FAILED' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'PAYLOAD_TOO_LARGE' | 'RATE_LIMITED' | 'UPSTREAM_FAILED' | 'INTERNAL';
 
 export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400,

@@ -33,7 +33,7 @@ export function toErrorEnvelope(error: unknown, requestId: string): { status: nu
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const code = CODE_OF_STATUS[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED');
-    const message = status === HttpStatus.TOO_MANY_REQUESTS ? 'Too many requests for this API key; slow down' : error.message;
+    const message = (status as HttpStatus) === HttpStatus.TOO_MANY_REQUESTS ? 'Too many requests for this API key; slow down' : error.message;
     return { status, body: envelope(code, status >= 500 ? 'Internal error' : message, requestId) };
   }
   return { status: 500, body: envelope('INTERNAL', 'Internal error', requestId) };

@@ -93,7 +93,12 @@ export function emptyPage<Item>(): Page<Item> {
   return { data: [], pagination: { has_more: false, next_cursor: null } };
 }
 
-export function toPage<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) => (string | number | bigint | Date)[], present: (row: Row) => Item): Page<Item> {
+export function toPage<Row, Item>(
+  rows: Row[],
+  limit: number,
+  keyOf: (row: Row) => (string | number | bigint | Date)[],
+  present: (row: Row) => Item,
+): Page<Item> {
   const hasMore = rows.length > limit;
   const shown = hasMore ? rows.slice(0, limit) : rows;
   return {

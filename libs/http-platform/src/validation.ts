@@ -64,7 +64,7 @@ export function bodyParserErrorHandler(
   response: { headersSent: boolean; setHeader(name: string, value: string): void; status(code: number): { json(body: unknown): void } },
   next: (error?: unknown) => void,
 ): void {
-  const problem = error && typeof error === 'object' ? bodyProblem(error as Record<string, never>) : null;
+  const problem = error && typeof error === 'object' ? bodyProblem(error) : null;
   if (!problem) {
     next(error);
     return;
@@ -82,7 +82,9 @@ export function bodyParserErrorHandler(
  * (headers or URL over 16 KB, a malformed request line). Answer those too
  * with the envelope and a request id, not Node's bare status line.
  */
-export function answerClientErrorsWithEnvelope(server: { on(event: 'clientError', listener: (error: Error & { code?: string }, socket: import('node:net').Socket) => void): unknown }): void {
+export function answerClientErrorsWithEnvelope(server: {
+  on(event: 'clientError', listener: (error: Error & { code?: string }, socket: import('node:net').Socket) => void): unknown;
+}): void {
   server.on('clientError', (error, socket) => {
     if (error.code === 'ECONNRESET' || !socket.writable) return;
     const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
@@ -93,7 +95,11 @@ export function answerClientErrorsWithEnvelope(server: { on(event: 'clientError'
     const body = JSON.stringify({
       success: false,
       code: 'VALIDATION_FAILED',
-      error: tooLarge ? 'The request line or headers are larger than 16 KB' : timedOut ? 'The request took too long to arrive' : 'The request could not be parsed as HTTP',
+      error: tooLarge
+        ? 'The request line or headers are larger than 16 KB'
+        : timedOut
+          ? 'The request took too long to arrive'
+          : 'The request could not be parsed as HTTP',
       requestId,
       details: [{ field: tooLarge ? 'headers' : 'request', message: tooLarge ? 'must be under 16 KB, the URL included' : 'is not a valid HTTP/1.1 request' }],
     });

@@ -21,7 +21,21 @@ import { WebhookWorker } from './webhooks/webhook-worker';
 @Module({
   imports: [PayeesModule, ObservabilityModule],
   controllers: [CallsController, SyncController, AuraWebhooksController],
-  providers: [CallsRepository, CallsService, CallsReader, PaymentsRepository, IngestionWriter, QuarantineRepository, AuraClientFactory, SyncRunsRepository, SyncRunsService, SyncService, WebhookEventsRepository, WebhookWorker, AuraWebhooksService],
+  providers: [
+    CallsRepository,
+    CallsService,
+    CallsReader,
+    PaymentsRepository,
+    IngestionWriter,
+    QuarantineRepository,
+    AuraClientFactory,
+    SyncRunsRepository,
+    SyncRunsService,
+    SyncService,
+    WebhookEventsRepository,
+    WebhookWorker,
+    AuraWebhooksService,
+  ],
   exports: [CallsReader, SyncService, WebhookWorker],
 })
 export class IngestionModule {}

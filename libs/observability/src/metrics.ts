@@ -51,25 +51,61 @@ export class Metrics {
     buckets: HTTP_BUCKETS,
     registers: [this.registry],
   });
-  private readonly syncs = new Counter({ name: 'commissions_syncs_total', help: 'Syncs from Aura finished, by outcome and trigger', labelNames: ['outcome', 'trigger'] as const, registers: [this.registry] });
-  private readonly syncSeconds = new Histogram({ name: 'commissions_sync_duration_seconds', help: 'Duration of syncs from Aura, by outcome', labelNames: ['outcome'] as const, buckets: JOB_BUCKETS, registers: [this.registry] });
+  private readonly syncs = new Counter({
+    name: 'commissions_syncs_total',
+    help: 'Syncs from Aura finished, by outcome and trigger',
+    labelNames: ['outcome', 'trigger'] as const,
+    registers: [this.registry],
+  });
+  private readonly syncSeconds = new Histogram({
+    name: 'commissions_sync_duration_seconds',
+    help: 'Duration of syncs from Aura, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: JOB_BUCKETS,
+    registers: [this.registry],
+  });
   private readonly syncRecords = new Counter({
     name: 'commissions_sync_records_total',
     help: 'Records a sync wrote (inserted or changed) or quarantined, by resource',
     labelNames: ['resource', 'result'] as const,
     registers: [this.registry],
   });
-  private readonly runs = new Counter({ name: 'commissions_runs_total', help: 'Payout runs finished, by outcome and trigger', labelNames: ['outcome', 'trigger'] as const, registers: [this.registry] });
-  private readonly runSeconds = new Histogram({ name: 'commissions_run_duration_seconds', help: 'Duration of payout runs, by outcome', labelNames: ['outcome'] as const, buckets: JOB_BUCKETS, registers: [this.registry] });
-  private readonly runCalls = new Counter({ name: 'commissions_run_calls_total', help: 'Calls of its own period that succeeded runs computed', registers: [this.registry] });
-  private readonly runLines = new Counter({ name: 'commissions_run_lines_total', help: 'Lines succeeded runs built, by kind (commission or adjustment)', labelNames: ['kind'] as const, registers: [this.registry] });
+  private readonly runs = new Counter({
+    name: 'commissions_runs_total',
+    help: 'Payout runs finished, by outcome and trigger',
+    labelNames: ['outcome', 'trigger'] as const,
+    registers: [this.registry],
+  });
+  private readonly runSeconds = new Histogram({
+    name: 'commissions_run_duration_seconds',
+    help: 'Duration of payout runs, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: JOB_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly runCalls = new Counter({
+    name: 'commissions_run_calls_total',
+    help: 'Calls of its own period that succeeded runs computed',
+    registers: [this.registry],
+  });
+  private readonly runLines = new Counter({
+    name: 'commissions_run_lines_total',
+    help: 'Lines succeeded runs built, by kind (commission or adjustment)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
   private readonly auraRequests = new Counter({
     name: 'commissions_aura_requests_total',
     help: "Requests to Aura's API, by resource and status (a number, or timeout, network, too_large)",
     labelNames: ['resource', 'status'] as const,
     registers: [this.registry],
   });
-  private readonly auraRetries = new Counter({ name: 'commissions_aura_retries_total', help: 'Requests to Aura retried after a 429, a 5xx, a timeout or a network error', labelNames: ['resource'] as const, registers: [this.registry] });
+  private readonly auraRetries = new Counter({
+    name: 'commissions_aura_retries_total',
+    help: 'Requests to Aura retried after a 429, a 5xx, a timeout or a network error',
+    labelNames: ['resource'] as const,
+    registers: [this.registry],
+  });
 
   private readonly readErrors = new Counter({
     name: 'commissions_metrics_read_errors_total',

@@ -17,6 +17,8 @@ export class PayeesReader {
   async factsOf(ids: readonly string[]): Promise<Map<string, PayeeFacts>> {
     const unique = [...new Set(ids)];
     const rows = await this.payees.findMany(unique);
-    return new Map(rows.map((row) => [row.id, { name: row.name, employeeId: row.employeeId, payrollCode: row.payrollCode, listedUpstream: row.listedUpstream }]));
+    return new Map(
+      rows.map((row) => [row.id, { name: row.name, employeeId: row.employeeId, payrollCode: row.payrollCode, listedUpstream: row.listedUpstream }]),
+    );
   }
 }

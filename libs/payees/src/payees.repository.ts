@@ -64,7 +64,14 @@ export class PayeesRepository {
 
   async history(id: string): Promise<PayeeVersionRecord[]> {
     const rows = await this.database.client.payeeVersion.findMany({ where: { payeeId: id }, orderBy: { version: 'desc' } });
-    return rows.map((row) => ({ version: row.version, source: row.source, snapshot: row.snapshot as Record<string, unknown>, changedBy: row.changedBy, validFrom: row.validFrom, validTo: row.validTo }));
+    return rows.map((row) => ({
+      version: row.version,
+      source: row.source,
+      snapshot: row.snapshot as Record<string, unknown>,
+      changedBy: row.changedBy,
+      validFrom: row.validFrom,
+      validTo: row.validTo,
+    }));
   }
 
   /** Stores a page of Aura's team: new members inserted, changed ones updated (their previous values to history). */
@@ -73,7 +80,14 @@ export class PayeesRepository {
     const known = new Map((await tx.payee.findMany({ where: { id: { in: members.map((member) => member.id) } } })).map((row) => [row.id, row]));
     for (const member of members) {
       const previous = known.get(member.id);
-      const data = { name: member.name, email: member.email, auraRole: member.role, raw: member.raw as Prisma.InputJsonValue, contentHash: member.contentHash, listedUpstream: true };
+      const data = {
+        name: member.name,
+        email: member.email,
+        auraRole: member.role,
+        raw: member.raw as Prisma.InputJsonValue,
+        contentHash: member.contentHash,
+        listedUpstream: true,
+      };
       if (!previous) {
         await tx.payee.create({ data: { id: member.id, ...data, firstSeenAt: at, updatedAt: at } });
         counts.inserted += 1;
@@ -95,7 +109,13 @@ export class PayeesRepository {
   }
 
   /** Finance's payroll ids; creates the payee when Aura does not list it (a paid person still needs them). */
-  async setPayrollIds(tx: DatabaseClient, id: string, ids: { employeeId: string | null; payrollCode: string | null }, by: string, at: Date): Promise<PayeeRecord> {
+  async setPayrollIds(
+    tx: DatabaseClient,
+    id: string,
+    ids: { employeeId: string | null; payrollCode: string | null },
+    by: string,
+    at: Date,
+  ): Promise<PayeeRecord> {
     const previous = await tx.payee.findUnique({ where: { id } });
     if (!previous) return toRecord(await tx.payee.create({ data: { id, ...ids, firstSeenAt: at, updatedAt: at } }));
     if (previous.employeeId === ids.employeeId && previous.payrollCode === ids.payrollCode) return toRecord(previous);
@@ -110,7 +130,14 @@ export class PayeesRepository {
         version: previous.version,
         source,
         changedBy: by,
-        snapshot: { name: previous.name, email: previous.email, aura_role: previous.auraRole, employee_id: previous.employeeId, payroll_code: previous.payrollCode, listed_upstream: previous.listedUpstream },
+        snapshot: {
+          name: previous.name,
+          email: previous.email,
+          aura_role: previous.auraRole,
+          employee_id: previous.employeeId,
+          payroll_code: previous.payrollCode,
+          listed_upstream: previous.listedUpstream,
+        },
         validFrom: previous.updatedAt,
         validTo: at,
       },

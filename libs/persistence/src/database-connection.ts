@@ -34,9 +34,7 @@ async function openPostgres(target: DatabaseTarget & { kind: 'postgresql' }): Pr
     await probe.connect();
     await probe.query('SELECT 1');
   } catch (error) {
-    throw new DatabaseUnavailableError(
-      `Cannot connect to ${describeTarget(target)} given by DATABASE_URL: ${reason(error)}`,
-    );
+    throw new DatabaseUnavailableError(`Cannot connect to ${describeTarget(target)} given by DATABASE_URL: ${reason(error)}`);
   } finally {
     await probe.end().catch(() => undefined);
   }
@@ -55,9 +53,7 @@ async function openPGlite(target: DatabaseTarget & { kind: 'pglite' }): Promise<
   try {
     pglite = await PGlite.create(target.dataDir);
   } catch (error) {
-    throw new DatabaseUnavailableError(
-      `Cannot open the embedded database in ${target.dataDir} (DATA_DIR): ${reason(error)}`,
-    );
+    throw new DatabaseUnavailableError(`Cannot open the embedded database in ${target.dataDir} (DATA_DIR): ${reason(error)}`);
   }
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = new PrismaClient({ adapter: adapterFactory });

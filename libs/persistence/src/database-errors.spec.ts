@@ -9,7 +9,9 @@ describe('describeFailure', () => {
       { name: 'PrismaClientKnownRequestError', code: 'P2020' },
     );
     const described = describeFailure(error);
-    expect(described).toBe('The database refused the write (P2020): Numeric field overflow: a field with precision 24, scale 6 must round to an absolute value less than 10^18.');
+    expect(described).toBe(
+      'The database refused the write (P2020): Numeric field overflow: a field with precision 24, scale 6 must round to an absolute value less than 10^18.',
+    );
     expect(described).not.toMatch(/\/work|\.ts|→|\|/);
   });
 

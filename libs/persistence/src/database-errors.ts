@@ -17,7 +17,7 @@ export class MigrationError extends Error {
 export function describeFailure(error: unknown): string {
   if (!(error instanceof Error)) return 'Unexpected failure';
   const code = (error as { code?: unknown }).code;
-  const fromDatabase = /Prisma|DriverAdapter|Database|PGlite|pg/i.test(error.name) || /^P\d{4}$/.test(String(code ?? ''));
+  const fromDatabase = /Prisma|DriverAdapter|Database|PGlite|pg/i.test(error.name) || (typeof code === 'string' && /^P\d{4}$/.test(code));
   const lines = error.message
     .split('\n')
     .map((line) => line.trim())

@@ -1,7 +1,5 @@
 /** Where the service keeps its state: a PostgreSQL server or an embedded PGlite directory. */
-export type DatabaseTarget =
-  | { kind: 'postgresql'; url: string }
-  | { kind: 'pglite'; dataDir: string /* a directory, or 'memory://' */ };
+export type DatabaseTarget = { kind: 'postgresql'; url: string } | { kind: 'pglite'; dataDir: string /* a directory, or 'memory://' */ };
 
 /** A URL safe to log: the password is replaced. */
 export function describeTarget(target: DatabaseTarget): string {

@@ -51,7 +51,7 @@ export class ExclusiveLock {
         })
         .catch((error: unknown) => {
           if (answered) onLateError(error);
-          else reject(error);
+          else reject(error instanceof Error ? error : new Error(String(error)));
         });
     });
   }

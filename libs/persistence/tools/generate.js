@@ -9,14 +9,13 @@ const path = require('node:path');
 const root = path.resolve(__dirname, '../../..');
 const env = {
   ...process.env,
-  PRISMA_SCHEMA_ENGINE_BINARY:
-    process.env.PRISMA_SCHEMA_ENGINE_BINARY || path.join(__dirname, 'no-schema-engine.sh'),
+  PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY || path.join(__dirname, 'no-schema-engine.sh'),
   PRISMA_HIDE_UPDATE_MESSAGE: '1',
   CHECKPOINT_DISABLE: '1',
 };
-const result = spawnSync(
-  process.execPath,
-  [require.resolve('prisma/build/index.js'), 'generate', '--schema', 'prisma/schema.prisma'],
-  { cwd: root, env, stdio: 'inherit' },
-);
+const result = spawnSync(process.execPath, [require.resolve('prisma/build/index.js'), 'generate', '--schema', 'prisma/schema.prisma'], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
 process.exit(result.status ?? 1);

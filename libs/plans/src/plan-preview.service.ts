@@ -48,8 +48,14 @@ export class PlanPreviewService {
       const after = proposedByPayee.get(payeeId) ?? zero;
       return { payee_id: payeeId, current_total: before, proposed_total: after, difference: difference(after, before, currency) };
     });
-    const currentTotal = sum(payees.map((payee) => payee.current_total), currency);
-    const proposedTotal = sum(payees.map((payee) => payee.proposed_total), currency);
+    const currentTotal = sum(
+      payees.map((payee) => payee.current_total),
+      currency,
+    );
+    const proposedTotal = sum(
+      payees.map((payee) => payee.proposed_total),
+      currency,
+    );
     return {
       period,
       currency,

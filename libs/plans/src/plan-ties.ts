@@ -12,8 +12,7 @@ export function refuseTies(candidate: PlanDefinition, existing: readonly Plan[])
   const other = conflict.plan;
   const who = conflict.payeeId === null ? 'every payee without a plan of their own (both are default plans)' : `payee ${conflict.payeeId}`;
   throw new ConflictError(
-    `Plan would tie with plan '${other.name}' (id ${other.id}) for ${who} on ${conflict.from} as ${conflict.role}; ` +
-      'give it another priority or window',
+    `Plan would tie with plan '${other.name}' (id ${other.id}) for ${who} on ${conflict.from} as ${conflict.role}; ` + 'give it another priority or window',
     [
       {
         conflicting_plan_id: other.id,

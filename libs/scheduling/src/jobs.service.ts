@@ -41,7 +41,9 @@ export class JobsService implements OnApplicationBootstrap {
     this.schedule(DAILY_SYNC_JOB, this.config.syncCron, () => this.dailySync());
     this.schedule(MONTHLY_RUN_JOB, this.config.monthlyRunCron, () => this.monthlyRun());
     this.schedule(CATCH_UP_JOB, CATCH_UP_CRON, () => this.catchUp());
-    this.logger.log(`Scheduled the daily sync (${this.config.syncCron}) and the monthly run (${this.config.monthlyRunCron}) in ${this.config.timezone}, and a catch-up of a missed or failed monthly run every minute`);
+    this.logger.log(
+      `Scheduled the daily sync (${this.config.syncCron}) and the monthly run (${this.config.monthlyRunCron}) in ${this.config.timezone}, and a catch-up of a missed or failed monthly run every minute`,
+    );
     // At start too: a replica that was down across the cron second does the month now, not at the next minute.
     void this.catchUp();
   }

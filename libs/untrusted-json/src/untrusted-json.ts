@@ -45,7 +45,12 @@ export function inspectJson(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProb
   while (stack.length > 0) {
     const { value: current, path, depth } = stack.pop()!;
     if (typeof current === 'string') {
-      if (!isStorableText(current)) return { reason: 'unstorable_text', field: path || '(record)', message: `${path || 'the record'} holds a NUL character or a lone UTF-16 surrogate, which the database cannot store as text` };
+      if (!isStorableText(current))
+        return {
+          reason: 'unstorable_text',
+          field: path || '(record)',
+          message: `${path || 'the record'} holds a NUL character or a lone UTF-16 surrogate, which the database cannot store as text`,
+        };
       continue;
     }
     if (current === null || typeof current !== 'object') continue;
@@ -55,7 +60,12 @@ export function inspectJson(value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProb
       continue;
     }
     for (const key of Object.keys(current)) {
-      if (!isStorableText(key)) return { reason: 'unstorable_text', field: childPath(path, storableText(key)), message: `a key under ${path || 'the record'} holds a NUL character or a lone UTF-16 surrogate` };
+      if (!isStorableText(key))
+        return {
+          reason: 'unstorable_text',
+          field: childPath(path, storableText(key)),
+          message: `a key under ${path || 'the record'} holds a NUL character or a lone UTF-16 surrogate`,
+        };
       stack.push({ value: (current as Record<string, unknown>)[key], path: childPath(path, key), depth: depth + 1 });
     }
   }
@@ -72,7 +82,8 @@ export function storableCopy(value: unknown, maxDepth = MAX_JSON_DEPTH): unknown
   while (stack.length > 0) {
     const { source, assign, depth } = stack.pop()!;
     if (typeof source === 'string') assign(storableText(source));
-    else if (source === null || typeof source !== 'object') assign(typeof source === 'number' && !Number.isFinite(source) ? null : source === undefined ? null : source);
+    else if (source === null || typeof source !== 'object')
+      assign(typeof source === 'number' && !Number.isFinite(source) ? null : source === undefined ? null : source);
     else if (depth >= maxDepth) assign(`[deeper than ${maxDepth} levels: not kept]`);
     else if (Array.isArray(source)) {
       const copy: unknown[] = new Array(source.length).fill(null);

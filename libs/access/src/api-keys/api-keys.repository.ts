@@ -45,7 +45,10 @@ export class ApiKeysRepository {
 
   /** Revokes the active bootstrap keys (created by no one, under `name`) whose hash is not `keep`. */
   async revokeBootstrapKeysExcept(name: string, keep: string, at: Date): Promise<number> {
-    const revoked = await this.database.client.apiKey.updateMany({ where: { name, createdBy: null, revokedAt: null, hash: { not: keep } }, data: { revokedAt: at } });
+    const revoked = await this.database.client.apiKey.updateMany({
+      where: { name, createdBy: null, revokedAt: null, hash: { not: keep } },
+      data: { revokedAt: at },
+    });
     return revoked.count;
   }
 

@@ -29,7 +29,7 @@ export class AuditInterceptor implements NestInterceptor {
       this.audit.begin({
         actorKeyId: request.principal?.keyId ?? null,
         actorRole: request.principal?.role ?? null,
-        action: `${request.method} ${request.route?.path ?? request.path}`,
+        action: `${request.method} ${(request.route as { path?: string } | undefined)?.path ?? request.path}`,
         resourceType,
         resourceId: paramId,
         requestId: requestIdOf(request as { id?: unknown }),
@@ -39,10 +39,12 @@ export class AuditInterceptor implements NestInterceptor {
     ).pipe(
       mergeMap((auditId) => {
         const complete = (statusCode: number, resourceId: string | null, details: unknown) =>
-          this.audit.complete(auditId, { statusCode, resourceId, details }).catch((error: unknown) => this.logger.error({ err: error }, `Could not complete audit entry ${auditId}`));
+          this.audit
+            .complete(auditId, { statusCode, resourceId, details })
+            .catch((error: unknown) => this.logger.error({ err: error }, `Could not complete audit entry ${auditId}`));
         return next.handle().pipe(
           concatMap(async (body: unknown) => {
-            const bodyId = body && typeof body === 'object' && 'id' in body ? String((body as { id: unknown }).id) : null;
+            const bodyId = body && typeof body === 'object' && 'id' in body ? String(body.id) : null;
             await complete(successStatusOf(context), paramId ?? bodyId, { body: requestBody });
             return body;
           }),

@@ -22,7 +22,11 @@ export class AuditService {
   }
 
   complete(id: bigint, outcome: { statusCode: number; resourceId: string | null; details: unknown }): Promise<void> {
-    return this.audit.complete(id, { ...outcome, resourceId: outcome.resourceId === null ? null : bounded(outcome.resourceId), details: storableCopy(outcome.details ?? null) });
+    return this.audit.complete(id, {
+      ...outcome,
+      resourceId: outcome.resourceId === null ? null : bounded(outcome.resourceId),
+      details: storableCopy(outcome.details ?? null),
+    });
   }
 
   async list(filter: AuditFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {

@@ -50,7 +50,11 @@ export class ApiKeyGuard implements CanActivate {
     request.principal = principal;
     const allowed = this.reflector.getAllAndOverride<AccessRole[]>(ROLES_METADATA, targets) ?? [];
     if (principal.role !== 'admin' && !allowed.includes(principal.role)) {
-      return this.refuse(request, new ForbiddenError(`This route needs one of the roles: ${['admin', ...allowed].join(', ')}; this key has ${principal.role}`), null);
+      return this.refuse(
+        request,
+        new ForbiddenError(`This route needs one of the roles: ${['admin', ...allowed].join(', ')}; this key has ${principal.role}`),
+        null,
+      );
     }
     return true;
   }

@@ -15,7 +15,10 @@ export class AuthFailureLimiter {
   private readonly windows = new Map<string, { startedAt: number; failures: number }>();
   private readonly limit: number;
 
-  constructor(@Inject(httpConfig.KEY) config: HttpConfig, private readonly now: () => number = Date.now) {
+  constructor(
+    @Inject(httpConfig.KEY) config: HttpConfig,
+    private readonly now: () => number = Date.now,
+  ) {
     this.limit = config.authFailuresPerMinute;
   }
 

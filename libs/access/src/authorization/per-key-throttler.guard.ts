@@ -8,8 +8,8 @@ import type { Principal } from './roles';
  */
 @Injectable()
 export class PerKeyThrottlerGuard extends ThrottlerGuard {
-  protected override async getTracker(request: { principal?: Principal; ip?: string }): Promise<string> {
-    return request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip ?? 'unknown'}`;
+  protected override getTracker(request: { principal?: Principal; ip?: string }): Promise<string> {
+    return Promise.resolve(request.principal ? `key:${request.principal.keyId}` : `ip:${request.ip ?? 'unknown'}`);
   }
 
   /** One budget per key across every route (the default counts each route apart: N × routes a minute). */

@@ -35,7 +35,8 @@ export const ROLES_METADATA = 'access:roles';
 export const PUBLIC_METADATA = 'access:public';
 
 /** The roles that may call a route besides admin, who may call every route. */
-export const Roles = (...roles: Exclude<AccessRole, 'admin'>[]) => applyDecorators(SetMetadata(ROLES_METADATA, roles), ApiExtension('x-roles', ['admin', ...roles]));
+export const Roles = (...roles: Exclude<AccessRole, 'admin'>[]) =>
+  applyDecorators(SetMetadata(ROLES_METADATA, roles), ApiExtension('x-roles', ['admin', ...roles]));
 /** A route outside `/v1` that needs no key (health checks). */
 export const Public = () => SetMetadata(PUBLIC_METADATA, true);
 

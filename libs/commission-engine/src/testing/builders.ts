@@ -39,11 +39,7 @@ export function call(id: string, fields: Partial<CommissionCall> = {}): Commissi
   };
 }
 
-export function run(
-  calls: CommissionCall[],
-  plans: Plan[],
-  options: { currency?: string; roundingMode?: RoundingMode } = {},
-): PayoutResult {
+export function run(calls: CommissionCall[], plans: Plan[], options: { currency?: string; roundingMode?: RoundingMode } = {}): PayoutResult {
   return computePayouts({ calls, plans, currency: options.currency ?? 'USD', roundingMode: options.roundingMode ?? 'half_up' });
 }
 

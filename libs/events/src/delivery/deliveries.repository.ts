@@ -96,7 +96,9 @@ export class DeliveriesRepository {
       UPDATE webhook_deliveries d SET status = 'canceled', leased_until = NULL
       FROM webhook_subscriptions s
       WHERE s.id = d.subscription_id AND s.deleted_at IS NOT NULL AND d.status = 'pending'`;
-    const deleted = await this.database.client.webhookDelivery.deleteMany({ where: { status: { in: ['delivered', 'failed', 'canceled'] }, createdAt: { lt: before } } });
+    const deleted = await this.database.client.webhookDelivery.deleteMany({
+      where: { status: { in: ['delivered', 'failed', 'canceled'] }, createdAt: { lt: before } },
+    });
     await this.database.client.$executeRaw`
       DELETE FROM outbox_events e WHERE e.occurred_at < ${before} AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = e.id)`;
     return deleted.count;
@@ -137,7 +139,11 @@ export class DeliveriesRepository {
   }
 
   async oldestPendingCreatedAt(): Promise<Date | null> {
-    const row = await this.database.client.webhookDelivery.findFirst({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+    const row = await this.database.client.webhookDelivery.findFirst({
+      where: { status: 'pending' },
+      orderBy: { createdAt: 'asc' },
+      select: { createdAt: true },
+    });
     return row?.createdAt ?? null;
   }
 }

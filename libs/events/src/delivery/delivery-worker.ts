@@ -43,11 +43,14 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
       return;
     }
     this.poller = setInterval(() => {
-      if (!this.running) this.drain().catch((error: unknown) => this.logger.error({ err: error }, 'Sending webhook deliveries failed; the next poll tries again'));
+      if (!this.running)
+        this.drain().catch((error: unknown) => this.logger.error({ err: error }, 'Sending webhook deliveries failed; the next poll tries again'));
     }, POLL_MS);
     this.poller.unref();
     this.purger = setInterval(() => {
-      this.purge(new Date()).catch((error: unknown) => this.logger.error({ err: error }, 'Purging settled webhook deliveries failed; the next hour tries again'));
+      this.purge(new Date()).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'Purging settled webhook deliveries failed; the next hour tries again'),
+      );
     }, PURGE_EVERY_MS);
     this.purger.unref();
   }
@@ -113,9 +116,13 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnApplicationShut
     }
     const target = originOf(delivery.url);
     if (status === 'failed') {
-      this.logger.error(`Delivery ${delivery.id} of event ${delivery.eventId} to ${target} failed ${delivery.attempts} times over ${this.config.giveUpHours} h; given up`);
+      this.logger.error(
+        `Delivery ${delivery.id} of event ${delivery.eventId} to ${target} failed ${delivery.attempts} times over ${this.config.giveUpHours} h; given up`,
+      );
     } else if (!delivered) {
-      this.logger.warn(`Delivery ${delivery.id} of event ${delivery.eventId} to ${target}: ${attempt.error ?? `answered ${attempt.status_code}`}; attempt ${delivery.attempts + 1} at ${nextAttemptAt.toISOString()}`);
+      this.logger.warn(
+        `Delivery ${delivery.id} of event ${delivery.eventId} to ${target}: ${attempt.error ?? `answered ${attempt.status_code}`}; attempt ${delivery.attempts + 1} at ${nextAttemptAt.toISOString()}`,
+      );
     }
   }
 
@@ -154,7 +161,7 @@ function originOf(url: string): string {
 /** Reads at most MAX_ANSWER_BYTES of the answer, then lets the connection go. */
 async function drainAnswer(response: Response): Promise<void> {
   if (!response.body) return;
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   let read = 0;
   try {
     while (read < MAX_ANSWER_BYTES) {
@@ -171,6 +178,13 @@ async function drainAnswer(response: Response): Promise<void> {
 function describeSendFailure(error: unknown, timeoutSeconds: number): string {
   const failure = (error ?? {}) as { name?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
   if (failure.name === 'TimeoutError' || failure.name === 'AbortError') return `no answer within ${timeoutSeconds} s`;
-  const reason = typeof failure.cause?.code === 'string' ? failure.cause.code : typeof failure.cause?.message === 'string' ? failure.cause.message : typeof failure.message === 'string' ? failure.message : 'unknown failure';
+  const reason =
+    typeof failure.cause?.code === 'string'
+      ? failure.cause.code
+      : typeof failure.cause?.message === 'string'
+        ? failure.cause.message
+        : typeof failure.message === 'string'
+          ? failure.message
+          : 'unknown failure';
   return `could not be sent: ${reason}`.slice(0, 500);
 }

@@ -27,7 +27,15 @@ export class OutboxRepository {
     for (let start = 0; start < kept.length; start += CHUNK) {
       const chunk = kept.slice(start, start + CHUNK);
       // One JSON parameter per chunk (arrays of parameters differ between the two drivers); ordinality keeps the order.
-      const rows = JSON.stringify(chunk.map((event) => ({ id: event.id, type: event.type, ordering_key: event.orderingKey, occurred_at: event.occurredAt.toISOString(), body: event.body })));
+      const rows = JSON.stringify(
+        chunk.map((event) => ({
+          id: event.id,
+          type: event.type,
+          ordering_key: event.orderingKey,
+          occurred_at: event.occurredAt.toISOString(),
+          body: event.body,
+        })),
+      );
       await tx.$executeRaw`
         INSERT INTO outbox_events (id, type, ordering_key, occurred_at, body)
         SELECT (e.value->>'id')::uuid, e.value->>'type', e.value->>'ordering_key', (e.value->>'occurred_at')::timestamptz, e.value->>'body'

@@ -12,7 +12,7 @@ import { SubscriptionsService } from './subscriptions.service';
 class ListSubscriptionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ default: false, description: 'Include deleted subscriptions' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   include_deleted?: boolean;
 }

@@ -27,7 +27,10 @@ export class SubscriptionsService {
   async create(request: { url: string; eventTypes: EventType[]; description?: string }, principal: Principal): Promise<CreatedSubscriptionView> {
     const url = checkTarget(request.url);
     const secret = newSubscriptionSecret();
-    const created = await this.subscriptions.create({ url, eventTypes: request.eventTypes, description: request.description?.trim() || null, secret, createdBy: principal.keyId }, new Date());
+    const created = await this.subscriptions.create(
+      { url, eventTypes: request.eventTypes, description: request.description?.trim() || null, secret, createdBy: principal.keyId },
+      new Date(),
+    );
     return { ...presentSubscription(created), secret };
   }
 
@@ -69,7 +72,8 @@ function checkTarget(raw: string): string {
   } catch {
     throw refuse('must be an absolute https:// URL');
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) throw refuse('must be https:// (http:// only to 127.0.0.1, ::1 or localhost)');
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)))
+    throw refuse('must be https:// (http:// only to 127.0.0.1, ::1 or localhost)');
   if (url.username || url.password) throw refuse('must not carry credentials: deliveries are authenticated by their signature');
   if (url.hash) throw refuse('must not have a #fragment');
   return url.toString();

@@ -51,7 +51,7 @@ describe('deriveCall', () => {
     ['no_deal_value', { expected_deal_value: null }],
     ['no_commission_date', { ended_at: null, scheduled_at: null, created_at: null }],
   ])('marks a call %s with its reason', (reason, change) => {
-    expect(deriveCall({ ...closed, ...change } as AuraCall, settings)).toMatchObject({ commissionable: false, reason });
+    expect(deriveCall({ ...closed, ...change }, settings)).toMatchObject({ commissionable: false, reason });
   });
 
   it('honours COMMISSIONABLE_STATUSES', () => {

@@ -41,7 +41,14 @@ export class CallsReader {
   }
 
   async facts(ids: string[]): Promise<CallFacts[]> {
-    return (await this.calls.findMany(ids)).map(({ id, period, commissionAt, commissionable, reason, earningsChangedAt }) => ({ id, period, commissionAt, commissionable, reason, earningsChangedAt }));
+    return (await this.calls.findMany(ids)).map(({ id, period, commissionAt, commissionable, reason, earningsChangedAt }) => ({
+      id,
+      period,
+      commissionAt,
+      commissionable,
+      reason,
+      earningsChangedAt,
+    }));
   }
 }
 

@@ -107,7 +107,12 @@ export class CallsRepository {
       if (!previous) inserts.push({ ...columns(incoming, at), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
       else if (previous.contentHash === incoming.contentHash) unchanged += 1;
       // An older version fetched after a newer one was stored (a sync page and a webhook re-fetch crossing) is not written.
-      else if (incoming.derived.upstreamUpdatedAt !== null && previous.upstreamUpdatedAt !== null && incoming.derived.upstreamUpdatedAt < previous.upstreamUpdatedAt) unchanged += 1;
+      else if (
+        incoming.derived.upstreamUpdatedAt !== null &&
+        previous.upstreamUpdatedAt !== null &&
+        incoming.derived.upstreamUpdatedAt < previous.upstreamUpdatedAt
+      )
+        unchanged += 1;
       else changed.push({ incoming, previous });
     }
     if (inserts.length > 0) await tx.call.createMany({ data: inserts });
@@ -140,8 +145,20 @@ export class CallsRepository {
     const rows = await tx.call.findMany({
       where: { linkedPaymentId: { in: paymentIds } },
       select: {
-        id: true, status: true, linkedPaymentId: true, closerId: true, expectedDealValue: true, commissionAt: true, baseAmount: true, currency: true,
-        commissionable: true, reason: true, refundedShare: true, effectiveBase: true, termsChangedAt: true, earningsChangedAt: true,
+        id: true,
+        status: true,
+        linkedPaymentId: true,
+        closerId: true,
+        expectedDealValue: true,
+        commissionAt: true,
+        baseAmount: true,
+        currency: true,
+        commissionable: true,
+        reason: true,
+        refundedShare: true,
+        effectiveBase: true,
+        termsChangedAt: true,
+        earningsChangedAt: true,
       },
     });
     return rows.map((row) => {
@@ -273,8 +290,22 @@ function columns(call: IncomingCall, termsChangedAt: Date | null): Omit<Prisma.C
 
 /** Fields whose change can change what a call earns (a new note or transcript cannot). */
 const TERMS: readonly (keyof DerivedCall & keyof CallRow)[] = [
-  'status', 'closerId', 'setterId', 'leadId', 'productId', 'bookingLinkId', 'linkedPaymentId', 'callKind',
-  'utmSource', 'utmMedium', 'utmCampaign', 'utmContent', 'utmTerm', 'referral', 'expectedDealValue', 'commissionAt',
+  'status',
+  'closerId',
+  'setterId',
+  'leadId',
+  'productId',
+  'bookingLinkId',
+  'linkedPaymentId',
+  'callKind',
+  'utmSource',
+  'utmMedium',
+  'utmCampaign',
+  'utmContent',
+  'utmTerm',
+  'referral',
+  'expectedDealValue',
+  'commissionAt',
 ];
 
 function termsDiffer(previous: CallRow, next: DerivedCall): boolean {

@@ -6,7 +6,14 @@ import { CALL_ONLY_REASONS, type CallOnlyReason } from './call-derivation';
  * own rules come first (not_closed, no_payment, …); then its payment, the
  * stored payment whose id is the call's linked_payment_id.
  */
-export const PAYMENT_REASONS = ['payment_missing', 'payment_pending', 'payment_failed', 'payment_status_unknown', 'currency_mismatch', 'payment_refunded'] as const;
+export const PAYMENT_REASONS = [
+  'payment_missing',
+  'payment_pending',
+  'payment_failed',
+  'payment_status_unknown',
+  'currency_mismatch',
+  'payment_refunded',
+] as const;
 export type PaymentReason = (typeof PAYMENT_REASONS)[number];
 
 /** Every reason a stored call can give for earning nothing, in the order they are checked. */

@@ -42,11 +42,7 @@ function refundOf(terms: PaymentTerms): string {
  * A new version whose status, amount, currency and refund are as before
  * keeps the earlier time.
  */
-export function termsChangedAt(
-  previous: (PaymentTerms & { termsChangedAt: Date | null }) | null,
-  next: DerivedPayment,
-  storedAt: Date,
-): Date {
+export function termsChangedAt(previous: (PaymentTerms & { termsChangedAt: Date | null }) | null, next: DerivedPayment, storedAt: Date): Date {
   const refundChanged = refundOf(previous ?? { ...next, status: null, refundedAmount: null }) !== refundOf(next);
   if (
     previous !== null &&

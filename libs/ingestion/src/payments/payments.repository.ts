@@ -47,12 +47,7 @@ export class PaymentsRepository {
    * the ids whose terms (status, amount, currency, refund) are new or changed:
    * the calls linked to them must be judged again.
    */
-  async writePage(
-    tx: DatabaseClient,
-    payments: IncomingPayment[],
-    syncRunId: string | null,
-    at: Date,
-  ): Promise<PageWriteResult & { termsChanged: string[] }> {
+  async writePage(tx: DatabaseClient, payments: IncomingPayment[], syncRunId: string | null, at: Date): Promise<PageWriteResult & { termsChanged: string[] }> {
     const byId = new Map(payments.map((payment) => [payment.derived.id, payment]));
     const existing = await tx.payment.findMany({ where: { id: { in: [...byId.keys()] } } });
     const known = new Map(existing.map((row) => [row.id, row]));
@@ -63,7 +58,13 @@ export class PaymentsRepository {
     for (const incoming of byId.values()) {
       const previous = known.get(incoming.derived.id);
       if (!previous) {
-        inserts.push({ ...columns(incoming), termsChangedAt: termsChangedAt(null, incoming.derived, at), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
+        inserts.push({
+          ...columns(incoming),
+          termsChangedAt: termsChangedAt(null, incoming.derived, at),
+          firstSeenAt: at,
+          lastSyncedAt: at,
+          lastChangedAt: at,
+        });
         termsChanged.push(incoming.derived.id);
       } else if (previous.contentHash === incoming.contentHash || isOlder(incoming.derived.upstreamUpdatedAt, previous.upstreamUpdatedAt)) {
         // The same version, or an older one fetched after a newer was stored (a sync page and a webhook re-fetch crossing).
@@ -75,7 +76,8 @@ export class PaymentsRepository {
       } else {
         const termsAt = termsChangedAt(toStoredPayment(previous), incoming.derived, at);
         changed.push({ incoming, previous, termsAt });
-        if (termsAt.getTime() !== previous.termsChangedAt?.getTime() || termsDiffer(previous, incoming.derived) || previous.unreadableSince !== null) termsChanged.push(previous.id);
+        if (termsAt.getTime() !== previous.termsChangedAt?.getTime() || termsDiffer(previous, incoming.derived) || previous.unreadableSince !== null)
+          termsChanged.push(previous.id);
       }
     }
     if (inserts.length > 0) await tx.payment.createMany({ data: inserts });
@@ -94,7 +96,16 @@ export class PaymentsRepository {
       for (const { incoming, previous, termsAt } of changed) {
         await tx.payment.update({
           where: { id: previous.id },
-          data: { ...columns(incoming), termsChangedAt: termsAt, version: previous.version + 1, lastSyncedAt: at, lastChangedAt: at, missingUpstream: false, unreadableSince: null, unreadableReason: null },
+          data: {
+            ...columns(incoming),
+            termsChangedAt: termsAt,
+            version: previous.version + 1,
+            lastSyncedAt: at,
+            lastChangedAt: at,
+            missingUpstream: false,
+            unreadableSince: null,
+            unreadableReason: null,
+          },
         });
       }
     }
@@ -111,7 +122,14 @@ export class PaymentsRepository {
     return new Map(
       rows.map((row) => [
         row.id,
-        { status: row.status, amount: row.amount, currency: row.currency, refundedAmount: row.refundedAmount, termsChangedAt: row.termsChangedAt, unreadable: row.unreadableSince !== null },
+        {
+          status: row.status,
+          amount: row.amount,
+          currency: row.currency,
+          refundedAmount: row.refundedAmount,
+          termsChangedAt: row.termsChangedAt,
+          unreadable: row.unreadableSince !== null,
+        },
       ]),
     );
   }
@@ -123,7 +141,10 @@ export class PaymentsRepository {
   async markUnreadable(tx: DatabaseClient, marks: { id: string; reason: string }[], at: Date): Promise<string[]> {
     const marked: string[] = [];
     for (const { id, reason } of marks) {
-      const updated = await tx.payment.updateMany({ where: { id, unreadableSince: null }, data: { unreadableSince: at, unreadableReason: reason, termsChangedAt: at } });
+      const updated = await tx.payment.updateMany({
+        where: { id, unreadableSince: null },
+        data: { unreadableSince: at, unreadableReason: reason, termsChangedAt: at },
+      });
       if (updated.count > 0) marked.push(id);
     }
     return marked;
@@ -141,7 +162,13 @@ export class PaymentsRepository {
 
   async history(id: string): Promise<PaymentVersionRecord[]> {
     const rows = await this.database.client.paymentVersion.findMany({ where: { paymentId: id }, orderBy: { version: 'desc' } });
-    return rows.map((row) => ({ version: row.version, snapshot: row.snapshot as Record<string, unknown>, validFrom: row.validFrom, validTo: row.validTo, syncRunId: row.syncRunId }));
+    return rows.map((row) => ({
+      version: row.version,
+      snapshot: row.snapshot as Record<string, unknown>,
+      validFrom: row.validFrom,
+      validTo: row.validTo,
+      syncRunId: row.syncRunId,
+    }));
   }
 }
 
@@ -150,7 +177,12 @@ function isOlder(incoming: Date | null, stored: Date | null): boolean {
 }
 
 function termsDiffer(previous: PaymentRow, next: DerivedPayment): boolean {
-  return previous.status !== next.status || previous.amount !== next.amount || previous.currency !== next.currency || (previous.refundedAmount ?? 0n) !== (next.refundedAmount ?? 0n);
+  return (
+    previous.status !== next.status ||
+    previous.amount !== next.amount ||
+    previous.currency !== next.currency ||
+    (previous.refundedAmount ?? 0n) !== (next.refundedAmount ?? 0n)
+  );
 }
 
 function columns(payment: IncomingPayment): Omit<Prisma.PaymentCreateManyInput, 'termsChangedAt' | 'firstSeenAt' | 'lastSyncedAt' | 'lastChangedAt'> {

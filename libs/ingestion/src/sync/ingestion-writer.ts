@@ -56,7 +56,15 @@ export class IngestionWriter {
         page.seenIds.push(parsed.call.id);
       } else {
         if (parsed.id) page.seenIds.push(parsed.id);
-        page.bad.push({ resource: 'call', contentHash: quarantineHash(raw), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+        page.bad.push({
+          resource: 'call',
+          contentHash: quarantineHash(raw),
+          upstreamId: parsed.id ?? null,
+          reason: parsed.reason,
+          field: parsed.field ?? null,
+          message: parsed.message,
+          raw,
+        });
       }
     }
     return page;
@@ -71,7 +79,15 @@ export class IngestionWriter {
         page.seenIds.push(parsed.payment.id);
       } else {
         if (parsed.id) page.seenIds.push(parsed.id);
-        page.bad.push({ resource: 'payment', contentHash: quarantineHash(raw), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+        page.bad.push({
+          resource: 'payment',
+          contentHash: quarantineHash(raw),
+          upstreamId: parsed.id ?? null,
+          reason: parsed.reason,
+          field: parsed.field ?? null,
+          message: parsed.message,
+          raw,
+        });
       }
     }
     return page;
@@ -94,11 +110,26 @@ export class IngestionWriter {
       const parsed = parseAuraTeamMember(raw);
       if (parsed.ok) {
         const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' ? value.trim() : null);
-        page.good.push({ id: parsed.member.id, name: text(parsed.member.name), email: text(parsed.member.email), role: text(parsed.member.role), raw: raw as Record<string, unknown>, contentHash: contentHash(raw) });
+        page.good.push({
+          id: parsed.member.id,
+          name: text(parsed.member.name),
+          email: text(parsed.member.email),
+          role: text(parsed.member.role),
+          raw: raw as Record<string, unknown>,
+          contentHash: contentHash(raw),
+        });
         page.seenIds.push(parsed.member.id);
       } else {
         if (parsed.id) page.seenIds.push(parsed.id);
-        page.bad.push({ resource: 'team_member', contentHash: quarantineHash(raw), upstreamId: parsed.id ?? null, reason: parsed.reason, field: parsed.field ?? null, message: parsed.message, raw });
+        page.bad.push({
+          resource: 'team_member',
+          contentHash: quarantineHash(raw),
+          upstreamId: parsed.id ?? null,
+          reason: parsed.reason,
+          field: parsed.field ?? null,
+          message: parsed.message,
+          raw,
+        });
       }
     }
     return page;
@@ -131,7 +162,12 @@ export class IngestionWriter {
   }
 
   /** Stores a page of payments and judges again the calls of every payment whose terms changed. */
-  async writePayments(tx: DatabaseClient, page: ParsedPage<IncomingPayment>, syncRunId: string | null, at: Date): Promise<PageWriteResult & { callsJudgedAgain: number }> {
+  async writePayments(
+    tx: DatabaseClient,
+    page: ParsedPage<IncomingPayment>,
+    syncRunId: string | null,
+    at: Date,
+  ): Promise<PageWriteResult & { callsJudgedAgain: number }> {
     await this.serialise(tx);
     const { termsChanged, ...written } = await this.payments.writePage(tx, page.good, syncRunId, at);
     // A stored payment whose latest version cannot be read no longer vouches for its calls.

@@ -80,16 +80,27 @@ export class SyncRunsRepository {
   }
 
   async create(trigger: string, at: Date): Promise<SyncRunRecord> {
-    return toRecord(await this.database.client.syncRun.create({
-      data: { trigger, status: 'running', activeSlot: ACTIVE_SLOT, createdAt: at, startedAt: at, payments: { ...EMPTY_PAYMENT_COUNTS } as Record<string, number> },
-    }))!;
+    return toRecord(
+      await this.database.client.syncRun.create({
+        data: {
+          trigger,
+          status: 'running',
+          activeSlot: ACTIVE_SLOT,
+          createdAt: at,
+          startedAt: at,
+          payments: { ...EMPTY_PAYMENT_COUNTS },
+        },
+      }),
+    )!;
   }
 
   async markResumed(id: string): Promise<SyncRunRecord> {
-    return toRecord(await this.database.client.syncRun.update({
-      where: { id },
-      data: { status: 'running', resumedCount: { increment: 1 } },
-    }))!;
+    return toRecord(
+      await this.database.client.syncRun.update({
+        where: { id },
+        data: { status: 'running', resumedCount: { increment: 1 } },
+      }),
+    )!;
   }
 
   /** Records a committed page and moves the checkpoint, in the page's transaction. */
@@ -106,8 +117,15 @@ export class SyncRunsRepository {
     };
     if (page.resource === 'team') {
       const current = paymentCounts((await tx.syncRun.findUniqueOrThrow({ where: { id }, select: { team: true } })).team);
-      const team = { ...current, received: current.received + page.received, inserted: current.inserted + page.inserted, updated: current.updated + page.updated, unchanged: current.unchanged + page.unchanged, quarantined: current.quarantined + page.quarantined };
-      await tx.syncRun.update({ where: { id }, data: { ...common, team: { ...team } as Record<string, number> } });
+      const team = {
+        ...current,
+        received: current.received + page.received,
+        inserted: current.inserted + page.inserted,
+        updated: current.updated + page.updated,
+        unchanged: current.unchanged + page.unchanged,
+        quarantined: current.quarantined + page.quarantined,
+      };
+      await tx.syncRun.update({ where: { id }, data: { ...common, team: { ...team } } });
       return;
     }
     if (page.resource === 'calls') {
@@ -136,7 +154,10 @@ export class SyncRunsRepository {
       quarantined: current.quarantined + page.quarantined,
       calls_judged_again: current.calls_judged_again + (page.callsJudgedAgain ?? 0),
     };
-    await tx.syncRun.update({ where: { id }, data: { ...common, ...(page.lastOfPhase ? { phase: 'team' } : {}), payments: { ...payments } as Record<string, number> } });
+    await tx.syncRun.update({
+      where: { id },
+      data: { ...common, ...(page.lastOfPhase ? { phase: 'team' } : {}), payments: { ...payments } },
+    });
   }
 
   /** Flags a running sync for cancellation; null when it is not running. */
@@ -170,7 +191,14 @@ export class SyncRunsRepository {
 
   async finish(
     id: string,
-    outcome: { status: 'succeeded' | 'failed'; error?: string; missingUpstream?: number; paymentsMissingUpstream?: number; teamUnlisted?: number; finishedAt: Date },
+    outcome: {
+      status: 'succeeded' | 'failed';
+      error?: string;
+      missingUpstream?: number;
+      paymentsMissingUpstream?: number;
+      teamUnlisted?: number;
+      finishedAt: Date;
+    },
     tx: DatabaseClient = this.database.client,
   ): Promise<SyncRunRecord> {
     const run = await tx.syncRun.findUniqueOrThrow({ where: { id } });
@@ -178,19 +206,21 @@ export class SyncRunsRepository {
     if (outcome.paymentsMissingUpstream !== undefined) payments.missing_upstream = outcome.paymentsMissingUpstream;
     const team = paymentCounts(run.team);
     if (outcome.teamUnlisted !== undefined) team.missing_upstream = outcome.teamUnlisted;
-    return toRecord(await tx.syncRun.update({
-      where: { id },
-      data: {
-        status: outcome.status,
-        activeSlot: null,
-        error: outcome.error ?? null,
-        missingUpstream: outcome.missingUpstream ?? run.missingUpstream,
-        payments: { ...payments } as Record<string, number>,
-        team: { ...team } as Record<string, number>,
-        finishedAt: outcome.finishedAt,
-        durationMs: outcome.finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime(),
-      },
-    }))!;
+    return toRecord(
+      await tx.syncRun.update({
+        where: { id },
+        data: {
+          status: outcome.status,
+          activeSlot: null,
+          error: outcome.error ?? null,
+          missingUpstream: outcome.missingUpstream ?? run.missingUpstream,
+          payments: { ...payments },
+          team: { ...team },
+          finishedAt: outcome.finishedAt,
+          durationMs: outcome.finishedAt.getTime() - (run.startedAt ?? run.createdAt).getTime(),
+        },
+      }),
+    )!;
   }
 
   async find(id: string): Promise<SyncRunRecord | null> {
@@ -208,7 +238,15 @@ export class SyncRunsRepository {
   }
 }
 
-const EMPTY_PAYMENT_COUNTS: PaymentPassCounts = { received: 0, inserted: 0, updated: 0, unchanged: 0, quarantined: 0, calls_judged_again: 0, missing_upstream: 0 };
+const EMPTY_PAYMENT_COUNTS: PaymentPassCounts = {
+  received: 0,
+  inserted: 0,
+  updated: 0,
+  unchanged: 0,
+  quarantined: 0,
+  calls_judged_again: 0,
+  missing_upstream: 0,
+};
 
 function paymentCounts(value: unknown): PaymentPassCounts {
   const stored = typeof value === 'object' && value !== null ? (value as Partial<PaymentPassCounts>) : {};

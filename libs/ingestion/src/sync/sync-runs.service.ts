@@ -23,7 +23,11 @@ export class SyncRunsService {
     return presentSyncRun(run);
   }
 
-  async quarantined(filter: { syncRunId?: string; reason?: string; resource?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async quarantined(
+    filter: { syncRunId?: string; reason?: string; resource?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>> {
     const key = decodeCursor(cursor, ['sequence'] as const);
     const rows = await this.quarantine.list(filter, limit, key ? key[0] : null);
     return toPage(rows, limit, (row) => [row.id], presentQuarantined);

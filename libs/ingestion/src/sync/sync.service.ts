@@ -58,8 +58,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     @Inject(auraConfig.KEY) aura: AuraConfig,
   ) {
     this.bounds = { maxPages: aura.syncMaxPages, maxMinutes: aura.syncMaxMinutes };
-    metrics.gaugeFromDatabase('commissions_last_successful_sync_timestamp_seconds', 'When the last sync that succeeded finished (Unix seconds; 0 when none has)', async () =>
-      toUnixSeconds(await this.runs.lastSucceededAt()),
+    metrics.gaugeFromDatabase(
+      'commissions_last_successful_sync_timestamp_seconds',
+      'When the last sync that succeeded finished (Unix seconds; 0 when none has)',
+      async () => toUnixSeconds(await this.runs.lastSucceededAt()),
     );
   }
 
@@ -88,7 +90,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
    */
   async start(trigger: SyncTrigger): Promise<SyncRunRecord> {
     const started = await this.launch(trigger);
-    if (!started.run) throw new ConflictError(`A sync is already running${started.activeRunId ? ` (${started.activeRunId})` : ''}`, [{ running_sync_run_id: started.activeRunId }]);
+    if (!started.run)
+      throw new ConflictError(`A sync is already running${started.activeRunId ? ` (${started.activeRunId})` : ''}`, [
+        { running_sync_run_id: started.activeRunId },
+      ]);
     return started.run;
   }
 
@@ -116,7 +121,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.runs.find(started.run.id);
   }
 
-  private async launch(trigger: SyncTrigger, notOwed?: () => Promise<boolean>): Promise<{ run: SyncRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null }> {
+  private async launch(
+    trigger: SyncTrigger,
+    notOwed?: () => Promise<boolean>,
+  ): Promise<{ run: SyncRunRecord; done: Promise<unknown> } | { run: null; activeRunId: string | null }> {
     if (!this.clients.configured) throw new ConflictError('Syncing is off: AURA_API_KEY is not set');
     const { answer, done } = await this.lock.startInBackground<SyncRunRecord | { activeRunId: string | null }>(
       SYNC_LOCK,
@@ -154,7 +162,10 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     const cancel = new AbortController();
     this.cancels.set(run.id, cancel);
     const poll = setInterval(() => {
-      void this.runs.cancelRequested(run.id).then((requested) => requested && cancel.abort(), () => undefined);
+      void this.runs.cancelRequested(run.id).then(
+        (requested) => requested && cancel.abort(),
+        () => undefined,
+      );
     }, CANCEL_POLL_MS);
     poll.unref();
     try {
@@ -189,17 +200,25 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     const sinceLastPage = () => {
       const stats = client.stats();
       const now = { requests: stats.requests, retries: stats.retries, rateLimitWaitMs: Math.round(stats.rateLimitWaitMs) };
-      const delta = { requests: now.requests - counted.requests, retries: now.retries - counted.retries, rateLimitWaitMs: now.rateLimitWaitMs - counted.rateLimitWaitMs };
+      const delta = {
+        requests: now.requests - counted.requests,
+        retries: now.retries - counted.retries,
+        rateLimitWaitMs: now.rateLimitWaitMs - counted.rateLimitWaitMs,
+      };
       counted = now;
       return delta;
     };
     const stopHere = (page: { hasMore: boolean }) => {
       if (canceled.aborted) throw new SyncCanceledError(pageNumber);
       if (page.hasMore && pageNumber >= this.bounds.maxPages) {
-        throw new Error(`Aura kept returning pages: stopped after ${pageNumber} pages (SYNC_MAX_PAGES is ${this.bounds.maxPages}); if the data really is this large, raise it`);
+        throw new Error(
+          `Aura kept returning pages: stopped after ${pageNumber} pages (SYNC_MAX_PAGES is ${this.bounds.maxPages}); if the data really is this large, raise it`,
+        );
       }
       if (page.hasMore && Date.now() > deadline) {
-        throw new Error(`The sync ran longer than SYNC_MAX_MINUTES (${this.bounds.maxMinutes}) and was stopped after ${pageNumber} pages; the next sync starts over`);
+        throw new Error(
+          `The sync ran longer than SYNC_MAX_MINUTES (${this.bounds.maxMinutes}) and was stopped after ${pageNumber} pages; the next sync starts over`,
+        );
       }
       if (!this.stopping || !page.hasMore) return false;
       this.logger.warn(`Stopping sync ${run.id} after page ${pageNumber}; the next start resumes it`);
@@ -242,12 +261,19 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       const judgedAgain = await this.writer.judgeAllAgain((work) => this.database.transaction(work, { timeoutSeconds: 120 }));
       if (judgedAgain > 0) this.logger.warn(`Sync ${run.id}: ${judgedAgain} calls had a stale verdict on their payment; judged again`);
       const finishedAt = new Date();
-      const finished = await this.database.transaction(async (tx) => {
-        const missing = await this.calls.markMissingUpstream(tx, run.id);
-        const paymentsMissing = await this.payments.markMissingUpstream(tx, run.id);
-        const unlisted = teamComplete ? await this.payees.markUnlisted(tx, await this.runs.idsSeen(tx, run.id, 'team')) : undefined;
-        return this.runs.finish(run.id, { status: 'succeeded', missingUpstream: missing, paymentsMissingUpstream: paymentsMissing, teamUnlisted: unlisted, finishedAt }, tx);
-      }, { timeoutSeconds: 300 });
+      const finished = await this.database.transaction(
+        async (tx) => {
+          const missing = await this.calls.markMissingUpstream(tx, run.id);
+          const paymentsMissing = await this.payments.markMissingUpstream(tx, run.id);
+          const unlisted = teamComplete ? await this.payees.markUnlisted(tx, await this.runs.idsSeen(tx, run.id, 'team')) : undefined;
+          return this.runs.finish(
+            run.id,
+            { status: 'succeeded', missingUpstream: missing, paymentsMissingUpstream: paymentsMissing, teamUnlisted: unlisted, finishedAt },
+            tx,
+          );
+        },
+        { timeoutSeconds: 300 },
+      );
       this.logger.log(
         `Sync ${run.id} done: calls ${finished.inserted} new, ${finished.updated} changed, ${finished.unchanged} unchanged, ` +
           `${finished.quarantined} quarantined, ${finished.missingUpstream} missing upstream; payments ${finished.payments.inserted} new, ` +
@@ -277,7 +303,12 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     counters: { requests: number; retries: number; rateLimitWaitMs: number },
   ): Promise<void> {
     const at = new Date();
-    const parsed = resource === 'calls' ? this.writer.parseCalls(page.records) : resource === 'payments' ? this.writer.parsePayments(page.records) : this.writer.parseTeam(page.records);
+    const parsed =
+      resource === 'calls'
+        ? this.writer.parseCalls(page.records)
+        : resource === 'payments'
+          ? this.writer.parsePayments(page.records)
+          : this.writer.parseTeam(page.records);
     const progress = (written: PageWriteResult & { callsJudgedAgain?: number }, quarantined: number) => ({
       resource,
       lastOfPhase: !page.hasMore,
@@ -296,9 +327,12 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
           ? this.writer.writePayments(tx, records as ReturnType<IngestionWriter['parsePayments']>, runId, at)
           : this.writer.writeTeam(tx, records as ReturnType<IngestionWriter['parseTeam']>, runId, at);
     try {
-      await this.database.transaction(async (tx) => {
-        await this.runs.recordPage(tx, runId, pageNumber, progress(await write(tx, parsed), parsed.bad.length));
-      }, { timeoutSeconds: 120 });
+      await this.database.transaction(
+        async (tx) => {
+          await this.runs.recordPage(tx, runId, pageNumber, progress(await write(tx, parsed), parsed.bad.length));
+        },
+        { timeoutSeconds: 120 },
+      );
       return;
     } catch (error) {
       this.logger.warn(`Sync ${runId}: the database refused page ${pageNumber} of ${resource} (${describeFailure(error)}); writing it record by record`);
@@ -326,9 +360,12 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         });
       }
     }
-    await this.database.transaction(async (tx) => {
-      await this.writer.quarantine(tx, [...parsed.bad, ...refused], runId, at);
-      await this.runs.recordPage(tx, runId, pageNumber, progress(total, parsed.bad.length + refused.length));
-    }, { timeoutSeconds: 120 });
+    await this.database.transaction(
+      async (tx) => {
+        await this.writer.quarantine(tx, [...parsed.bad, ...refused], runId, at);
+        await this.runs.recordPage(tx, runId, pageNumber, progress(total, parsed.bad.length + refused.length));
+      },
+      { timeoutSeconds: 120 },
+    );
   }
 }

@@ -15,7 +15,8 @@ export class AuraWebhooksController {
   @HttpCode(200)
   @ApiHeader({ name: 'X-Aura-Signature', required: true, description: 'hex HMAC-SHA256 of the raw body with AURA_WEBHOOK_SECRET' })
   @ApiOperation({
-    summary: "Aura's webhook events (no API key; signed). Stored once per (event, data.id, created_at), then the record is re-fetched from Aura. 404 when AURA_WEBHOOK_SECRET is not set.",
+    summary:
+      "Aura's webhook events (no API key; signed). Stored once per (event, data.id, created_at), then the record is re-fetched from Aura. 404 when AURA_WEBHOOK_SECRET is not set.",
   })
   receive(@Req() request: Request, @Headers('x-aura-signature') signature?: string) {
     return this.webhooks.receive(Buffer.isBuffer(request.body) ? request.body : undefined, signature);

@@ -59,7 +59,8 @@ function readEvent(rawBody: Buffer): { event: string; dataId: string; upstreamCr
   const problems: { field: string; message: string }[] = [];
   const body = typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? (payload as Record<string, unknown>) : {};
   const data = typeof body['data'] === 'object' && body['data'] !== null ? (body['data'] as Record<string, unknown>) : null;
-  const text = (value: unknown) => (typeof value === 'string' && value.trim() !== '' && value.length <= MAX_ID_LENGTH && !value.includes('\u0000') ? value : null);
+  const text = (value: unknown) =>
+    typeof value === 'string' && value.trim() !== '' && value.length <= MAX_ID_LENGTH && !value.includes('\u0000') ? value : null;
   const event = text(body['event']);
   const createdAt = text(body['created_at']);
   const dataId = data ? text(data['id']) : null;

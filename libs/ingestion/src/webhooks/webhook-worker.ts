@@ -116,7 +116,11 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
       raw = resource === 'payment' ? await client.getPayment(dataId) : await client.getCall(dataId);
     } catch (error) {
       if (error instanceof AuraNotFoundError) {
-        await this.events.settle(ids, { status: 'processed', outcome: { result: 'not_found', fetch_started_at: fetchStartedAt.toISOString() }, at: new Date() });
+        await this.events.settle(ids, {
+          status: 'processed',
+          outcome: { result: 'not_found', fetch_started_at: fetchStartedAt.toISOString() },
+          at: new Date(),
+        });
         return;
       }
       const message = describeFailure(error);
@@ -138,7 +142,11 @@ export class WebhookWorker implements OnApplicationBootstrap, OnApplicationShutd
         const page = this.writer.parseCalls([raw]);
         outcome = { result: resultOf(await this.writer.writeCalls(tx, page, null, at), page.bad.length) };
       }
-      await this.events.settle(ids, { status: 'processed', outcome: { ...outcome, fetch_started_at: fetchStartedAt.toISOString(), events_in_fetch: ids.length }, at }, tx);
+      await this.events.settle(
+        ids,
+        { status: 'processed', outcome: { ...outcome, fetch_started_at: fetchStartedAt.toISOString(), events_in_fetch: ids.length }, at },
+        tx,
+      );
     });
   }
 }

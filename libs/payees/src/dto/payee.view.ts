@@ -16,5 +16,12 @@ export function presentPayee(payee: PayeeRecord): Record<string, unknown> {
 }
 
 export function presentPayeeVersion(entry: PayeeVersionRecord): Record<string, unknown> {
-  return { version: entry.version, source: entry.source, changed_by: entry.changedBy, valid_from: entry.validFrom.toISOString(), valid_to: entry.validTo.toISOString(), ...entry.snapshot };
+  return {
+    version: entry.version,
+    source: entry.source,
+    changed_by: entry.changedBy,
+    valid_from: entry.validFrom.toISOString(),
+    valid_to: entry.validTo.toISOString(),
+    ...entry.snapshot,
+  };
 }

@@ -16,7 +16,10 @@ export class AdjustmentsController {
   @Post()
   @Idempotent()
   @Audited('adjustment')
-  @ApiOperation({ summary: "Add a manual line (bonus, spiff, correction, draw) to the payee's draft of the period (created if none); 409 when that statement is approved or paid" })
+  @ApiOperation({
+    summary:
+      "Add a manual line (bonus, spiff, correction, draw) to the payee's draft of the period (created if none); 409 when that statement is approved or paid",
+  })
   create(@Body() body: CreateAdjustmentDto, @CurrentPrincipal() principal: Principal) {
     return this.adjustments.create(body, principal);
   }

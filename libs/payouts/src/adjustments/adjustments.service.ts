@@ -9,7 +9,7 @@ import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.r
 import { lineIdOf, statementIdOf } from '../ledger/line-identity';
 import { CALL_LINE_KINDS, finishStatement } from '../ledger/period-ledger';
 import { StatementsRepository } from '../statements/statements.repository';
-import { AdjustmentFilter, AdjustmentRecord, AdjustmentsRepository } from './adjustments.repository';
+import { AdjustmentFilter, AdjustmentsRepository } from './adjustments.repository';
 import { presentAdjustment } from './dto/adjustment.view';
 import type { CreateAdjustmentDto } from './dto/create-adjustment.dto';
 
@@ -72,7 +72,12 @@ export class AdjustmentsService {
   async list(filter: AdjustmentFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
     const key = decodeCursor(cursor, ['instant', 'uuid'] as const);
     const rows = await this.adjustments.list(filter, limit, key ? { createdAt: key[0], id: key[1] } : null);
-    return toPage(rows, limit, (row) => [row.createdAt, row.id], (row) => presentAdjustment(row, lineIdOf(`manual:${row.id}`)));
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.createdAt, row.id],
+      (row) => presentAdjustment(row, lineIdOf(`manual:${row.id}`)),
+    );
   }
 
   async get(id: string): Promise<Record<string, unknown>> {
@@ -90,11 +95,15 @@ export class AdjustmentsService {
         if (!adjustment || adjustment.deletedAt) throw new NotFoundError('Adjustment', id);
         const statement = await this.statements.find(adjustment.statementId, tx);
         if (statement && statement.status !== 'draft') {
-          throw new ConflictError(`Adjustment ${id} is a line of a ${statement.status} statement; it can no longer be deleted`, [{ statement_id: statement.id, status: statement.status }]);
+          throw new ConflictError(`Adjustment ${id} is a line of a ${statement.status} statement; it can no longer be deleted`, [
+            { statement_id: statement.id, status: statement.status },
+          ]);
         }
         const settles = await this.disputes.settledBy(tx, id);
         if (settles) {
-          throw new ConflictError(`Adjustment ${id} settles dispute ${settles.id} (accepted); it can no longer be deleted: add a correction instead`, [{ dispute_id: settles.id }]);
+          throw new ConflictError(`Adjustment ${id} settles dispute ${settles.id} (accepted); it can no longer be deleted: add a correction instead`, [
+            { dispute_id: settles.id },
+          ]);
         }
         const marked = await this.adjustments.markDeleted(tx, id, principal.keyId, new Date());
         await this.restateDraft(tx, adjustment.payeeId, adjustment.period);

@@ -12,7 +12,9 @@ export class BalancesController {
   constructor(private readonly balances: BalancesService) {}
 
   @Get(':id/balance')
-  @ApiOperation({ summary: "What is still to recover from a payee: negative balances carried forward by approved statements and not yet carried into a later one" })
+  @ApiOperation({
+    summary: 'What is still to recover from a payee: negative balances carried forward by approved statements and not yet carried into a later one',
+  })
   balance(@Param('id', PersonIdPipe) id: string) {
     return this.balances.of(id);
   }

@@ -18,7 +18,12 @@ export class BalancesService {
       payee_id: payeeId,
       currency: this.config.currency,
       to_recover: formatMoney(total, this.config.currency),
-      carried: carries.map((carry) => ({ statement_id: carry.statementId, period: carry.period, line_id: carry.lineId, amount: formatMoney(new Decimal(carry.amount).neg(), this.config.currency) })),
+      carried: carries.map((carry) => ({
+        statement_id: carry.statementId,
+        period: carry.period,
+        line_id: carry.lineId,
+        amount: formatMoney(new Decimal(carry.amount).neg(), this.config.currency),
+      })),
     };
   }
 }

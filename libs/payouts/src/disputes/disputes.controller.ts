@@ -15,7 +15,9 @@ export class DisputesController {
   @Roles('finance', 'payee')
   @Idempotent()
   @Audited('dispute')
-  @ApiOperation({ summary: 'Open a dispute on a statement (a payee on its own, finance on any), optionally on one line, with a message; it blocks the approval of a draft' })
+  @ApiOperation({
+    summary: 'Open a dispute on a statement (a payee on its own, finance on any), optionally on one line, with a message; it blocks the approval of a draft',
+  })
   open(@Body() body: OpenDisputeDto, @CurrentPrincipal() principal: Principal) {
     return this.disputes.open({ statementId: body.statement_id, lineId: body.line_id, message: body.message }, principal);
   }

@@ -27,7 +27,10 @@ type Row = Prisma.DisputeGetPayload<object>;
 export class DisputesRepository {
   constructor(private readonly database: DatabaseService) {}
 
-  async insert(tx: DatabaseClient, entry: Omit<DisputeRecord, 'id' | 'status' | 'resolutionNote' | 'adjustmentId' | 'resolvedBy' | 'resolvedAt'>): Promise<DisputeRecord> {
+  async insert(
+    tx: DatabaseClient,
+    entry: Omit<DisputeRecord, 'id' | 'status' | 'resolutionNote' | 'adjustmentId' | 'resolvedBy' | 'resolvedAt'>,
+  ): Promise<DisputeRecord> {
     return toRecord(await tx.dispute.create({ data: { ...entry, status: 'open' } }));
   }
 
@@ -37,7 +40,11 @@ export class DisputesRepository {
   }
 
   /** Newest first. */
-  async list(filter: { status?: DisputeStatus; payeeId?: string; period?: string; statementId?: string }, limit: number, before: { openedAt: Date; id: string } | null): Promise<DisputeRecord[]> {
+  async list(
+    filter: { status?: DisputeStatus; payeeId?: string; period?: string; statementId?: string },
+    limit: number,
+    before: { openedAt: Date; id: string } | null,
+  ): Promise<DisputeRecord[]> {
     const rows = await this.database.client.dispute.findMany({
       where: {
         status: filter.status,
@@ -72,10 +79,20 @@ export class DisputesRepository {
     return (await this.database.client.dispute.findMany({ where: { statementId }, orderBy: [{ openedAt: 'asc' }, { id: 'asc' }] })).map(toRecord);
   }
 
-  async resolve(tx: DatabaseClient, id: string, resolution: { status: 'accepted' | 'rejected'; note: string; adjustmentId: string | null; by: string; at: Date }): Promise<DisputeRecord | null> {
+  async resolve(
+    tx: DatabaseClient,
+    id: string,
+    resolution: { status: 'accepted' | 'rejected'; note: string; adjustmentId: string | null; by: string; at: Date },
+  ): Promise<DisputeRecord | null> {
     const updated = await tx.dispute.updateMany({
       where: { id, status: 'open' },
-      data: { status: resolution.status, resolutionNote: resolution.note, adjustmentId: resolution.adjustmentId, resolvedBy: resolution.by, resolvedAt: resolution.at },
+      data: {
+        status: resolution.status,
+        resolutionNote: resolution.note,
+        adjustmentId: resolution.adjustmentId,
+        resolvedBy: resolution.by,
+        resolvedAt: resolution.at,
+      },
     });
     return updated.count === 0 ? null : this.find(id, tx);
   }

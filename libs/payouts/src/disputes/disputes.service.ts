@@ -35,34 +35,46 @@ export class DisputesService {
 
   async open(request: { statementId: string; lineId?: string; message: string }, principal: Principal): Promise<Record<string, unknown>> {
     // Under the ledger lock, like approval: a dispute is either seen by an approval or opened after it, on an approved statement.
-    const dispute = await this.database.transaction(async (tx) => {
-      await this.ledger.lockLedger(tx);
-      const statement = await this.statements.find(request.statementId, tx);
-      if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', request.statementId);
-      const lineId = request.lineId?.toLowerCase() ?? null;
-      if (lineId) {
-        const lines = await this.statements.lines(statement.id, statement.currency, tx);
-        if (!lines.some((line) => line.id === lineId)) throw new ValidationFailedError([{ field: 'line_id', message: `is not a line of statement ${statement.id}` }]);
-      }
-      const open = await this.disputes.openOn(tx, [statement.id]);
-      if (open.length >= MAX_OPEN_PER_STATEMENT) {
-        throw new ConflictError(`Statement ${statement.id} already has ${open.length} open disputes, the most it takes; add to one of them or wait for finance's answer`, [{ open: open.length }]);
-      }
-      return this.disputes.insert(tx, {
-        statementId: statement.id,
-        lineId,
-        payeeId: statement.payeeId,
-        period: statement.period,
-        message: request.message,
-        openedBy: principal.keyId,
-        openedRole: principal.role,
-        openedAt: new Date(),
-      });
-    }, { timeoutSeconds: LEDGER_TRANSACTION_SECONDS });
+    const dispute = await this.database.transaction(
+      async (tx) => {
+        await this.ledger.lockLedger(tx);
+        const statement = await this.statements.find(request.statementId, tx);
+        if (!statement || !canRead(principal, statement)) throw new NotFoundError('Statement', request.statementId);
+        const lineId = request.lineId?.toLowerCase() ?? null;
+        if (lineId) {
+          const lines = await this.statements.lines(statement.id, statement.currency, tx);
+          if (!lines.some((line) => line.id === lineId))
+            throw new ValidationFailedError([{ field: 'line_id', message: `is not a line of statement ${statement.id}` }]);
+        }
+        const open = await this.disputes.openOn(tx, [statement.id]);
+        if (open.length >= MAX_OPEN_PER_STATEMENT) {
+          throw new ConflictError(
+            `Statement ${statement.id} already has ${open.length} open disputes, the most it takes; add to one of them or wait for finance's answer`,
+            [{ open: open.length }],
+          );
+        }
+        return this.disputes.insert(tx, {
+          statementId: statement.id,
+          lineId,
+          payeeId: statement.payeeId,
+          period: statement.period,
+          message: request.message,
+          openedBy: principal.keyId,
+          openedRole: principal.role,
+          openedAt: new Date(),
+        });
+      },
+      { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
+    );
     return presentDispute(dispute);
   }
 
-  async list(principal: Principal, filter: { status?: DisputeStatus; payeeId?: string; period?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async list(
+    principal: Principal,
+    filter: { status?: DisputeStatus; payeeId?: string; period?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>> {
     const payeeId = scopedPayeeFilter(principal, filter.payeeId);
     if (payeeId === null) return emptyPage();
     filter = { ...filter, payeeId };
@@ -78,24 +90,32 @@ export class DisputesService {
     return presentDispute(dispute);
   }
 
-  async resolve(id: string, resolution: { status: 'accepted' | 'rejected'; note: string; adjustmentId: string | null }, principal: Principal): Promise<Record<string, unknown>> {
-    const resolved = await this.database.transaction(async (tx) => {
-      // The ledger lock orders this against deleting the adjustment it links (AdjustmentsService.delete).
-      await this.ledger.lockLedger(tx);
-      const dispute = await this.disputes.find(id, tx);
-      if (!dispute) throw new NotFoundError('Dispute', id);
-      if (dispute.status !== 'open') throw new ConflictError(`Dispute ${id} is already ${dispute.status}`, [{ status: dispute.status }]);
-      if (resolution.adjustmentId !== null) {
-        if (resolution.status !== 'accepted') throw new ValidationFailedError([{ field: 'adjustment_id', message: 'only an accepted dispute links the adjustment that settles it' }]);
-        const adjustment = await this.adjustments.find(resolution.adjustmentId, tx);
-        if (!adjustment || adjustment.deletedAt || adjustment.payeeId !== dispute.payeeId) {
-          throw new ValidationFailedError([{ field: 'adjustment_id', message: `must be a live manual adjustment of ${dispute.payeeId}` }]);
+  async resolve(
+    id: string,
+    resolution: { status: 'accepted' | 'rejected'; note: string; adjustmentId: string | null },
+    principal: Principal,
+  ): Promise<Record<string, unknown>> {
+    const resolved = await this.database.transaction(
+      async (tx) => {
+        // The ledger lock orders this against deleting the adjustment it links (AdjustmentsService.delete).
+        await this.ledger.lockLedger(tx);
+        const dispute = await this.disputes.find(id, tx);
+        if (!dispute) throw new NotFoundError('Dispute', id);
+        if (dispute.status !== 'open') throw new ConflictError(`Dispute ${id} is already ${dispute.status}`, [{ status: dispute.status }]);
+        if (resolution.adjustmentId !== null) {
+          if (resolution.status !== 'accepted')
+            throw new ValidationFailedError([{ field: 'adjustment_id', message: 'only an accepted dispute links the adjustment that settles it' }]);
+          const adjustment = await this.adjustments.find(resolution.adjustmentId, tx);
+          if (!adjustment || adjustment.deletedAt || adjustment.payeeId !== dispute.payeeId) {
+            throw new ValidationFailedError([{ field: 'adjustment_id', message: `must be a live manual adjustment of ${dispute.payeeId}` }]);
+          }
         }
-      }
-      const done = await this.disputes.resolve(tx, id, { ...resolution, by: principal.keyId, at: new Date() });
-      if (!done) throw new ConflictError(`Dispute ${id} was resolved by another request`, []);
-      return done;
-    }, { timeoutSeconds: LEDGER_TRANSACTION_SECONDS });
+        const done = await this.disputes.resolve(tx, id, { ...resolution, by: principal.keyId, at: new Date() });
+        if (!done) throw new ConflictError(`Dispute ${id} was resolved by another request`, []);
+        return done;
+      },
+      { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
+    );
     return presentDispute(resolved);
   }
 }

@@ -8,7 +8,15 @@ describe('RFC 4180 CSV', () => {
     expect(csvField('two\r\nlines')).toBe('"two\r\nlines"');
     expect(csvField('lf\nonly')).toBe('"lf\nonly"');
     expect(csvField(null)).toBe('');
-    expect(toCsv(['id', 'name'], [['1', 'Ann, "the closer"'], ['2', null]])).toBe('id,name\r\n1,"Ann, ""the closer"""\r\n2,\r\n');
+    expect(
+      toCsv(
+        ['id', 'name'],
+        [
+          ['1', 'Ann, "the closer"'],
+          ['2', null],
+        ],
+      ),
+    ).toBe('id,name\r\n1,"Ann, ""the closer"""\r\n2,\r\n');
   });
 
   it.each([

@@ -3,7 +3,16 @@ import type { Role } from '@app/commission-engine';
 import { minorUnitDigits } from '@app/commission-engine';
 import { DatabaseClient, DatabaseService, decimalColumnToString, lockKey } from '@app/persistence';
 import { Decimal } from '@app/commission-engine';
-import { CALL_LINE_KINDS, type LedgerOutcome, type LineKind, type LockedLine, type ManualEntry, type OutstandingCarry, type PeriodStatementHead, type StatementStatus } from './period-ledger';
+import {
+  CALL_LINE_KINDS,
+  type LedgerOutcome,
+  type LineKind,
+  type LockedLine,
+  type ManualEntry,
+  type OutstandingCarry,
+  type PeriodStatementHead,
+  type StatementStatus,
+} from './period-ledger';
 
 /** Lines per INSERT (a few MB of JSON at most). */
 const INSERT_CHUNK = 2_000;
@@ -32,7 +41,7 @@ export class LedgerRepository {
    * what the run may carry in or settle). Any write another
    * run or an approval makes in between changes it.
    */
-  async fingerprint(tx: DatabaseClient, period: string): Promise<string> {
+  async fingerprint(tx: DatabaseClient): Promise<string> {
     const rows = await tx.$queryRaw<{ fingerprint: string }[]>`
       SELECT md5(coalesce(string_agg(
         id::text || ':' || hash || ':' || status, ',' ORDER BY id), '')) AS fingerprint
@@ -120,12 +129,30 @@ export class LedgerRepository {
       WHERE l.kind = 'carry_forward' AND s.payee_id = ${payeeId} AND s.status IN ('approved', 'paid')
         AND NOT EXISTS (SELECT 1 FROM statement_lines c WHERE c.line_key = 'carried_in:' || l.id::text)
       ORDER BY s.period, l.id`;
-    return rows.map((row) => ({ lineId: row.line_id, statementId: row.statement_id, period: row.period, payeeId, amount: decimalColumnToString(new Decimal(row.amount), minorUnitDigits(row.currency)) }));
+    return rows.map((row) => ({
+      lineId: row.line_id,
+      statementId: row.statement_id,
+      period: row.period,
+      payeeId,
+      amount: decimalColumnToString(new Decimal(row.amount), minorUnitDigits(row.currency)),
+    }));
   }
 
   /** Finance's live entries for the drafts of `period` (an entry of an approved or paid statement is frozen with it). */
   async manualEntries(tx: DatabaseClient, period: string): Promise<ManualEntry[]> {
-    const rows = await tx.$queryRaw<{ id: string; payee_id: string; period: string; amount: string; currency: string; category: string; reason: string; created_by: string | null; created_at: Date }[]>`
+    const rows = await tx.$queryRaw<
+      {
+        id: string;
+        payee_id: string;
+        period: string;
+        amount: string;
+        currency: string;
+        category: string;
+        reason: string;
+        created_by: string | null;
+        created_at: Date;
+      }[]
+    >`
       SELECT m.id::text AS id, m.payee_id, m.period, m.amount::text AS amount, m.currency, m.category, m.reason, m.created_by, m.created_at
       FROM manual_adjustments m LEFT JOIN statements s ON s.id = m.statement_id
       WHERE m.period = ${period} AND m.deleted_at IS NULL AND (s.id IS NULL OR s.status = 'draft')
@@ -143,10 +170,14 @@ export class LedgerRepository {
   }
 
   /** Points each entry at the draft now holding its line (a rerun may rebuild a payee's draft under another sequence). */
-  async repointManualEntries(tx: DatabaseClient, statements: readonly { id: string; lines: readonly { kind: string; explanation: Record<string, unknown> }[] }[]): Promise<void> {
+  async repointManualEntries(
+    tx: DatabaseClient,
+    statements: readonly { id: string; lines: readonly { kind: string; explanation: Record<string, unknown> }[] }[],
+  ): Promise<void> {
     for (const statement of statements) {
       const ids = statement.lines.filter((line) => line.kind === 'manual').map((line) => String(line.explanation['adjustment_id']));
-      if (ids.length > 0) await tx.manualAdjustment.updateMany({ where: { id: { in: ids }, statementId: { not: statement.id } }, data: { statementId: statement.id } });
+      if (ids.length > 0)
+        await tx.manualAdjustment.updateMany({ where: { id: { in: ids }, statementId: { not: statement.id } }, data: { statementId: statement.id } });
     }
   }
 

@@ -77,7 +77,17 @@ class Book {
     const states = new Map<string, CallState>();
     for (const id of callsToLookUp(period, paid, locked)) {
       const known = this.calls.get(id);
-      states.set(id, this.gone.get(id) ?? { id, period: known?.period ?? null, commissionAt: known ? new Date(known.commissionAt) : null, commissionable: !!known, reason: null, earningsChangedAt: this.changeOf(id) });
+      states.set(
+        id,
+        this.gone.get(id) ?? {
+          id,
+          period: known?.period ?? null,
+          commissionAt: known ? new Date(known.commissionAt) : null,
+          commissionable: !!known,
+          reason: null,
+          earningsChangedAt: this.changeOf(id),
+        },
+      );
     }
     const heads = [...this.statements.values()].filter((statement) => statement.period === period);
     const outcome = buildPeriodStatements({
@@ -125,11 +135,20 @@ class Book {
     const known = this.calls.get(id)!;
     this.calls.delete(id);
     this.changedAt.set(id, this.now);
-    this.gone.set(id, { id, period: known.period, commissionAt: new Date(known.commissionAt), commissionable: false, reason: 'not_closed', earningsChangedAt: this.now });
+    this.gone.set(id, {
+      id,
+      period: known.period,
+      commissionAt: new Date(known.commissionAt),
+      commissionable: false,
+      reason: 'not_closed',
+      earningsChangedAt: this.now,
+    });
   }
 
   of(payeeId: string, period: string, status?: StatementStatus): BookStatement[] {
-    return [...this.statements.values()].filter((statement) => statement.payeeId === payeeId && statement.period === period && (!status || statement.status === status));
+    return [...this.statements.values()].filter(
+      (statement) => statement.payeeId === payeeId && statement.period === period && (!status || statement.status === status),
+    );
   }
 
   /** Σ of every line of (call, role, payee) across all statements. */
@@ -149,7 +168,15 @@ describe('the period ledger', () => {
     const book = new Book(september);
     const outcome = book.run('2026-09');
     const ann = outcome.statements.find((statement) => statement.payeeId === 'ann')!;
-    expect(ann).toMatchObject({ id: statementIdOf('ann', '2026-09', 1), sequence: 1, version: 1, change: 'new', commissionTotal: '133.33', adjustmentTotal: '0.00', total: '133.33' });
+    expect(ann).toMatchObject({
+      id: statementIdOf('ann', '2026-09', 1),
+      sequence: 1,
+      version: 1,
+      change: 'new',
+      commissionTotal: '133.33',
+      adjustmentTotal: '0.00',
+      total: '133.33',
+    });
     expect(ann.lines.map((line) => [line.callId, line.amount, line.position, line.lineKey, line.id])).toEqual([
       ['c2', '33.33', 0, 'commission:c2:closer:ann', lineIdOf('commission:c2:closer:ann')],
       ['c1', '100.00', 1, 'commission:c1:closer:ann', lineIdOf('commission:c1:closer:ann')],
@@ -165,7 +192,9 @@ describe('the period ledger', () => {
     const book = new Book(september);
     book.run('2026-09');
     const again = book.run('2026-09');
-    expect(again.statements.map(({ change: _change, ...statement }) => statement)).toEqual(first.statements.map(({ change: _change, ...statement }) => statement));
+    expect(again.statements.map(({ change: _change, ...statement }) => statement)).toEqual(
+      first.statements.map(({ change: _change, ...statement }) => statement),
+    );
     expect(again.statements.every((statement) => statement.change === 'unchanged' && statement.version === 1)).toBe(true);
     // A changed input changes the hash and bumps the version of that statement only.
     book.calls.set('c3', call('c3', 'bob', '2026-09-10', '2100.00'));
@@ -190,10 +219,18 @@ describe('the period ledger', () => {
       lineKey: `adjustment:${lineIdOf('commission:c1:closer:ann')}:${october.id}`,
       callPeriod: '2026-09',
     });
-    expect(clawback.explanation).toMatchObject({ cause: 'not_commissionable', call_reason: 'not_closed', previously_paid: '100.00', now_earns: '0.00', difference: '-100.00' });
+    expect(clawback.explanation).toMatchObject({
+      cause: 'not_commissionable',
+      call_reason: 'not_closed',
+      previously_paid: '100.00',
+      now_earns: '0.00',
+      difference: '-100.00',
+    });
     expect(october).toMatchObject({ commissionTotal: '50.00', adjustmentTotal: '-100.00', total: '-50.00' });
     // The setter's line on the same call goes too, in their own statement.
-    expect(outcome.statements.find((statement) => statement.payeeId === 'sam')!.lines).toEqual([expect.objectContaining({ amount: '-50.00', kind: 'adjustment' })]);
+    expect(outcome.statements.find((statement) => statement.payeeId === 'sam')!.lines).toEqual([
+      expect.objectContaining({ amount: '-50.00', kind: 'adjustment' }),
+    ]);
     expect(book.of('ann', '2026-09')[0]).toEqual(approved);
     expect(book.paidFor('c1', 'closer', 'ann')).toBe('0.00');
     // Running October again does not claw back twice.
@@ -211,8 +248,14 @@ describe('the period ledger', () => {
     const outcome = book.run('2026-10', { windowDays: 30 });
     expect(outcome.warnings).toEqual([
       expect.objectContaining({
-        code: 'clawback_outside_window', call_id: 'c1', payee_id: 'ann', role: 'closer', amount: '-100.00',
-        original_line_id: lineIdOf('commission:c1:closer:ann'), window_days: 30, changed_at: '2026-11-20T00:00:00.000Z',
+        code: 'clawback_outside_window',
+        call_id: 'c1',
+        payee_id: 'ann',
+        role: 'closer',
+        amount: '-100.00',
+        original_line_id: lineIdOf('commission:c1:closer:ann'),
+        window_days: 30,
+        changed_at: '2026-11-20T00:00:00.000Z',
       }),
       expect.objectContaining({ code: 'clawback_outside_window', call_id: 'c1', payee_id: 'sam', role: 'setter', amount: '-50.00' }),
     ]);
@@ -223,7 +266,7 @@ describe('the period ledger', () => {
     expect(book.paidFor('c1', 'closer', 'ann')).toBe('0.00');
   });
 
-  it("is not delayed by a later change to another call of the payee that cannot move this line (a flat plan)", () => {
+  it('is not delayed by a later change to another call of the payee that cannot move this line (a flat plan)', () => {
     const book = new Book(september);
     book.run('2026-09');
     book.approve('2026-09');
@@ -261,7 +304,13 @@ describe('the period ledger', () => {
     const outcome = book.run('2026-09');
     expect(outcome.statements.map((statement) => statement.payeeId)).toEqual(['bob']);
     const supplementary = outcome.statements[0];
-    expect(supplementary).toMatchObject({ id: statementIdOf('bob', '2026-09', 2), sequence: 2, commissionTotal: '10.00', adjustmentTotal: '20.00', total: '30.00' });
+    expect(supplementary).toMatchObject({
+      id: statementIdOf('bob', '2026-09', 2),
+      sequence: 2,
+      commissionTotal: '10.00',
+      adjustmentTotal: '20.00',
+      total: '30.00',
+    });
     expect(book.of('bob', '2026-09', 'approved')).toEqual([approved]);
   });
 

@@ -185,7 +185,15 @@ export function keyOf(line: { callId: string; role: Role; payeeId: string }): st
 /** A written call line as the ledger locks it; null for the statement's own lines (manual, carried balances). */
 export function lockedLineOf(line: StatementLineDraft, statement: { id: string; period: string }): LockedLine | null {
   if (!CALL_LINE_KINDS.includes(line.kind) || line.callId === null || line.callPeriod === null || line.role === null || line.baseAmount === null) return null;
-  return { ...line, callId: line.callId, callPeriod: line.callPeriod, role: line.role, baseAmount: line.baseAmount, statementId: statement.id, statementPeriod: statement.period };
+  return {
+    ...line,
+    callId: line.callId,
+    callPeriod: line.callPeriod,
+    role: line.role,
+    baseAmount: line.baseAmount,
+    statementId: statement.id,
+    statementPeriod: statement.period,
+  };
 }
 
 /** P, every earlier period that holds a locked line, and every earlier closed period: the periods whose calls the run settles. */
@@ -372,15 +380,17 @@ interface GroupMember {
  */
 function changeBook(input: LedgerInput) {
   const groups = new Map<string, Map<string, GroupMember>>();
-  const changeOf = (callId: string) => (input.earningsChangedAt.get(callId) ?? input.callStates.get(callId)?.earningsChangedAt ?? null)?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const changeOf = (callId: string) =>
+    (input.earningsChangedAt.get(callId) ?? input.callStates.get(callId)?.earningsChangedAt ?? null)?.getTime() ?? Number.NEGATIVE_INFINITY;
   const note = (payeeId: string, role: Role, period: string, callId: string, at: number | null) => {
     const group = groupKey(payeeId, role, period);
     let members = groups.get(group);
-    if (!members) groups.set(group, (members = new Map()));
+    if (!members) groups.set(group, (members = new Map<string, GroupMember>()));
     if (!members.has(callId)) members.set(callId, { callId, at: at ?? Number.POSITIVE_INFINITY, changedAt: changeOf(callId) });
   };
   for (const line of input.paid.lines) note(line.payeeId, line.role, line.period, line.callId, Date.parse(line.commissionAt));
-  for (const line of input.lockedLines) note(line.payeeId, line.role, line.callPeriod, line.callId, input.callStates.get(line.callId)?.commissionAt?.getTime() ?? null);
+  for (const line of input.lockedLines)
+    note(line.payeeId, line.role, line.callPeriod, line.callId, input.callStates.get(line.callId)?.commissionAt?.getTime() ?? null);
 
   return {
     behind(callId: string, payeeId: string, role: Role, periods: string[], commissionAt: number, terms: VolumeTerms | null): number {
@@ -404,7 +414,14 @@ function changeBook(input: LedgerInput) {
  * succeeded late, or it first became commissionable after its period was
  * approved): paid in full now, as an adjustment that points at no line.
  */
-function lateSeed(line: PayoutLine, key: string, period: string, currency: string, column: (text: string) => string, money: (value: Decimal) => string): LineSeed {
+function lateSeed(
+  line: PayoutLine,
+  key: string,
+  period: string,
+  currency: string,
+  column: (text: string) => string,
+  money: (value: Decimal) => string,
+): LineSeed {
   const role = line.role === 'closer' ? 'Closer' : 'Setter';
   return {
     key,
@@ -514,7 +531,8 @@ function assemble(input: LedgerInput, seeds: LineSeed[], money: (value: Decimal)
   const manualByPayee = new Map<string, ManualEntry[]>();
   for (const entry of input.manualEntries ?? []) manualByPayee.set(entry.payeeId, [...(manualByPayee.get(entry.payeeId) ?? []), entry]);
   const carriesByPayee = new Map<string, OutstandingCarry[]>();
-  for (const carry of input.outstandingCarries ?? []) if (carry.period < period) carriesByPayee.set(carry.payeeId, [...(carriesByPayee.get(carry.payeeId) ?? []), carry]);
+  for (const carry of input.outstandingCarries ?? [])
+    if (carry.period < period) carriesByPayee.set(carry.payeeId, [...(carriesByPayee.get(carry.payeeId) ?? []), carry]);
   const headsById = new Map(input.periodStatements.map((head) => [head.id, head]));
   const statements: StatementDraft[] = [];
 
@@ -588,7 +606,13 @@ export function finishStatement(parts: StatementParts): StatementDraft {
   const { id, payeeId, period, currency } = parts;
   const money = (value: Decimal) => formatMoney(value, currency);
   const lines: StatementLineDraft[] = [...parts.callLines];
-  const ownLine = (lineKey: string, kind: LineKind, amount: Decimal, adjustsLineId: string | null, explanation: Record<string, unknown>): StatementLineDraft => ({
+  const ownLine = (
+    lineKey: string,
+    kind: LineKind,
+    amount: Decimal,
+    adjustsLineId: string | null,
+    explanation: Record<string, unknown>,
+  ): StatementLineDraft => ({
     id: lineIdOf(lineKey),
     lineKey,
     callId: null,

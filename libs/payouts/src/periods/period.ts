@@ -4,7 +4,9 @@ export { isPeriod, PERIOD_PATTERN, PERIOD_RULE } from '@app/commission-engine';
 
 /** The month before the one holding `now` in `timezone`: what the monthly run pays. */
 export function previousMonth(now: Date, timezone: string): string {
-  const [year, month] = calendarDay(now, timezone).split('-').map((part) => Number.parseInt(part, 10));
+  const [year, month] = calendarDay(now, timezone)
+    .split('-')
+    .map((part) => Number.parseInt(part, 10));
   return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
 }
 

@@ -38,7 +38,18 @@ const PLAN: Plan = {
   self_set: 'closer_only',
   missing_setter: 'none',
   roles: {
-    closer: { rate: '0.1', tiers: { basis: 'amount', mode: 'marginal', steps: [{ from: '0', rate: '0.08' }, { from: '6000', rate: '0.12' }] }, max_per_period: '1500' },
+    closer: {
+      rate: '0.1',
+      tiers: {
+        basis: 'amount',
+        mode: 'marginal',
+        steps: [
+          { from: '0', rate: '0.08' },
+          { from: '6000', rate: '0.12' },
+        ],
+      },
+      max_per_period: '1500',
+    },
     setter: { rate: '0.01', flat: '25' },
   },
 };
@@ -86,7 +97,16 @@ class Model implements RunCallSource {
   }
 
   private commissionCall(call: ModelCall, effectiveBase: string): CommissionCall {
-    return { id: call.id, closerId: call.closerId, setterId: call.setterId, baseAmount: effectiveBase, commissionAt: `${call.day}T12:00:00.000Z`, commissionDay: call.day, period: call.day.slice(0, 7), attributes: {} };
+    return {
+      id: call.id,
+      closerId: call.closerId,
+      setterId: call.setterId,
+      baseAmount: effectiveBase,
+      commissionAt: `${call.day}T12:00:00.000Z`,
+      commissionDay: call.day,
+      period: call.day.slice(0, 7),
+      attributes: {},
+    };
   }
 
   async forRun(periods: string[]) {
@@ -106,7 +126,14 @@ class Model implements RunCallSource {
     return ids.map((id) => {
       const call = this.calls.get(id)!;
       const { judgement, changedAt } = this.judged(call);
-      return { id, period: call.day.slice(0, 7), commissionAt: new Date(`${call.day}T12:00:00.000Z`), commissionable: judgement.commissionable, reason: judgement.reason, earningsChangedAt: changedAt };
+      return {
+        id,
+        period: call.day.slice(0, 7),
+        commissionAt: new Date(`${call.day}T12:00:00.000Z`),
+        commissionable: judgement.commissionable,
+        reason: judgement.reason,
+        earningsChangedAt: changedAt,
+      };
     });
   }
 
@@ -128,7 +155,9 @@ class Model implements RunCallSource {
         if (lockedLine) locked.push(lockedLine);
       }
     }
-    const heads = [...this.statements.values()].filter((statement) => statement.period === period).map((statement) => ({ ...statement, sequence: Number(statement.id.split('#')[1] ?? 1), version: 1 }));
+    const heads = [...this.statements.values()]
+      .filter((statement) => statement.period === period)
+      .map((statement) => ({ ...statement, sequence: Number(statement.id.split('#')[1] ?? 1), version: 1 }));
     const { outcome } = await computeRun(period, { lockedLines: locked, periodStatements: heads, closedPeriods: closed }, [PLAN], SETTINGS, this);
     for (const id of outcome.deletedStatementIds) {
       if (this.statements.get(id)?.status !== 'draft') throw new Error(`a run deleted statement ${id}, which is not a draft`);
@@ -138,7 +167,14 @@ class Model implements RunCallSource {
       if (statement.change === 'unchanged') continue;
       const previous = this.statements.get(statement.id);
       if (previous && previous.status !== 'draft') throw new Error(`a run rewrote approved statement ${statement.id}`);
-      this.statements.set(statement.id, { id: statement.id, payeeId: statement.payeeId, period: statement.period, status: 'draft', hash: statement.hash, lines: statement.lines });
+      this.statements.set(statement.id, {
+        id: statement.id,
+        payeeId: statement.payeeId,
+        period: statement.period,
+        status: 'draft',
+        hash: statement.hash,
+        lines: statement.lines,
+      });
     }
     const keys = [...this.statements.values()].flatMap((statement) => statement.lines.map((line) => line.lineKey));
     if (new Set(keys).size !== keys.length) throw new Error('a line key was written twice');
@@ -199,8 +235,17 @@ const callArbitrary = fc.record({
   refunded: fc.constantFrom(0, 0, 0, 30, 100),
 });
 const changeArbitrary: fc.Arbitrary<Change> = fc.oneof(
-  fc.record({ kind: fc.constant('status' as const), call: fc.nat(CALLS - 1), status: fc.constantFrom('succeeded' as const, 'succeeded' as const, 'failed' as const, 'pending' as const) }),
-  fc.record({ kind: fc.constant('refund' as const), call: fc.nat(CALLS - 1), percent: fc.constantFrom(10, 30, 50, 100), daysAgo: fc.integer({ min: 0, max: 60 }) }),
+  fc.record({
+    kind: fc.constant('status' as const),
+    call: fc.nat(CALLS - 1),
+    status: fc.constantFrom('succeeded' as const, 'succeeded' as const, 'failed' as const, 'pending' as const),
+  }),
+  fc.record({
+    kind: fc.constant('refund' as const),
+    call: fc.nat(CALLS - 1),
+    percent: fc.constantFrom(10, 30, 50, 100),
+    daysAgo: fc.integer({ min: 0, max: 60 }),
+  }),
   fc.record({ kind: fc.constant('deal' as const), call: fc.nat(CALLS - 1), deal: fc.integer({ min: 10_000, max: 600_000 }) }),
 );
 const monthArbitrary: fc.Arbitrary<Month> = fc.record({
@@ -224,8 +269,17 @@ function buildModel(seeds: CallSeed[]): Model {
     calls.set(id, { id, closerId: seed.closerId, setterId: seed.setterId, day, deal: seed.deal, termsChangedAt: start });
     const refundedAmount = seed.refunded === 0 ? null : BigInt(Math.round((seed.deal * seed.refunded) / 100));
     const payment: DerivedPayment = {
-      id: `p_${id}`, status: seed.status, amount: BigInt(seed.deal), currency: seed.currency, callId: id, leadId: null,
-      paymentDate: new Date(`${day}T13:00:00Z`), refundedAmount, refundedAt: refundedAmount === null ? null : new Date(`${day}T14:00:00Z`), refundStatus: null, upstreamUpdatedAt: null,
+      id: `p_${id}`,
+      status: seed.status,
+      amount: BigInt(seed.deal),
+      currency: seed.currency,
+      callId: id,
+      leadId: null,
+      paymentDate: new Date(`${day}T13:00:00Z`),
+      refundedAmount,
+      refundedAt: refundedAmount === null ? null : new Date(`${day}T14:00:00Z`),
+      refundStatus: null,
+      upstreamUpdatedAt: null,
     };
     payments.set(payment.id, { ...payment, termsChangedAt: termsChangedAt(null, payment, start) });
   });
@@ -282,38 +336,42 @@ describe('the payments ledger invariant (fast-check)', () => {
 
   it('pays every call and role exactly what it earns now over all statements, but for reported out-of-window clawbacks; nothing twice, approved statements untouched', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(callArbitrary, { minLength: 1, maxLength: CALLS }), fc.array(monthArbitrary, { minLength: PERIODS.length, maxLength: PERIODS.length }), async (seeds, months) => {
-        const model = buildModel(seeds);
-        await play(model, months);
-        seen.runs += 1;
-        for (const period of PERIODS) {
-          await model.run(period);
-          model.approve(period);
-        }
-        const last = await model.run(AFTER);
-        const allLines = [...model.statements.values()].flatMap((statement) => statement.lines);
-        if (allLines.some((line) => line.explanation['cause'] === 'late')) seen.late += 1;
-        if (allLines.some((line) => line.kind === 'adjustment' && new Decimal(line.amount).isNegative())) seen.clawbacks += 1;
-        if (last.warnings.length > 0) seen.outOfWindow += 1;
-        const outOfWindow = new Map(last.warnings.map((warning) => [`${warning.call_id}:${warning.role}:${warning.payee_id}`, new Decimal(warning.amount)]));
-        const earns = await model.earnsNow();
-        const paid = model.paid();
-        for (const key of new Set([...earns.keys(), ...paid.keys()])) {
-          const expected = (earns.get(key) ?? new Decimal(0)).minus(outOfWindow.get(key) ?? 0);
-          expect([key, (paid.get(key) ?? new Decimal(0)).toFixed(2)]).toEqual([key, expected.toFixed(2)]);
-        }
-        // Every reported clawback is a real give-back, and only one whose change came after the window.
-        for (const warning of last.warnings) {
-          seen.outOfWindowChecked += 1;
-          expect(new Decimal(warning.amount).isNegative()).toBe(true);
-          expect(Date.parse(warning.changed_at) - Date.parse(warning.commission_date)).toBeGreaterThan(WINDOW_DAYS * DAY);
-        }
-        // A rerun changes nothing: the window never depends on when a run happens.
-        model.now = new Date(model.now.getTime() + 400 * DAY);
-        const again = await model.run(AFTER);
-        expect(again.statements.every((statement) => statement.change === 'unchanged')).toBe(true);
-        expect(again.warnings).toEqual(last.warnings);
-      }),
+      fc.asyncProperty(
+        fc.array(callArbitrary, { minLength: 1, maxLength: CALLS }),
+        fc.array(monthArbitrary, { minLength: PERIODS.length, maxLength: PERIODS.length }),
+        async (seeds, months) => {
+          const model = buildModel(seeds);
+          await play(model, months);
+          seen.runs += 1;
+          for (const period of PERIODS) {
+            await model.run(period);
+            model.approve(period);
+          }
+          const last = await model.run(AFTER);
+          const allLines = [...model.statements.values()].flatMap((statement) => statement.lines);
+          if (allLines.some((line) => line.explanation['cause'] === 'late')) seen.late += 1;
+          if (allLines.some((line) => line.kind === 'adjustment' && new Decimal(line.amount).isNegative())) seen.clawbacks += 1;
+          if (last.warnings.length > 0) seen.outOfWindow += 1;
+          const outOfWindow = new Map(last.warnings.map((warning) => [`${warning.call_id}:${warning.role}:${warning.payee_id}`, new Decimal(warning.amount)]));
+          const earns = await model.earnsNow();
+          const paid = model.paid();
+          for (const key of new Set([...earns.keys(), ...paid.keys()])) {
+            const expected = (earns.get(key) ?? new Decimal(0)).minus(outOfWindow.get(key) ?? 0);
+            expect([key, (paid.get(key) ?? new Decimal(0)).toFixed(2)]).toEqual([key, expected.toFixed(2)]);
+          }
+          // Every reported clawback is a real give-back, and only one whose change came after the window.
+          for (const warning of last.warnings) {
+            seen.outOfWindowChecked += 1;
+            expect(new Decimal(warning.amount).isNegative()).toBe(true);
+            expect(Date.parse(warning.changed_at) - Date.parse(warning.commission_date)).toBeGreaterThan(WINDOW_DAYS * DAY);
+          }
+          // A rerun changes nothing: the window never depends on when a run happens.
+          model.now = new Date(model.now.getTime() + 400 * DAY);
+          const again = await model.run(AFTER);
+          expect(again.statements.every((statement) => statement.change === 'unchanged')).toBe(true);
+          expect(again.warnings).toEqual(last.warnings);
+        },
+      ),
       RUNS,
     );
   });

@@ -82,7 +82,13 @@ export class PayoutRunsRepository {
     for (const orphan of orphans) {
       const row = await tx.payoutRun.update({
         where: { id: orphan.id },
-        data: { status: 'failed', activePeriod: null, error: message, finishedAt: at, durationMs: at.getTime() - (orphan.startedAt ?? orphan.createdAt).getTime() },
+        data: {
+          status: 'failed',
+          activePeriod: null,
+          error: message,
+          finishedAt: at,
+          durationMs: at.getTime() - (orphan.startedAt ?? orphan.createdAt).getTime(),
+        },
       });
       failed.push(toRecord(row));
     }
@@ -91,20 +97,34 @@ export class PayoutRunsRepository {
 
   async create(run: { period: string; trigger: RunTrigger; syncFirst: boolean; at: Date }): Promise<PayoutRunRecord> {
     const row = await this.database.client.payoutRun.create({
-      data: { period: run.period, activePeriod: run.period, status: 'running', trigger: run.trigger, syncFirst: run.syncFirst, createdAt: run.at, startedAt: run.at },
+      data: {
+        period: run.period,
+        activePeriod: run.period,
+        status: 'running',
+        trigger: run.trigger,
+        syncFirst: run.syncFirst,
+        createdAt: run.at,
+        startedAt: run.at,
+      },
     });
     return toRecord(row);
   }
 
   /** A scheduled (or caught-up) run of the period created at or after `since`: another replica already answered this tick. */
   async scheduledSince(period: string, since: Date): Promise<PayoutRunRecord | null> {
-    const row = await this.database.client.payoutRun.findFirst({ where: { period, trigger: { in: ['schedule', 'catch_up'] }, createdAt: { gte: since } }, orderBy: { createdAt: 'asc' } });
+    const row = await this.database.client.payoutRun.findFirst({
+      where: { period, trigger: { in: ['schedule', 'catch_up'] }, createdAt: { gte: since } },
+      orderBy: { createdAt: 'asc' },
+    });
     return row ? toRecord(row) : null;
   }
 
   /** Every run of the period created at or after `since`, oldest first (what the schedule did for it). */
   async createdSince(period: string, since: Date): Promise<PayoutRunRecord[]> {
-    const rows = await this.database.client.payoutRun.findMany({ where: { period, createdAt: { gte: since } }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+    const rows = await this.database.client.payoutRun.findMany({
+      where: { period, createdAt: { gte: since } },
+      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    });
     return rows.map(toRecord);
   }
 
@@ -128,7 +148,11 @@ export class PayoutRunsRepository {
 
   /** When the newest run that succeeded finished, of any period. */
   async lastSucceededAt(): Promise<Date | null> {
-    const row = await this.database.client.payoutRun.findFirst({ where: { status: 'succeeded' }, orderBy: { finishedAt: 'desc' }, select: { finishedAt: true } });
+    const row = await this.database.client.payoutRun.findFirst({
+      where: { status: 'succeeded' },
+      orderBy: { finishedAt: 'desc' },
+      select: { finishedAt: true },
+    });
     return row?.finishedAt ?? null;
   }
 

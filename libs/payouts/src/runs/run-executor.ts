@@ -46,11 +46,13 @@ export class RunExecutor {
   async execute(run: PayoutRunRecord, earlierWarnings: RunWarning[]): Promise<PayoutRunRecord> {
     const { period } = run;
     if (await this.calls.awaitingFirstPaymentsPass()) {
-      throw new Error('Payments have not been synced yet: calls wait for their payments (payment_missing), and a run now would claw back what was paid. Sync first (POST /v1/sync), then run again');
+      throw new Error(
+        'Payments have not been synced yet: calls wait for their payments (payment_missing), and a run now would claw back what was paid. Sync first (POST /v1/sync), then run again',
+      );
     }
     const snapshot = await this.database.transaction(
       async (tx) => ({
-        fingerprint: await this.ledger.fingerprint(tx, period),
+        fingerprint: await this.ledger.fingerprint(tx),
         lockedLines: await this.ledger.lockedLines(tx, period),
         periodStatements: await this.ledger.periodStatements(tx, period),
         closedPeriods: await this.ledger.closedPeriods(tx),
@@ -71,7 +73,9 @@ export class RunExecutor {
       statements: outcome.statements.length,
       payees: new Set(outcome.statements.map((statement) => statement.payeeId)).size,
     };
-    const unplanned = paid.unplanned.filter((entry) => entry.period === period).map((entry) => ({ call_id: entry.callId, role: entry.role, payee_id: entry.payeeId }));
+    const unplanned = paid.unplanned
+      .filter((entry) => entry.period === period)
+      .map((entry) => ({ call_id: entry.callId, role: entry.role, payee_id: entry.payeeId }));
     const known = await this.payees.factsOf(outcome.statements.map((statement) => statement.payeeId));
     const unknownPayees = [...new Set(outcome.statements.map((statement) => statement.payeeId))].filter((id) => !known.get(id)?.listedUpstream).sort();
     const warnings: RunWarning[] = [
@@ -93,7 +97,7 @@ export class RunExecutor {
       async (tx) => {
         await this.ledger.lockLedger(tx);
         await this.ledger.periodStatements(tx, period, true);
-        if ((await this.ledger.fingerprint(tx, period)) !== snapshot.fingerprint) throw new LedgerChangedError(period);
+        if ((await this.ledger.fingerprint(tx)) !== snapshot.fingerprint) throw new LedgerChangedError(period);
         await this.ledger.writePeriod(tx, outcome, run.id, new Date());
         await this.ledger.repointManualEntries(tx, outcome.statements);
         const finished = await this.runs.finish(run.id, { status: 'succeeded', counts, unplanned, warnings, finishedAt: new Date() }, tx);
@@ -103,5 +107,4 @@ export class RunExecutor {
       { timeoutSeconds: WRITE_TIMEOUT_SECONDS },
     );
   }
-
 }

@@ -46,10 +46,14 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly database: DatabaseService,
     private readonly events: EventOutbox,
   ) {
-    metrics.gaugeFromDatabase('commissions_last_successful_run_timestamp_seconds', 'When the last payout run that succeeded finished, of any period (Unix seconds; 0 when none has)', async () => {
-      const at = await this.runs.lastSucceededAt();
-      return at === null ? 0 : at.getTime() / 1_000;
-    });
+    metrics.gaugeFromDatabase(
+      'commissions_last_successful_run_timestamp_seconds',
+      'When the last payout run that succeeded finished, of any period (Unix seconds; 0 when none has)',
+      async () => {
+        const at = await this.runs.lastSucceededAt();
+        return at === null ? 0 : at.getTime() / 1_000;
+      },
+    );
   }
 
   /** Marks failed the runs a crash left "running" whose lock nobody holds any more. */
@@ -122,7 +126,9 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     if (!started.run) {
       if (started.reason === 'gave_up' && !this.reportedGiveUps.has(period)) {
         this.reportedGiveUps.add(period);
-        this.logger.error(`The scheduled run of ${period} failed ${policy.retries + 1} times (last ${started.activeRunId}); not retried again: start one by hand`);
+        this.logger.error(
+          `The scheduled run of ${period} failed ${policy.retries + 1} times (last ${started.activeRunId}); not retried again: start one by hand`,
+        );
       }
       return null;
     }
@@ -210,7 +216,7 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     try {
       synced = await this.sync.syncAndWait('run');
     } catch (error) {
-      throw new Error(`The sync before the run failed: ${describeFailure(error)}`);
+      throw new Error(`The sync before the run failed: ${describeFailure(error)}`, { cause: error });
     }
     if (synced === null) {
       warnings.push({ code: 'sync_skipped', message: 'Another replica was syncing, so this run did not sync first; it used the calls already stored' });

@@ -32,7 +32,11 @@ export function periodApprovedEvent(period: string, approved: StatementRecord[])
   return {
     type: 'period.approved',
     orderingKey: `period:${period}`,
-    data: { period, statements_approved: approved.length, links: { statements: `/v1/statements?period=${period}&status=approved`, payroll_export: `/v1/payroll/exports/${period}` } },
+    data: {
+      period,
+      statements_approved: approved.length,
+      links: { statements: `/v1/statements?period=${period}&status=approved`, payroll_export: `/v1/payroll/exports/${period}` },
+    },
   };
 }
 

@@ -25,7 +25,10 @@ export class StatementsController {
 
   @Get('statements/:id')
   @Roles('finance', 'payroll', 'payee')
-  @ApiOperation({ summary: 'One statement: totals, version and hash, line counts by kind, its disputes, and the first 100 lines with their explanations (the rest: GET /v1/statements/{id}/lines)' })
+  @ApiOperation({
+    summary:
+      'One statement: totals, version and hash, line counts by kind, its disputes, and the first 100 lines with their explanations (the rest: GET /v1/statements/{id}/lines)',
+  })
   get(@Param('id', UuidParamPipe) id: string, @CurrentPrincipal() principal: Principal) {
     return this.statements.get(principal, id);
   }
@@ -40,7 +43,9 @@ export class StatementsController {
   @Get('statements/:id/document')
   @Roles('finance', 'payroll', 'payee')
   @ApiProduces('text/html', 'application/pdf')
-  @ApiOperation({ summary: 'The statement as a document a rep can read: one self-contained, print-ready HTML page, or ?format=pdf; the same statement gives the same bytes' })
+  @ApiOperation({
+    summary: 'The statement as a document a rep can read: one self-contained, print-ready HTML page, or ?format=pdf; the same statement gives the same bytes',
+  })
   async document(@Param('id', UuidParamPipe) id: string, @Query() query: StatementDocumentQuery, @CurrentPrincipal() principal: Principal) {
     const document = await this.statements.document(principal, id, query.format === 'pdf' ? 'pdf' : 'html', query.paper === 'letter' ? 'LETTER' : 'A4');
     return new StreamableFile(document.bytes, { type: document.contentType, disposition: `inline; filename="${document.filename}"` });

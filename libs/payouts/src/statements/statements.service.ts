@@ -51,7 +51,12 @@ export class StatementsService {
     const after = key ? { period: key[0], payeeId: key[1], sequence: key[2] } : null;
     const rows = statuses.length === 0 ? [] : await this.statements.list({ period: filter.period, payeeId: filter.payeeId, statuses }, limit, after);
     const names = await this.namesOf(rows.map((row) => row.payeeId));
-    return toPage(rows, limit, (row) => [row.period, row.payeeId, row.sequence], (row) => presentStatement(row, names.get(row.payeeId) ?? null));
+    return toPage(
+      rows,
+      limit,
+      (row) => [row.period, row.payeeId, row.sequence],
+      (row) => presentStatement(row, names.get(row.payeeId) ?? null),
+    );
   }
 
   /**
@@ -79,7 +84,13 @@ export class StatementsService {
   }
 
   /** A statement's lines, a page at a time, with their explanations; filters kind, role, call_id. */
-  async lines(principal: Principal, id: string, filter: { kind?: string; role?: string; callId?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async lines(
+    principal: Principal,
+    id: string,
+    filter: { kind?: string; role?: string; callId?: string },
+    limit: number,
+    cursor?: string,
+  ): Promise<Page<Record<string, unknown>>> {
     const key = decodeCursor(cursor, ['integer'] as const);
     const statement = await this.readable(principal, id);
     const rows = await this.statements.linesPage(id, statement.currency, filter, limit, key ? key[0] : null);
@@ -87,11 +98,24 @@ export class StatementsService {
   }
 
   /** The statement as a document its payee reads (product.md "Statement documents"): HTML, or PDF on A4 or Letter. */
-  async document(principal: Principal, id: string, format: 'html' | 'pdf', paper: 'A4' | 'LETTER'): Promise<{ contentType: string; filename: string; bytes: Buffer }> {
+  async document(
+    principal: Principal,
+    id: string,
+    format: 'html' | 'pdf',
+    paper: 'A4' | 'LETTER',
+  ): Promise<{ contentType: string; filename: string; bytes: Buffer }> {
     // The view, with every line, is the document's input as it is: StatementDocument describes the fields it reads of it.
     const statement = await this.readable(principal, id);
-    const [lines, names, disputes] = await Promise.all([this.statements.lines(id, statement.currency), this.namesOf([statement.payeeId]), this.disputes.forStatement(statement.id)]);
-    const view = { ...presentStatement(statement, names.get(statement.payeeId) ?? null), lines: lines.map(presentLine), disputes: disputes.map(presentDispute) } as unknown as StatementDocument;
+    const [lines, names, disputes] = await Promise.all([
+      this.statements.lines(id, statement.currency),
+      this.namesOf([statement.payeeId]),
+      this.disputes.forStatement(statement.id),
+    ]);
+    const view = {
+      ...presentStatement(statement, names.get(statement.payeeId) ?? null),
+      lines: lines.map(presentLine),
+      disputes: disputes.map(presentDispute),
+    } as unknown as StatementDocument;
     const filename = `statement-${view.period}-${view.payee_id}`;
     if (format === 'pdf') return { contentType: 'application/pdf', filename: `${filename}.pdf`, bytes: await renderStatementPdf(view, paper) };
     return { contentType: 'text/html; charset=utf-8', filename: `${filename}.html`, bytes: Buffer.from(renderStatementHtml(view), 'utf8') };
@@ -100,7 +124,8 @@ export class StatementsService {
   /** draft → approved; with `expectedHash`, only the content the approver reviewed. */
   async approve(id: string, principal: Principal, expectedHash?: string, overrideDisputes = false): Promise<Record<string, unknown>> {
     return this.change(id, async (current, tx) => {
-      if (current.status !== 'draft') throw new ConflictError(`Statement ${id} is ${current.status}; only a draft can be approved`, [{ status: current.status }]);
+      if (current.status !== 'draft')
+        throw new ConflictError(`Statement ${id} is ${current.status}; only a draft can be approved`, [{ status: current.status }]);
       if (!overrideDisputes) await this.refuseOpenDisputes(tx, [id]);
       if (expectedHash !== undefined && expectedHash !== current.hash) {
         throw new ConflictError(`Statement ${id} changed since it was read (now version ${current.version}); review it again`, [
@@ -123,7 +148,11 @@ export class StatementsService {
         const ids = await this.statements.approveDrafts(tx, period, principal.keyId, new Date());
         const statements = await this.statements.findMany(ids, tx);
         // With the approval or not at all: a rolled-back approval leaves no event to send.
-        if (statements.length > 0) await this.events.publish(tx, [...statements.map((statement) => statementEvent('statement.approved', statement)), periodApprovedEvent(period, statements)]);
+        if (statements.length > 0)
+          await this.events.publish(tx, [
+            ...statements.map((statement) => statementEvent('statement.approved', statement)),
+            periodApprovedEvent(period, statements),
+          ]);
         return statements;
       },
       { timeoutSeconds: LEDGER_TRANSACTION_SECONDS },
@@ -143,8 +172,10 @@ export class StatementsService {
           { carried_into_statement_id: taker.id, period: taker.period },
         ]);
       }
-      if (current.status === 'paid') throw new ConflictError(`Statement ${id} is paid (${current.payrollReference}); a paid statement cannot be reopened`, [{ status: current.status }]);
-      if (current.status !== 'approved') throw new ConflictError(`Statement ${id} is ${current.status}; only an approved statement can be reopened`, [{ status: current.status }]);
+      if (current.status === 'paid')
+        throw new ConflictError(`Statement ${id} is paid (${current.payrollReference}); a paid statement cannot be reopened`, [{ status: current.status }]);
+      if (current.status !== 'approved')
+        throw new ConflictError(`Statement ${id} is ${current.status}; only an approved statement can be reopened`, [{ status: current.status }]);
       return { status: 'draft', approvedAt: null, approvedBy: null };
     });
   }
@@ -162,17 +193,15 @@ export class StatementsService {
           { status: current.status, payroll_reference: current.payrollReference },
         ]);
       }
-      if (current.status !== 'approved') throw new ConflictError(`Statement ${id} is ${current.status}; only an approved statement can be marked paid`, [{ status: current.status }]);
+      if (current.status !== 'approved')
+        throw new ConflictError(`Statement ${id} is ${current.status}; only an approved statement can be marked paid`, [{ status: current.status }]);
       return { status: 'paid', paidAt: new Date(), paidBy: principal.keyId, payrollReference };
     });
   }
 
   private async change(
     id: string,
-    decide: (
-      current: StatementRecord,
-      tx: DatabaseClient,
-    ) => StatementChange | Promise<StatementChange>,
+    decide: (current: StatementRecord, tx: DatabaseClient) => StatementChange | Promise<StatementChange>,
   ): Promise<Record<string, unknown>> {
     const statement = await this.database.transaction(
       async (tx: DatabaseClient) => {
@@ -215,4 +244,3 @@ export class StatementsService {
     return new Map([...facts].map(([id, payee]) => [id, payee.name]));
   }
 }
-

@@ -32,7 +32,7 @@ describe('migrations', () => {
     }
   });
 
-  it('keep Prisma\'s own lock file so prisma migrate deploy accepts the folder', () => {
+  it("keep Prisma's own lock file so prisma migrate deploy accepts the folder", () => {
     expect(readFileSync(path.join(prismaDirectory(), 'migrations', 'migration_lock.toml'), 'utf8')).toContain('provider = "postgresql"');
   });
 });

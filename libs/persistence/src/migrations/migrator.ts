@@ -8,15 +8,10 @@ import { readMigrationList, readSchemaFiles } from './migration-files';
 import { MigrationList, NO_EXTERNAL_OBJECTS, withSchemaEngine } from './schema-engine';
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns their names. */
-export async function applyMigrations(
-  connection: DatabaseConnection,
-  migrations: MigrationList = readMigrationList(),
-): Promise<string[]> {
+export async function applyMigrations(connection: DatabaseConnection, migrations: MigrationList = readMigrationList()): Promise<string[]> {
   try {
     const { appliedMigrationNames } = await oneMigratorAtATime(connection, () =>
-      withSchemaEngine(connection.adapterFactory, (engine) =>
-        engine.applyMigrations({ migrationsList: migrations, filters: NO_EXTERNAL_OBJECTS }),
-      ),
+      withSchemaEngine(connection.adapterFactory, (engine) => engine.applyMigrations({ migrationsList: migrations, filters: NO_EXTERNAL_OBJECTS })),
     );
     return appliedMigrationNames;
   } catch (error) {
@@ -56,12 +51,9 @@ export interface MigrationStatus {
 }
 
 /** Which of the project's migrations the database has recorded as finished. */
-export async function migrationStatus(
-  connection: DatabaseConnection,
-  migrations: MigrationList = readMigrationList(),
-): Promise<MigrationStatus> {
+export async function migrationStatus(connection: DatabaseConnection, migrations: MigrationList = readMigrationList()): Promise<MigrationStatus> {
   const known = migrations.migrationDirectories.map((dir) => dir.path);
-  let finished: string[] = [];
+  let finished: string[];
   try {
     const rows = await connection.prisma.$queryRawUnsafe<{ migration_name: string }[]>(
       'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
@@ -80,10 +72,7 @@ export async function migrationStatus(
  * PGlite and diffed against the schema (diffing a live PostgreSQL through
  * adapter-pg is not supported by the WASM engine).
  */
-export async function pendingSchemaChanges(
-  migrations: MigrationList = readMigrationList(),
-  schemaFiles = readSchemaFiles(),
-): Promise<string | null> {
+export async function pendingSchemaChanges(migrations: MigrationList = readMigrationList(), schemaFiles = readSchemaFiles()): Promise<string | null> {
   const shadow = await PGlite.create('memory://');
   try {
     return await withSchemaEngine(new PrismaPGlite(shadow), async (engine) => {

@@ -1,7 +1,4 @@
-import {
-  bindMigrationAwareSqlAdapterFactory,
-  type SqlMigrationAwareDriverAdapterFactory,
-} from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -34,10 +31,7 @@ export interface SchemaFilter {
   externalEnums: string[];
 }
 export type SchemaFiles = { path: string; content: string }[];
-export type DiffTarget =
-  | { tag: 'empty' }
-  | { tag: 'schemaDatasource'; files: SchemaFiles; configDir: string }
-  | { tag: 'schemaDatamodel'; files: SchemaFiles };
+export type DiffTarget = { tag: 'empty' } | { tag: 'schemaDatasource'; files: SchemaFiles; configDir: string } | { tag: 'schemaDatamodel'; files: SchemaFiles };
 
 export const NO_EXTERNAL_OBJECTS: SchemaFilter = { externalTables: [], externalEnums: [] };
 
@@ -60,10 +54,7 @@ let runtime: Promise<EngineRuntime> | undefined;
 function loadRuntime(): Promise<EngineRuntime> {
   runtime ??= (async () => {
     const bindings = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as EngineRuntime;
-    const wasmPath = path.join(
-      path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')),
-      'schema_engine_bg.wasm',
-    );
+    const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
     const instance = new wasm.Instance(new wasm.Module(await readFile(wasmPath)), {
       './schema_engine_bg.js': withUnrefTimers(bindings as unknown as Record<string, unknown>),
@@ -93,16 +84,9 @@ function withUnrefTimers(bindings: Record<string, unknown>): Record<string, unkn
   return imports;
 }
 
-export async function withSchemaEngine<T>(
-  adapterFactory: SqlMigrationAwareDriverAdapterFactory,
-  work: (engine: SchemaEngine) => Promise<T>,
-): Promise<T> {
+export async function withSchemaEngine<T>(adapterFactory: SqlMigrationAwareDriverAdapterFactory, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadRuntime();
-  const engine = await SchemaEngine.new(
-    { datamodels: undefined },
-    () => undefined,
-    bindMigrationAwareSqlAdapterFactory(adapterFactory),
-  );
+  const engine = await SchemaEngine.new({ datamodels: undefined }, () => undefined, bindMigrationAwareSqlAdapterFactory(adapterFactory));
   try {
     return await work(engine);
   } finally {

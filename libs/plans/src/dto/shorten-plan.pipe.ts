@@ -7,8 +7,7 @@ export interface ShortenPlanRequest {
   effectiveTo: string;
 }
 
-const IMMUTABLE =
-  'cannot be changed: a plan is immutable once created except for ending it (effective_to); a change of terms is a new plan';
+const IMMUTABLE = 'cannot be changed: a plan is immutable once created except for ending it (effective_to); a change of terms is a new plan';
 
 /** Reads `{ "effective_to": "YYYY-MM-DD" }`; any other field is refused by name as immutable. */
 @Injectable()

@@ -3,7 +3,10 @@ import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsIn, IsOptional, IsS
 import { EVENT_TYPES, type EventType } from '../../event-types';
 
 export class CreateSubscriptionDto {
-  @ApiProperty({ example: 'https://payroll.example.com/hooks/commissions', description: 'https, or http to a loopback address (127.0.0.1, ::1, localhost); no credentials, at most 2,000 characters' })
+  @ApiProperty({
+    example: 'https://payroll.example.com/hooks/commissions',
+    description: 'https, or http to a loopback address (127.0.0.1, ::1, localhost); no credentials, at most 2,000 characters',
+  })
   @IsString()
   @MaxLength(2_000)
   url: string;

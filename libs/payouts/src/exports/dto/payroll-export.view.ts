@@ -22,7 +22,8 @@ export const EXPORT_COLUMNS = [
 
 /** JSON, or an RFC 4180 CSV attachment with the same rows and columns. */
 export function presentExport(payroll: PayrollExport, format: ExportFormat = 'json'): Record<string, unknown> | StreamableFile {
-  if (format === 'json') return { period: payroll.period, currency: payroll.currency, statements: payroll.rows.length, total: payroll.total, rows: payroll.rows };
+  if (format === 'json')
+    return { period: payroll.period, currency: payroll.currency, statements: payroll.rows.length, total: payroll.total, rows: payroll.rows };
   const csv = toCsv(
     EXPORT_COLUMNS,
     payroll.rows.map((row) => EXPORT_COLUMNS.map((column) => row[column])),

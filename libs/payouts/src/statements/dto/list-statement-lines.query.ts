@@ -14,7 +14,7 @@ export class ListStatementLinesQuery extends PageQueryDto {
   @IsIn(['closer', 'setter'])
   role?: 'closer' | 'setter';
 
-  @ApiPropertyOptional({ description: "Only the lines of this Aura call (its commission and its adjustments)" })
+  @ApiPropertyOptional({ description: 'Only the lines of this Aura call (its commission and its adjustments)' })
   @IsOptional()
   @IsString()
   @Length(1, 200)
