@@ -13,16 +13,18 @@ export async function runApiBenchmarks(fixture: RunFixture, seconds: number): Pr
   if (fixture.statementIds.length === 0) throw new Error('the run left no statements to read');
   const headers = { Authorization: `Bearer ${BENCH_ADMIN_KEY}` };
   const ids = fixture.statementIds;
-  const single = (): autocannon.Options => {
+  /** autocannon options that GET each of `paths` in turn, round and round. */
+  const cycling = (paths: string[]) => (): autocannon.Options => {
     let next = 0;
     return {
       url: fixture.service.url,
       connections: CONNECTIONS,
       headers,
       timeout: 30,
-      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: `/v1/statements/${ids[next++ % ids.length]}` }) }],
+      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: paths[next++ % paths.length] }) }],
     };
   };
+  const single = cycling(ids.map((id) => `/v1/statements/${id}`));
   // Every page of the first statement's lines, 100 a page, walked once to learn the cursors; the benchmark cycles through them.
   const pagePaths: string[] = [];
   for (let cursor: string | null = null; ;) {
@@ -32,16 +34,7 @@ export async function runApiBenchmarks(fixture: RunFixture, seconds: number): Pr
     cursor = page.pagination.next_cursor;
     if (cursor === null) break;
   }
-  const linePages = (): autocannon.Options => {
-    let next = 0;
-    return {
-      url: fixture.service.url,
-      connections: CONNECTIONS,
-      headers,
-      timeout: 30,
-      requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: pagePaths[next++ % pagePaths.length] }) }],
-    };
-  };
+  const linePages = cycling(pagePaths);
   const list = (): autocannon.Options => ({
     url: `${fixture.service.url}/v1/statements?period=${fixture.period}`,
     connections: CONNECTIONS,

@@ -5,22 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startService } from '../support/service-process';
 import { expectedUpstream } from '../support/sync-helpers';
+import { until } from '../support/polling';
 
 const ADMIN = 'resume-test-admin-key-0123456789';
 
 async function api(url: string, method: string, route: string): Promise<{ status: number; body: Record<string, any> }> {
   const response = await fetch(`${url}${route}`, { method, headers: { Authorization: `Bearer ${ADMIN}` } });
   return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('a sync killed mid-way', () => {
@@ -41,10 +32,15 @@ describe('a sync killed mid-way', () => {
     const started = await api(first.url, 'POST', '/v1/sync');
     expect(started.status).toBe(202);
     const runId = started.body.id as string;
-    await until('five committed pages', async () => {
-      const run = await api(first.url, 'GET', `/v1/sync/runs/${runId}`);
-      return run.body.counts.pages >= 5 ? run : undefined;
-    });
+    await until(
+      'five committed pages',
+      async () => {
+        const run = await api(first.url, 'GET', `/v1/sync/runs/${runId}`);
+        return run.body.counts.pages >= 5 ? run : undefined;
+      },
+      90_000,
+      50,
+    );
     expect(await first.stop('SIGKILL')).toBe('SIGKILL');
     const requestsBeforeCrash = sandbox.stats().requests;
 

@@ -5,6 +5,7 @@ import { closerPlan } from '../payouts/payouts-helpers';
 import { createScratchDatabase, describeOnPostgres } from '../support/postgres';
 import { startService, type ServiceProcess } from '../support/service-process';
 import { closedPort, startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver';
+import { until } from '../support/polling';
 
 const ADMIN = 'events-pg-admin-key-0123456789abc';
 
@@ -34,16 +35,6 @@ describeOnPostgres('events pushed to payroll (PostgreSQL, service processes)', (
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: response.status, body: await response.json() };
-  }
-
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
   }
 
   async function sql<T extends Record<string, unknown>>(text: string): Promise<T[]> {

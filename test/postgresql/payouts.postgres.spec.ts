@@ -21,6 +21,7 @@ import { createScratchDatabase, describeOnPostgres } from '../support/postgres';
 import { startService, ServiceProcess } from '../support/service-process';
 import { syncToEnd } from '../support/sync-helpers';
 import { createKey, startTestApp, TestApp } from '../support/test-app';
+import { until } from '../support/polling';
 
 /**
  * Payouts on PostgreSQL: the end-to-end flow in process, 50 concurrent
@@ -163,16 +164,6 @@ describeOnPostgres('payouts on PostgreSQL', () => {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       return { status: response.status, body: await response.json() };
-    }
-
-    async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000, everyMs = 100): Promise<T> {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, everyMs));
-      }
     }
 
     async function finishedRun(service: ServiceProcess, id: string): Promise<any> {
