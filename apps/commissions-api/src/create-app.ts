@@ -7,7 +7,7 @@ import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { loadConfiguration } from '@app/configuration';
 import { Metrics } from '@app/observability';
-import { answerClientErrorsWithEnvelope, assignRequestId, bodyParserErrorHandler } from '@app/http-platform';
+import { answerClientErrorsWithEnvelope, assignRequestId, bodyParserErrorHandler, ErrorEnvelopeView, withSharedResponses } from '@app/http-platform';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 
@@ -65,17 +65,20 @@ export async function createApp(): Promise<INestApplication> {
   // Built on the first request for /docs, not at start (docs: "Start fast"); the same document after that.
   let document: ReturnType<typeof SwaggerModule.createDocument> | null = null;
   const describe = () =>
-    (document ??= SwaggerModule.createDocument(
-      app,
-      new DocumentBuilder()
-        .setTitle('Aura commission service')
-        .setDescription(
-          'Commission plans, payout runs and statements for closers and setters, computed from Aura calls. ' +
-            'Every /v1 route needs `Authorization: Bearer <key>`. Money is a decimal string. Errors use one envelope.',
-        )
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
+    (document ??= withSharedResponses(
+      SwaggerModule.createDocument(
+        app,
+        new DocumentBuilder()
+          .setTitle('Aura commission service')
+          .setDescription(
+            'Commission plans, payout runs and statements for closers and setters, computed from Aura calls. ' +
+              'Every /v1 route needs `Authorization: Bearer <key>`. Money is a decimal string. Errors use one envelope.',
+          )
+          .setVersion('1')
+          .addBearerAuth()
+          .build(),
+        { extraModels: [ErrorEnvelopeView] },
+      ),
     ));
   SwaggerModule.setup('docs', app, describe, { jsonDocumentUrl: 'docs-json' });
   return app;

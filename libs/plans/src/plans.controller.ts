@@ -71,6 +71,7 @@ export class PlansController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One commission plan as it was created, with its effective dates' })
   @ApiOkResponse({ type: PlanView })
   get(@Param('id', UuidParamPipe) id: string) {
     return this.plans.get(id);

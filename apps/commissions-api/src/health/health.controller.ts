@@ -1,5 +1,5 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '@app/access';
 import { DatabaseService } from '@app/persistence';
@@ -14,12 +14,14 @@ export class HealthController {
 
   /** Liveness: the process answers. */
   @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers (no API key)' })
   live() {
     return { status: 'ok' };
   }
 
   /** Readiness: the database answers and every migration is applied. */
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: the database answers and every migration is applied (503 otherwise; no API key)' })
   async ready(@Res({ passthrough: true }) response: Response) {
     try {
       await this.database.ping();

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQueryDto, UuidParamPipe } from '@app/http-platform';
 import { CurrentPrincipal } from '../authorization/current-principal.decorator';
 import { type Principal } from '../authorization/roles';
@@ -16,6 +16,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Create an API key for a role (and a payee, for a payee key); the secret is in this answer only' })
   @Idempotent()
   @Audited('api_key')
   create(@Body() body: CreateApiKeyDto, @CurrentPrincipal() principal: Principal) {
@@ -23,11 +24,13 @@ export class ApiKeysController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'API keys, newest first, without their secrets' })
   list(@Query() query: PageQueryDto) {
     return this.apiKeys.list(query.limit, query.cursor);
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Revoke an API key; it stops working on the next request' })
   @HttpCode(200)
   @Audited('api_key')
   revoke(@Param('id', UuidParamPipe) id: string) {

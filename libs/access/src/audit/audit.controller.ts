@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiPropertyOptional, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@app/http-platform';
 import { AuditService } from './audit.service';
@@ -17,6 +17,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOperation({ summary: 'The audit log, newest first: every mutating call and every refusal, who, what and the outcome' })
   list(@Query() query: AuditQueryDto) {
     return this.audit.list({ resourceType: query.resource_type, resourceId: query.resource_id }, query.limit, query.cursor);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiPropertyOptional, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
 import { Audited, CurrentPrincipal, Idempotent, type Principal } from '@app/access';
@@ -25,6 +25,7 @@ export class SubscriptionsController {
   constructor(private readonly subscriptions: SubscriptionsService) {}
 
   @Post()
+  @ApiOperation({ summary: 'Subscribe an integration to events; the signing secret is in this answer only' })
   @Idempotent()
   @Audited('webhook_subscription')
   @ApiCreatedResponse({ type: CreatedSubscriptionView })
@@ -33,17 +34,20 @@ export class SubscriptionsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Webhook subscriptions, newest first, without their secrets (include_deleted for deleted ones)' })
   list(@Query() query: ListSubscriptionsQueryDto) {
     return this.subscriptions.list(query.include_deleted ?? false, query.limit, query.cursor);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One webhook subscription, without its secret' })
   @ApiOkResponse({ type: SubscriptionView })
   get(@Param('id', UuidParamPipe) id: string) {
     return this.subscriptions.get(id);
   }
 
   @Delete(':id')
+  @ApiOperation({ summary: 'Delete a subscription: nothing more is sent to it, and what it had not received is canceled' })
   @HttpCode(200)
   @Audited('webhook_subscription')
   delete(@Param('id', UuidParamPipe) id: string) {
@@ -51,6 +55,7 @@ export class SubscriptionsController {
   }
 
   @Get(':id/deliveries')
+  @ApiOperation({ summary: 'Deliveries to a subscription in event order, with each attempt (filter: status)' })
   deliveries(@Param('id', UuidParamPipe) id: string, @Query() query: ListDeliveriesQueryDto) {
     return this.subscriptions.listDeliveries(id, query.status, query.limit, query.cursor);
   }

@@ -26,11 +26,13 @@ export class SyncController {
   }
 
   @Get('runs')
+  @ApiOperation({ summary: 'Sync runs, newest first, with their counts' })
   list(@Query() query: PageQueryDto) {
     return this.syncRuns.list(query.limit, query.cursor);
   }
 
   @Get('runs/:id')
+  @ApiOperation({ summary: 'One sync run: status, checkpoint, counts and error' })
   get(@Param('id', UuidParamPipe) id: string) {
     return this.syncRuns.get(id);
   }
