@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ValidationFailedError } from './domain-errors';
@@ -18,6 +18,12 @@ export class PageQueryDto {
   @IsString()
   @MaxLength(500)
   cursor?: string;
+}
+
+/** Where a list stops: `next_cursor` asks for the rest. */
+export class PaginationView {
+  @ApiProperty() has_more: boolean;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last' }) next_cursor: string | null;
 }
 
 export interface Page<T> {

@@ -5,8 +5,8 @@ import { IsBoolean, IsOptional } from 'class-validator';
 import { Audited, CurrentPrincipal, Idempotent, type Principal } from '@app/access';
 import { PageQueryDto, UuidParamPipe } from '@app/http-platform';
 import { CreateSubscriptionDto } from './dto/create-subscription.dto';
-import { ListDeliveriesQueryDto } from './dto/delivery.view';
-import { CreatedSubscriptionView, SubscriptionView } from './dto/subscription.view';
+import { DeliveriesPageView, ListDeliveriesQueryDto } from './dto/delivery.view';
+import { CreatedSubscriptionView, DeletedSubscriptionView, SubscriptionsPageView, SubscriptionView } from './dto/subscription.view';
 import { SubscriptionsService } from './subscriptions.service';
 
 class ListSubscriptionsQueryDto extends PageQueryDto {
@@ -34,6 +34,7 @@ export class SubscriptionsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: SubscriptionsPageView })
   @ApiOperation({ summary: 'Webhook subscriptions, newest first, without their secrets (include_deleted for deleted ones)' })
   list(@Query() query: ListSubscriptionsQueryDto) {
     return this.subscriptions.list(query.include_deleted ?? false, query.limit, query.cursor);
@@ -47,6 +48,7 @@ export class SubscriptionsController {
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: DeletedSubscriptionView })
   @ApiOperation({ summary: 'Delete a subscription: nothing more is sent to it, and what it had not received is canceled' })
   @HttpCode(200)
   @Audited('webhook_subscription')
@@ -55,6 +57,7 @@ export class SubscriptionsController {
   }
 
   @Get(':id/deliveries')
+  @ApiOkResponse({ type: DeliveriesPageView })
   @ApiOperation({ summary: 'Deliveries to a subscription in event order, with each attempt (filter: status)' })
   deliveries(@Param('id', UuidParamPipe) id: string, @Query() query: ListDeliveriesQueryDto) {
     return this.subscriptions.listDeliveries(id, query.status, query.limit, query.cursor);

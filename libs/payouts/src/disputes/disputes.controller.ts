@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited, CurrentPrincipal, Idempotent, Roles, type Principal } from '@app/access';
 import { UuidParamPipe } from '@app/http-platform';
 import { DisputesService } from './disputes.service';
 import { ListDisputesQuery, OpenDisputeDto, ResolveDisputeDto } from './dto/dispute.dto';
+import { DisputesPageView, DisputeView } from './dto/dispute.view';
 
 @ApiTags('disputes')
 @ApiBearerAuth()
@@ -12,6 +13,7 @@ export class DisputesController {
   constructor(private readonly disputes: DisputesService) {}
 
   @Post()
+  @ApiCreatedResponse({ type: DisputeView })
   @Roles('finance', 'payee')
   @Idempotent()
   @Audited('dispute')
@@ -23,6 +25,7 @@ export class DisputesController {
   }
 
   @Get()
+  @ApiOkResponse({ type: DisputesPageView })
   @Roles('finance', 'payee')
   @ApiOperation({ summary: 'Disputes, newest first (filters: status, payee_id, period); a payee sees its own' })
   list(@Query() q: ListDisputesQuery, @CurrentPrincipal() principal: Principal) {
@@ -30,6 +33,7 @@ export class DisputesController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: DisputeView })
   @Roles('finance', 'payee')
   @ApiOperation({ summary: 'One dispute' })
   get(@Param('id', UuidParamPipe) id: string, @CurrentPrincipal() principal: Principal) {
@@ -37,6 +41,7 @@ export class DisputesController {
   }
 
   @Post(':id/resolve')
+  @ApiOkResponse({ type: DisputeView })
   @HttpCode(200)
   @Roles('finance')
   @Idempotent()

@@ -8,7 +8,7 @@ import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.r
 import { canRead } from '../statements/statement-access';
 import { StatementsRepository } from '../statements/statements.repository';
 import { DisputesRepository, type DisputeStatus } from './disputes.repository';
-import { presentDispute } from './dto/dispute.view';
+import { DisputeView, presentDispute } from './dto/dispute.view';
 
 /**
  * Disputes (product.md "Disputes"): a payee questions its own statement (or
@@ -33,7 +33,7 @@ export class DisputesService {
     metrics.gaugeFromDatabase('commissions_open_disputes', 'Disputes open now, on statements of any status', () => this.disputes.countOpen());
   }
 
-  async open(request: { statementId: string; lineId?: string; message: string }, principal: Principal): Promise<Record<string, unknown>> {
+  async open(request: { statementId: string; lineId?: string; message: string }, principal: Principal): Promise<DisputeView> {
     // Under the ledger lock, like approval: a dispute is either seen by an approval or opened after it, on an approved statement.
     const dispute = await this.database.transaction(
       async (tx) => {
@@ -74,7 +74,7 @@ export class DisputesService {
     filter: { status?: DisputeStatus; payeeId?: string; period?: string },
     limit: number,
     cursor?: string,
-  ): Promise<Page<Record<string, unknown>>> {
+  ): Promise<Page<DisputeView>> {
     const payeeId = scopedPayeeFilter(principal, filter.payeeId);
     if (payeeId === null) return emptyPage();
     filter = { ...filter, payeeId };
@@ -83,7 +83,7 @@ export class DisputesService {
     return toPage(rows, limit, (row) => [row.openedAt, row.id], presentDispute);
   }
 
-  async get(id: string, principal: Principal): Promise<Record<string, unknown>> {
+  async get(id: string, principal: Principal): Promise<DisputeView> {
     const dispute = await this.disputes.find(id);
     const scope = payeeScopeOf(principal);
     if (!dispute || (scope !== null && dispute.payeeId !== scope)) throw new NotFoundError('Dispute', id);
@@ -94,7 +94,7 @@ export class DisputesService {
     id: string,
     resolution: { status: 'accepted' | 'rejected'; note: string; adjustmentId: string | null },
     principal: Principal,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<DisputeView> {
     const resolved = await this.database.transaction(
       async (tx) => {
         // The ledger lock orders this against deleting the adjustment it links (AdjustmentsService.delete).

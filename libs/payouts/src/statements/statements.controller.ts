@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Audited, CurrentPrincipal, Idempotent, Roles, type Principal } from '@app/access';
 import { UuidParamPipe } from '@app/http-platform';
 import { PeriodParamPipe } from '../periods/period-param.pipe';
@@ -8,6 +8,7 @@ import { ListStatementLinesQuery } from './dto/list-statement-lines.query';
 import { ListStatementsQuery } from './dto/list-statements.query';
 import { StatementDocumentQuery } from './dto/statement-document.query';
 import { MarkPaidDto } from './dto/mark-paid.dto';
+import { LinesPageView, PeriodApprovalView, StatementDetailView, StatementsPageView, StatementView } from './dto/statement.view';
 import { StatementsService } from './statements.service';
 
 @ApiTags('statements')
@@ -17,6 +18,7 @@ export class StatementsController {
   constructor(private readonly statements: StatementsService) {}
 
   @Get('statements')
+  @ApiOkResponse({ type: StatementsPageView })
   @Roles('finance', 'payroll', 'payee')
   @ApiOperation({ summary: 'Statements, newest period first (filters: period, payee_id, status); payroll sees approved and paid only' })
   list(@Query() q: ListStatementsQuery, @CurrentPrincipal() principal: Principal) {
@@ -24,6 +26,7 @@ export class StatementsController {
   }
 
   @Get('statements/:id')
+  @ApiOkResponse({ type: StatementDetailView })
   @Roles('finance', 'payroll', 'payee')
   @ApiOperation({
     summary:
@@ -34,6 +37,7 @@ export class StatementsController {
   }
 
   @Get('statements/:id/lines')
+  @ApiOkResponse({ type: LinesPageView })
   @Roles('finance', 'payroll', 'payee')
   @ApiOperation({ summary: "A statement's lines in statement order, a page at a time, each with its explanation (filters: kind, role, call_id)" })
   lines(@Param('id', UuidParamPipe) id: string, @Query() q: ListStatementLinesQuery, @CurrentPrincipal() principal: Principal) {
@@ -52,6 +56,7 @@ export class StatementsController {
   }
 
   @Post('statements/:id/approve')
+  @ApiOkResponse({ type: StatementView })
   @HttpCode(200)
   @Roles('finance')
   @Idempotent()
@@ -62,6 +67,7 @@ export class StatementsController {
   }
 
   @Post('periods/:period/approve')
+  @ApiOkResponse({ type: PeriodApprovalView })
   @HttpCode(200)
   @Roles('finance')
   @Idempotent()
@@ -72,6 +78,7 @@ export class StatementsController {
   }
 
   @Post('statements/:id/reopen')
+  @ApiOkResponse({ type: StatementView })
   @HttpCode(200)
   @Roles()
   @Idempotent()
@@ -82,6 +89,7 @@ export class StatementsController {
   }
 
   @Post('statements/:id/mark-paid')
+  @ApiOkResponse({ type: StatementView })
   @HttpCode(200)
   @Roles('payroll')
   @Idempotent()

@@ -9,7 +9,7 @@ import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.r
 import { LINE_KINDS, type StatementStatus } from '../ledger/period-ledger';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { presentDispute } from '../disputes/dto/dispute.view';
-import { presentLine, presentStatement } from './dto/statement.view';
+import { LineCountsView, LineView, PeriodApprovalView, presentLine, presentStatement, StatementDetailView, StatementView } from './dto/statement.view';
 import { canRead, READABLE } from './statement-access';
 import { EVENT_OF_STATUS, periodApprovedEvent, statementEvent } from './statement-events';
 import { StatementRecord, StatementsRepository } from './statements.repository';
@@ -41,7 +41,7 @@ export class StatementsService {
     filter: { period?: string; payeeId?: string; status?: StatementStatus },
     limit: number,
     cursor?: string,
-  ): Promise<Page<Record<string, unknown>>> {
+  ): Promise<Page<StatementView>> {
     const readable = READABLE[principal.role];
     const statuses = filter.status ? readable.filter((status) => status === filter.status) : readable;
     const payeeId = scopedPayeeFilter(principal, filter.payeeId);
@@ -64,7 +64,7 @@ export class StatementsService {
    * the first page of its lines (docs/payouts.md "Statements"); the rest
    * come from GET /v1/statements/:id/lines with `lines_pagination.next_cursor`.
    */
-  async get(principal: Principal, id: string): Promise<Record<string, unknown>> {
+  async get(principal: Principal, id: string): Promise<StatementDetailView> {
     const statement = await this.readable(principal, id);
     const [firstPage, counts, names, disputes] = await Promise.all([
       this.statements.linesPage(id, statement.currency, {}, FIRST_PAGE_OF_LINES, null),
@@ -76,7 +76,7 @@ export class StatementsService {
     return {
       ...presentStatement(statement, names.get(statement.payeeId) ?? null),
       line_count: [...counts.values()].reduce((total, count) => total + count, 0),
-      line_counts: Object.fromEntries(LINE_KINDS.map((kind) => [kind, counts.get(kind) ?? 0])),
+      line_counts: Object.fromEntries(LINE_KINDS.map((kind) => [kind, counts.get(kind) ?? 0])) as unknown as LineCountsView,
       lines: page.data,
       lines_pagination: page.pagination,
       disputes: disputes.map(presentDispute),
@@ -90,7 +90,7 @@ export class StatementsService {
     filter: { kind?: string; role?: string; callId?: string },
     limit: number,
     cursor?: string,
-  ): Promise<Page<Record<string, unknown>>> {
+  ): Promise<Page<LineView>> {
     const key = decodeCursor(cursor, ['integer'] as const);
     const statement = await this.readable(principal, id);
     const rows = await this.statements.linesPage(id, statement.currency, filter, limit, key ? key[0] : null);
@@ -122,7 +122,7 @@ export class StatementsService {
   }
 
   /** draft → approved; with `expectedHash`, only the content the approver reviewed. */
-  async approve(id: string, principal: Principal, expectedHash?: string, overrideDisputes = false): Promise<Record<string, unknown>> {
+  async approve(id: string, principal: Principal, expectedHash?: string, overrideDisputes = false): Promise<StatementView> {
     return this.change(id, async (current, tx) => {
       if (current.status !== 'draft')
         throw new ConflictError(`Statement ${id} is ${current.status}; only a draft can be approved`, [{ status: current.status }]);
@@ -137,7 +137,7 @@ export class StatementsService {
   }
 
   /** Approves every draft of the period in one transaction; returns them. */
-  async approvePeriod(period: string, principal: Principal, overrideDisputes = false): Promise<Record<string, unknown>> {
+  async approvePeriod(period: string, principal: Principal, overrideDisputes = false): Promise<PeriodApprovalView> {
     const approved = await this.database.transaction(
       async (tx) => {
         await this.ledger.lockLedger(tx);
@@ -162,7 +162,7 @@ export class StatementsService {
   }
 
   /** approved (and not paid) → draft: the next run of the period rebuilds it. Admin only; audited. */
-  async reopen(id: string): Promise<Record<string, unknown>> {
+  async reopen(id: string): Promise<StatementView> {
     return this.change(id, async (current, tx) => {
       // A balance this statement carried forward, once taken into a later statement, ties the two: reopening
       // would change what was carried after it was recovered.
@@ -181,7 +181,7 @@ export class StatementsService {
   }
 
   /** approved → paid, with payroll's reference. */
-  async markPaid(id: string, payrollReference: string, principal: Principal): Promise<Record<string, unknown>> {
+  async markPaid(id: string, payrollReference: string, principal: Principal): Promise<StatementView> {
     if (payrollReference.length < 1 || payrollReference.length > 200) {
       throw new ValidationFailedError([{ field: 'payroll_reference', message: 'must be a string of 1 to 200 characters' }]);
     }
@@ -202,7 +202,7 @@ export class StatementsService {
   private async change(
     id: string,
     decide: (current: StatementRecord, tx: DatabaseClient) => StatementChange | Promise<StatementChange>,
-  ): Promise<Record<string, unknown>> {
+  ): Promise<StatementView> {
     const statement = await this.database.transaction(
       async (tx: DatabaseClient) => {
         await this.ledger.lockLedger(tx);

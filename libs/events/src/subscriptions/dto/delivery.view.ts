@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { PageQueryDto } from '@app/http-platform';
+import { PageQueryDto, PaginationView } from '@app/http-platform';
 import { DELIVERY_STATUSES, type DeliveryRecord, type DeliveryStatus } from '../../delivery/deliveries.repository';
 
 export class DeliveryAttemptView {
@@ -21,6 +21,11 @@ export class DeliveryView {
   @ApiProperty({ nullable: true, type: String }) delivered_at: string | null;
   @ApiProperty() created_at: string;
   @ApiProperty({ type: [DeliveryAttemptView], description: 'The newest 50 attempts, oldest first' }) attempt_log: DeliveryAttemptView[];
+}
+
+export class DeliveriesPageView {
+  @ApiProperty({ type: [DeliveryView] }) data: DeliveryView[];
+  @ApiProperty({ type: PaginationView }) pagination: PaginationView;
 }
 
 export class ListDeliveriesQueryDto extends PageQueryDto {

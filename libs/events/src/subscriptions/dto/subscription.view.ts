@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { PaginationView } from '@app/http-platform';
 import { EVENT_TYPES } from '../../event-types';
 import type { SubscriptionRecord } from '../subscriptions.repository';
 
@@ -18,6 +19,11 @@ export class CreatedSubscriptionView extends SubscriptionView {
 
 export class DeletedSubscriptionView extends SubscriptionView {
   @ApiProperty({ description: 'Deliveries it had not received, now canceled' }) canceled_deliveries: number;
+}
+
+export class SubscriptionsPageView {
+  @ApiProperty({ type: [SubscriptionView] }) data: SubscriptionView[];
+  @ApiProperty({ type: PaginationView }) pagination: PaginationView;
 }
 
 export function presentSubscription(subscription: SubscriptionRecord): SubscriptionView {
