@@ -1,7 +1,7 @@
 import { createAuraSandbox, type AuraSandbox } from '@app/aura-sandbox';
 import { previousMonth } from '@app/payouts';
 import type { Response } from 'supertest';
-import { allPages, closerPlan, runPeriod, type StatementBody } from '../payouts/payouts-helpers';
+import { allPages, closerPlan, runPeriod, waitForRun, type StatementBody } from '../payouts/payouts-helpers';
 import { ResponseContract } from '../support/response-contract';
 import { syncToEnd } from '../support/sync-helpers';
 import { createKey, startTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
@@ -53,6 +53,19 @@ describe('answers match the API document', () => {
     );
     conform('POST', '/v1/statements/{id}/reopen', await t.as(TEST_ADMIN_KEY).post(`/v1/statements/${second.id}/reopen`).send({}).expect(200));
     conform('GET', '/v1/statements/{id}', await t.as(finance).get(`/v1/statements/${second.id}`).expect(200));
+    expect(problems).toEqual([]);
+  });
+
+  it('runs and syncs', async () => {
+    const runs = conform('GET', '/v1/runs', await t.as(finance).get(`/v1/runs?period=${period}`).expect(200));
+    conform('GET', '/v1/runs/{id}', await t.as(finance).get(`/v1/runs/${runs.body.data[0].id}`).expect(200));
+    const syncs = conform('GET', '/v1/sync/runs', await t.as(finance).get('/v1/sync/runs').expect(200));
+    const syncId = syncs.body.data[0].id as string;
+    conform('GET', '/v1/sync/runs/{id}', await t.as(finance).get(`/v1/sync/runs/${syncId}`).expect(200));
+    conform('POST', '/v1/sync/runs/{id}/cancel', await t.as(finance).post(`/v1/sync/runs/${syncId}/cancel`).send({}).expect(409));
+    const started = conform('POST', '/v1/runs', await t.as(finance).post('/v1/runs').send({ period: '2020-01' }).expect(202));
+    await waitForRun(t, finance, started.body.id);
+    conform('GET', '/v1/runs/{id}', await t.as(finance).get(`/v1/runs/${started.body.id}`).expect(200));
     expect(problems).toEqual([]);
   });
 

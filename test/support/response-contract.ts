@@ -1,4 +1,5 @@
 import Ajv, { type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
 
 type Schema = Record<string, unknown>;
 interface ApiDocument {
@@ -17,6 +18,7 @@ export class ResponseContract {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(private readonly document: ApiDocument) {
+    addFormats(this.ajv);
     for (const [name, schema] of Object.entries(document.components.schemas)) this.ajv.addSchema(closed(schema), `#/components/schemas/${name}`);
   }
 
@@ -51,10 +53,11 @@ function closed(schema: Schema): Schema {
     copy.additionalProperties = false;
     copy.required = Object.keys(copy.properties);
   }
-  // OpenAPI 3.0's nullable, as JSON Schema: a $ref cannot carry siblings, so it is wrapped.
+  // OpenAPI 3.0's nullable, as JSON Schema; a reference (allOf: [$ref]) is wrapped in anyOf with null.
   if (copy.nullable === true) {
     delete copy.nullable;
-    if (typeof copy.type === 'string') copy.type = [copy.type, 'null'];
+    if (copy.allOf || copy.$ref || typeof copy.type !== 'string') return { anyOf: [copy, { type: 'null' }] };
+    copy.type = [copy.type, 'null'];
     if (Array.isArray(copy.enum)) copy.enum = [...(copy.enum as unknown[]), null];
   }
   return copy;

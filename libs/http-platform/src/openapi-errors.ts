@@ -17,7 +17,8 @@ export class ErrorEnvelopeView {
 /**
  * Completes the generated document with what every route shares: the error
  * responses it can give, in the envelope (400 when it takes input, 401 and
- * 403 when it needs a key, 404 when it names a resource, 429 under /v1),
+ * 403 when it needs a key, 404 when it names a resource, 409 when it
+ * changes something, 429 under /v1),
  * `security: []` on the routes that need no key, and a server.
  */
 export function withSharedResponses(document: OpenAPIObject): OpenAPIObject {
@@ -31,6 +32,8 @@ export function withSharedResponses(document: OpenAPIObject): OpenAPIObject {
       if ((operation.parameters?.length ?? 0) > 0 || operation.requestBody) errors.push(['400', 'Invalid request: `details` names each bad field']);
       if (operation.security.length > 0) errors.push(['401', 'Missing, unknown or revoked API key'], ['403', 'This key’s role may not call this route']);
       if (path.includes('{')) errors.push(['404', 'No such resource (or none this key may read)']);
+      if (path.startsWith('/v1/') && method !== 'get')
+        errors.push(['409', 'The resource’s state does not allow this now (`details` say why), or an Idempotency-Key reused with another body']);
       if (path.startsWith('/v1/')) errors.push(['429', 'Too many requests for this key (or failed authentications from this address); see Retry-After']);
       for (const [status, description] of errors) operation.responses[status] ??= { description, content: envelope };
       // Errors a route declares itself (a 409, say) are the envelope too.

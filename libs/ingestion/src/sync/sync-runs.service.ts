@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, NotFoundError, Page, toPage } from '@app/http-platform';
 import { QuarantineRepository, QuarantinedRecordView } from '../quarantine/quarantine.repository';
 import { SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
+import { SyncRunView } from './dto/sync-run.view';
 
 /** Reading sync runs and the quarantine. */
 @Injectable()
@@ -11,13 +12,13 @@ export class SyncRunsService {
     private readonly quarantine: QuarantineRepository,
   ) {}
 
-  async list(limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async list(limit: number, cursor?: string): Promise<Page<SyncRunView>> {
     const key = decodeCursor(cursor, ['instant', 'uuid'] as const);
     const rows = await this.runs.list(limit, key ? { createdAt: key[0], id: key[1] } : null);
     return toPage(rows, limit, (row) => [row.createdAt.toISOString(), row.id], presentSyncRun);
   }
 
-  async get(id: string): Promise<Record<string, unknown>> {
+  async get(id: string): Promise<SyncRunView> {
     const run = await this.runs.find(id);
     if (!run) throw new NotFoundError('Sync run', id);
     return presentSyncRun(run);
@@ -34,7 +35,7 @@ export class SyncRunsService {
   }
 }
 
-export function presentSyncRun(run: SyncRunRecord): Record<string, unknown> {
+export function presentSyncRun(run: SyncRunRecord): SyncRunView {
   return {
     id: run.id,
     status: run.status,

@@ -1,8 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited, CurrentPrincipal, Idempotent, type Principal, Roles } from '@app/access';
 import { PageQueryDto, UuidParamPipe } from '@app/http-platform';
 import { ListQuarantineQuery } from './dto/list-quarantine.query';
+import { SyncRunsPageView, SyncRunView } from './dto/sync-run.view';
 import { presentSyncRun, SyncRunsService } from './sync-runs.service';
 import { SyncService } from './sync.service';
 
@@ -17,6 +18,7 @@ export class SyncController {
   ) {}
 
   @Post()
+  @ApiAcceptedResponse({ type: SyncRunView })
   @HttpCode(202)
   @Idempotent()
   @Audited('sync_run')
@@ -26,18 +28,21 @@ export class SyncController {
   }
 
   @Get('runs')
+  @ApiOkResponse({ type: SyncRunsPageView })
   @ApiOperation({ summary: 'Sync runs, newest first, with their counts' })
   list(@Query() query: PageQueryDto) {
     return this.syncRuns.list(query.limit, query.cursor);
   }
 
   @Get('runs/:id')
+  @ApiOkResponse({ type: SyncRunView })
   @ApiOperation({ summary: 'One sync run: status, checkpoint, counts and error' })
   get(@Param('id', UuidParamPipe) id: string) {
     return this.syncRuns.get(id);
   }
 
   @Post('runs/:id/cancel')
+  @ApiAcceptedResponse({ type: SyncRunView })
   @HttpCode(202)
   @Audited('sync_run')
   @ApiOperation({ summary: 'Ask a running sync to stop (202 with the run; it ends failed, "Canceled on request", within seconds); 409 when it is not running' })

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited, Idempotent, Roles } from '@app/access';
 import { UuidParamPipe } from '@app/http-platform';
 import { ListRunsQuery } from './dto/list-runs.query';
-import { presentRun } from './dto/run.view';
+import { presentRun, RunsPageView, RunView } from './dto/run.view';
 import { StartRunDto } from './dto/start-run.dto';
 import { RunsQueryService } from './runs-query.service';
 import { RunsService } from './runs.service';
@@ -19,6 +19,7 @@ export class RunsController {
   ) {}
 
   @Post()
+  @ApiAcceptedResponse({ type: RunView })
   @HttpCode(202)
   @Idempotent()
   @Audited('run')
@@ -33,12 +34,14 @@ export class RunsController {
   }
 
   @Get()
+  @ApiOkResponse({ type: RunsPageView })
   @ApiOperation({ summary: 'Runs, newest first (filters: period, status)' })
   list(@Query() query: ListRunsQuery) {
     return this.queries.list({ period: query.period, status: query.status }, query.limit, query.cursor);
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: RunView })
   @ApiOperation({ summary: 'One run: status, trigger, counts, calls without a plan, warnings, duration' })
   get(@Param('id', UuidParamPipe) id: string) {
     return this.queries.get(id);
