@@ -69,6 +69,24 @@ describe('answers match the API document', () => {
     expect(problems).toEqual([]);
   });
 
+  it('manual adjustments and the payroll export', async () => {
+    const [draft] = await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}&status=draft`);
+    const created = conform(
+      'POST',
+      '/v1/adjustments',
+      await t
+        .as(finance)
+        .post('/v1/adjustments')
+        .send({ payee_id: draft.payee_id, period, amount: '125.00', category: 'bonus', reason: 'Q3 contest' })
+        .expect(201),
+    );
+    conform('GET', '/v1/adjustments', await t.as(finance).get(`/v1/adjustments?period=${period}`).expect(200));
+    conform('GET', '/v1/adjustments/{id}', await t.as(finance).get(`/v1/adjustments/${created.body.id}`).expect(200));
+    conform('DELETE', '/v1/adjustments/{id}', await t.as(finance).delete(`/v1/adjustments/${created.body.id}`).expect(200));
+    conform('GET', '/v1/payroll/exports/{period}', await t.as(payroll).get(`/v1/payroll/exports/${period}`).expect(200));
+    expect(problems).toEqual([]);
+  });
+
   it('disputes', async () => {
     const [draft] = await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}&status=draft`);
     const lineId = (await t.as(finance).get(`/v1/statements/${draft.id}`).expect(200)).body.lines[0].id as string;

@@ -10,7 +10,7 @@ import { lineIdOf, statementIdOf } from '../ledger/line-identity';
 import { CALL_LINE_KINDS, finishStatement } from '../ledger/period-ledger';
 import { StatementsRepository } from '../statements/statements.repository';
 import { AdjustmentFilter, AdjustmentsRepository } from './adjustments.repository';
-import { presentAdjustment } from './dto/adjustment.view';
+import { AdjustmentView, presentAdjustment } from './dto/adjustment.view';
 import type { CreateAdjustmentDto } from './dto/create-adjustment.dto';
 
 /**
@@ -31,7 +31,7 @@ export class AdjustmentsService {
     @Inject(commissionConfig.KEY) private readonly config: CommissionConfig,
   ) {}
 
-  async create(request: CreateAdjustmentDto, principal: Principal): Promise<Record<string, unknown>> {
+  async create(request: CreateAdjustmentDto, principal: Principal): Promise<AdjustmentView> {
     const digits = minorUnitDigits(this.config.currency);
     const amount = new Decimal(request.amount);
     if (amount.decimalPlaces() > digits) {
@@ -69,7 +69,7 @@ export class AdjustmentsService {
     return presentAdjustment(created, lineIdOf(`manual:${created.id}`));
   }
 
-  async list(filter: AdjustmentFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async list(filter: AdjustmentFilter, limit: number, cursor?: string): Promise<Page<AdjustmentView>> {
     const key = decodeCursor(cursor, ['instant', 'uuid'] as const);
     const rows = await this.adjustments.list(filter, limit, key ? { createdAt: key[0], id: key[1] } : null);
     return toPage(
@@ -80,14 +80,14 @@ export class AdjustmentsService {
     );
   }
 
-  async get(id: string): Promise<Record<string, unknown>> {
+  async get(id: string): Promise<AdjustmentView> {
     const adjustment = await this.adjustments.find(id);
     if (!adjustment) throw new NotFoundError('Adjustment', id);
     return presentAdjustment(adjustment, lineIdOf(`manual:${adjustment.id}`));
   }
 
   /** Removes the entry and its line while its statement is a draft; 409 once approved or paid. */
-  async delete(id: string, principal: Principal): Promise<Record<string, unknown>> {
+  async delete(id: string, principal: Principal): Promise<AdjustmentView> {
     const deleted = await this.database.transaction(
       async (tx) => {
         await this.ledger.lockLedger(tx);

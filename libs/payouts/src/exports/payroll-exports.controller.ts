@@ -1,9 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@app/access';
 import { PeriodParamPipe } from '../periods/period-param.pipe';
 import { PayrollExportQuery } from './dto/payroll-export.query';
-import { presentExport } from './dto/payroll-export.view';
+import { PayrollExportView, presentExport } from './dto/payroll-export.view';
 import { PayrollExportService } from './payroll-export.service';
 
 @ApiTags('payroll')
@@ -15,6 +15,7 @@ export class PayrollExportsController {
 
   @Get(':period')
   @ApiProduces('application/json', 'text/csv')
+  @ApiOkResponse({ type: PayrollExportView, description: 'JSON; with format=csv, the same rows as text/csv' })
   @ApiOperation({
     summary: "A period's approved and paid statements for payroll, by payee then sequence (format=json, the default, or csv)",
     description:
