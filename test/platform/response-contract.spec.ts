@@ -87,6 +87,15 @@ describe('answers match the API document', () => {
     expect(problems).toEqual([]);
   });
 
+  it('payees and their balances', async () => {
+    const payees = conform('GET', '/v1/payees', await t.as(finance).get('/v1/payees?limit=3').expect(200));
+    const id = payees.body.data[0].id as string;
+    conform('PUT', '/v1/payees/{id}', await t.as(finance).put(`/v1/payees/${id}`).send({ employee_id: 'E-1', payroll_code: 'COMM' }).expect(200));
+    conform('GET', '/v1/payees/{id}', await t.as(finance).get(`/v1/payees/${id}`).expect(200));
+    conform('GET', '/v1/payees/{id}/balance', await t.as(finance).get(`/v1/payees/${id}/balance`).expect(200));
+    expect(problems).toEqual([]);
+  });
+
   it('disputes', async () => {
     const [draft] = await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}&status=draft`);
     const lineId = (await t.as(finance).get(`/v1/statements/${draft.id}`).expect(200)).body.lines[0].id as string;

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited, CurrentPrincipal, Roles, type Principal } from '@app/access';
 import { PersonIdPipe } from '@app/http-platform';
 import { ListPayeesQuery } from './dto/list-payees.query';
 import { SetPayrollIdsDto } from './dto/set-payroll-ids.dto';
 import { PayeesService } from './payees.service';
+import { PayeeDetailView, PayeesPageView, PayeeView } from './dto/payee.view';
 
 @ApiTags('payees')
 @ApiBearerAuth()
@@ -13,6 +14,7 @@ export class PayeesController {
   constructor(private readonly payees: PayeesService) {}
 
   @Get()
+  @ApiOkResponse({ type: PayeesPageView })
   @Roles('finance', 'payroll')
   @ApiOperation({ summary: "The payee directory: names from Aura's team, payroll ids from finance (filters: name, listed)" })
   list(@Query() q: ListPayeesQuery) {
@@ -20,6 +22,7 @@ export class PayeesController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: PayeeDetailView })
   @Roles('finance', 'payroll')
   @ApiOperation({ summary: 'One payee with the history of its changes (from Aura and from finance)' })
   get(@Param('id', PersonIdPipe) id: string) {
@@ -27,6 +30,7 @@ export class PayeesController {
   }
 
   @Put(':id')
+  @ApiOkResponse({ type: PayeeView })
   @Roles('finance')
   @Audited('payee')
   @ApiOperation({ summary: "Set a payee's payroll mapping: employee_id and payroll_code (null clears one); creates the payee when Aura does not list it" })

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Decimal, formatMoney } from '@app/commission-engine';
 import { commissionConfig, type CommissionConfig } from '@app/configuration';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { BalanceView } from './dto/balance.view';
 
 @Injectable()
 export class BalancesService {
@@ -11,7 +12,7 @@ export class BalancesService {
   ) {}
 
   /** The payee's carried balances still waiting for a statement to recover them (negative: owed by the payee). */
-  async of(payeeId: string): Promise<Record<string, unknown>> {
+  async of(payeeId: string): Promise<BalanceView> {
     const carries = await this.ledger.carriesNotRecovered(payeeId);
     const total = carries.reduce((sum, carry) => sum.minus(carry.amount), new Decimal(0));
     return {
