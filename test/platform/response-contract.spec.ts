@@ -96,6 +96,17 @@ describe('answers match the API document', () => {
     expect(problems).toEqual([]);
   });
 
+  it('API keys, plans and health', async () => {
+    const created = conform('POST', '/v1/api-keys', await t.as(TEST_ADMIN_KEY).post('/v1/api-keys').send({ name: 'contract', role: 'payroll' }).expect(201));
+    conform('GET', '/v1/api-keys', await t.as(TEST_ADMIN_KEY).get('/v1/api-keys').expect(200));
+    conform('DELETE', '/v1/api-keys/{id}', await t.as(TEST_ADMIN_KEY).delete(`/v1/api-keys/${created.body.id}`).expect(200));
+    const plans = conform('GET', '/v1/plans', await t.as(finance).get('/v1/plans').expect(200));
+    conform('GET', '/v1/plans/{id}', await t.as(finance).get(`/v1/plans/${plans.body.data[0].id}`).expect(200));
+    conform('GET', '/health', await t.http.get('/health').expect(200));
+    conform('GET', '/health/ready', await t.http.get('/health/ready').expect(200));
+    expect(problems).toEqual([]);
+  });
+
   it('disputes', async () => {
     const [draft] = await allPages<StatementBody>(t, finance, `/v1/statements?period=${period}&status=draft`);
     const lineId = (await t.as(finance).get(`/v1/statements/${draft.id}`).expect(200)).body.lines[0].id as string;

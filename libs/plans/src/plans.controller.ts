@@ -8,7 +8,7 @@ import { PlanDefinitionPipe } from './dto/plan-definition.pipe';
 import { PLAN_SCHEMA, PREVIEW_REQUEST_SCHEMA, SHORTEN_PLAN_SCHEMA } from './dto/plan-json.schema';
 import { PlanPreviewPipe, type PlanPreviewRequest } from './dto/plan-preview.pipe';
 import { PlanPreviewView } from './dto/plan-preview.view';
-import { PlanView } from './dto/plan.view';
+import { PlansPageView, PlanView } from './dto/plan.view';
 import { ShortenPlanPipe, type ShortenPlanRequest } from './dto/shorten-plan.pipe';
 import { PlanPreviewService } from './plan-preview.service';
 import { PlansService } from './plans.service';
@@ -65,7 +65,7 @@ export class PlansController {
       'By effective_from, then id. active_on keeps plans whose window holds that day; payee_id keeps plans naming the payee ' +
       'AND default plans (payees null), i.e. every plan that could pay that payee.',
   })
-  @ApiOkResponse({ description: '{ data: Plan[], pagination: { has_more, next_cursor } }' })
+  @ApiOkResponse({ type: PlansPageView })
   list(@Query() query: ListPlansQueryDto) {
     return this.plans.list({ activeOn: query.active_on, payeeId: query.payee_id }, query.limit, query.cursor);
   }

@@ -1,9 +1,18 @@
 import { Controller, Get, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '@app/access';
 import { DatabaseService } from '@app/persistence';
 import { SkipThrottle } from '@nestjs/throttler';
+
+const READINESS_SCHEMA = {
+  type: 'object' as const,
+  properties: {
+    status: { type: 'string' as const, enum: ['ready', 'not_ready'] },
+    database: { type: 'object' as const, additionalProperties: true, description: 'kind, reachable, and the migrations applied and pending' },
+  },
+  required: ['status', 'database'],
+};
 
 @ApiTags('health')
 @Public()
@@ -15,6 +24,7 @@ export class HealthController {
   /** Liveness: the process answers. */
   @Get()
   @ApiOperation({ summary: 'Liveness: the process answers (no API key)' })
+  @ApiOkResponse({ schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } }, required: ['status'] } })
   live() {
     return { status: 'ok' };
   }
@@ -22,6 +32,8 @@ export class HealthController {
   /** Readiness: the database answers and every migration is applied. */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness: the database answers and every migration is applied (503 otherwise; no API key)' })
+  @ApiOkResponse({ schema: READINESS_SCHEMA })
+  @ApiServiceUnavailableResponse({ schema: READINESS_SCHEMA })
   async ready(@Res({ passthrough: true }) response: Response) {
     try {
       await this.database.ping();

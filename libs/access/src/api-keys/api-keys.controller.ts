@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQueryDto, UuidParamPipe } from '@app/http-platform';
 import { CurrentPrincipal } from '../authorization/current-principal.decorator';
 import { type Principal } from '../authorization/roles';
@@ -7,6 +7,7 @@ import { Audited } from '../audit/audited.decorator';
 import { Idempotent } from '../idempotency/idempotent.decorator';
 import { ApiKeysService } from './api-keys.service';
 import { CreateApiKeyDto } from './dto/create-api-key.dto';
+import { ApiKeysPageView, ApiKeyView, CreatedApiKeyView } from './dto/api-key.view';
 
 /** Admin only: no @Roles means admin alone. */
 @ApiTags('access')
@@ -16,6 +17,7 @@ export class ApiKeysController {
   constructor(private readonly apiKeys: ApiKeysService) {}
 
   @Post()
+  @ApiCreatedResponse({ type: CreatedApiKeyView })
   @ApiOperation({ summary: 'Create an API key for a role (and a payee, for a payee key); the secret is in this answer only' })
   @Idempotent()
   @Audited('api_key')
@@ -24,12 +26,14 @@ export class ApiKeysController {
   }
 
   @Get()
+  @ApiOkResponse({ type: ApiKeysPageView })
   @ApiOperation({ summary: 'API keys, newest first, without their secrets' })
   list(@Query() query: PageQueryDto) {
     return this.apiKeys.list(query.limit, query.cursor);
   }
 
   @Delete(':id')
+  @ApiOkResponse({ type: ApiKeyView })
   @ApiOperation({ summary: 'Revoke an API key; it stops working on the next request' })
   @HttpCode(200)
   @Audited('api_key')

@@ -47,6 +47,7 @@ export class StatementsController {
   @Get('statements/:id/document')
   @Roles('finance', 'payroll', 'payee')
   @ApiProduces('text/html', 'application/pdf')
+  @ApiOkResponse({ description: 'The statement as HTML (text/html) or PDF (application/pdf)', schema: { type: 'string', format: 'binary' } })
   @ApiOperation({
     summary: 'The statement as a document a rep can read: one self-contained, print-ready HTML page, or ?format=pdf; the same statement gives the same bytes',
   })

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { MISSING_SETTER_OPTIONS, SELF_SET_OPTIONS, type MissingSetter, type PlanDefinition, type SelfSet } from '@app/commission-engine';
 import type { StoredPlan } from '../plans.repository';
+import { PaginationView } from '@app/http-platform';
 
 /** A stored plan as the API shows it: the plan JSON as validated (decimals untouched), plus its id and provenance. */
 export class PlanView {
@@ -17,6 +18,11 @@ export class PlanView {
   roles: PlanDefinition['roles'];
   @ApiProperty({ format: 'date-time' }) created_at: string;
   @ApiProperty({ nullable: true, type: String, description: 'Id of the API key that created the plan' }) created_by: string | null;
+}
+
+export class PlansPageView {
+  @ApiProperty({ type: [PlanView] }) data: PlanView[];
+  @ApiProperty({ type: PaginationView }) pagination: PaginationView;
 }
 
 export function toPlanView(stored: StoredPlan): PlanView {

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ROLES, type AccessRole } from '../../authorization/roles';
+import { PaginationView } from '@app/http-platform';
 
 export class ApiKeyView {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -13,6 +14,11 @@ export class ApiKeyView {
   @ApiProperty({ nullable: true, type: String }) last_used_at: string | null;
 }
 
+export class ApiKeysPageView {
+  @ApiProperty({ type: [ApiKeyView] }) data: ApiKeyView[];
+  @ApiProperty({ type: PaginationView }) pagination: PaginationView;
+}
+
 export class CreatedApiKeyView extends ApiKeyView {
-  @ApiPropertyOptional({ description: 'The secret; shown once, never stored' }) secret: string;
+  @ApiProperty({ description: 'The secret; shown once, never stored' }) secret: string;
 }
