@@ -42,12 +42,17 @@ describe('the API document', () => {
     expect(totals.errors).toBe(0);
   });
 
-  it('gives every operation a summary, declared security, and its error responses in the envelope', () => {
+  it('gives every operation a summary, declared security, a typed success answer, and its error responses in the envelope', () => {
     expect(document.servers).not.toHaveLength(0);
     for (const [route, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         const where = `${method.toUpperCase()} ${route}`;
         expect([where, typeof operation.summary]).toEqual([where, 'string']);
+        const success = Object.entries(operation.responses).filter(([status]) => /^2/.test(status));
+        expect([where, success.some(([, response]) => Object.values(response.content ?? {}).some((media) => media.schema !== undefined))]).toEqual([
+          where,
+          true,
+        ]);
         expect([where, Array.isArray(operation.security)]).toEqual([where, true]);
         const errors = Object.entries(operation.responses).filter(([status]) => /^[45]/.test(status));
         if (!route.startsWith('/v1/')) continue; // /health answers its own readiness body, 503 included

@@ -25,7 +25,7 @@ describe('answers match the API document', () => {
   };
 
   beforeAll(async () => {
-    sandbox = await createAuraSandbox({ calls: 200, seed: 97, months: 1, endMonth: period, rateLimit: { perMinute: null } });
+    sandbox = await createAuraSandbox({ calls: 200, seed: 97, months: 1, endMonth: period, rateLimit: { perMinute: null }, faults: { malformedShare: 0.05 } });
     t = await startTestApp({ AURA_API_URL: sandbox.url, AURA_API_KEY: sandbox.apiKey, WEBHOOK_DELIVERY_ENABLED: 'false' });
     contract = new ResponseContract((await t.http.get('/docs-json').expect(200)).body);
     finance = (await createKey(t, 'finance')).secret;
@@ -104,6 +104,37 @@ describe('answers match the API document', () => {
     conform('GET', '/v1/plans/{id}', await t.as(finance).get(`/v1/plans/${plans.body.data[0].id}`).expect(200));
     conform('GET', '/health', await t.http.get('/health').expect(200));
     conform('GET', '/health/ready', await t.http.get('/health/ready').expect(200));
+    expect(problems).toEqual([]);
+  });
+
+  it('calls', async () => {
+    const calls = conform('GET', '/v1/calls', await t.as(finance).get('/v1/calls?commissionable=true&limit=3').expect(200));
+    conform(
+      'GET',
+      '/v1/calls/{id}',
+      await t
+        .as(finance)
+        .get(`/v1/calls/${encodeURIComponent(calls.body.data[0].id)}`)
+        .expect(200),
+    );
+    const unpaid = conform('GET', '/v1/calls', await t.as(finance).get('/v1/calls?commissionable=false&limit=3').expect(200));
+    for (const call of unpaid.body.data as { id: string }[])
+      conform(
+        'GET',
+        '/v1/calls/{id}',
+        await t
+          .as(finance)
+          .get(`/v1/calls/${encodeURIComponent(call.id)}`)
+          .expect(200),
+      );
+    expect(problems).toEqual([]);
+  });
+
+  it("the audit log, the quarantine and Aura's webhook events", async () => {
+    conform('GET', '/v1/audit', await t.as(TEST_ADMIN_KEY).get('/v1/audit?limit=20').expect(200));
+    const quarantine = conform('GET', '/v1/sync/quarantine', await t.as(finance).get('/v1/sync/quarantine?limit=20').expect(200));
+    expect(quarantine.body.data.length).toBeGreaterThan(0);
+    conform('GET', '/v1/webhooks/events', await t.as(finance).get('/v1/webhooks/events').expect(200));
     expect(problems).toEqual([]);
   });
 

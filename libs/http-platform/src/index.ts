@@ -9,4 +9,4 @@ export * from './uuid-param.pipe';
 export * from './text-safety.pipe';
 export * from './person-id.pipe';
 export * from './success-status';
-export * from './openapi-errors';
+export * from './openapi-document';

@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiPropertyOptional, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@app/http-platform';
 import { AuditService } from './audit.service';
+import { AuditPageView } from './audit-entry.view';
 
 class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) resource_type?: string;
@@ -17,6 +18,7 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
+  @ApiOkResponse({ type: AuditPageView })
   @ApiOperation({ summary: 'The audit log, newest first: every mutating call and every refusal, who, what and the outcome' })
   list(@Query() query: AuditQueryDto) {
     return this.audit.list({ resourceType: query.resource_type, resourceId: query.resource_id }, query.limit, query.cursor);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, toPage } from '@app/http-platform';
 import { storableCopy, storableText } from '@app/untrusted-json';
 import { AuditFilter, AuditRecord, AuditRepository, NewAuditRecord } from './audit.repository';
+import { AuditEntryView } from './audit-entry.view';
 
 @Injectable()
 export class AuditService {
@@ -29,7 +30,7 @@ export class AuditService {
     });
   }
 
-  async list(filter: AuditFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async list(filter: AuditFilter, limit: number, cursor?: string): Promise<Page<AuditEntryView>> {
     const key = decodeCursor(cursor, ['sequence'] as const);
     const rows = await this.audit.list(filter, limit, key ? key[0] : null);
     return toPage(rows, limit, (row) => [row.id], present);
@@ -52,7 +53,7 @@ function bounded(text: string): string {
   return storableText(text).slice(0, 500);
 }
 
-function present(row: AuditRecord): Record<string, unknown> {
+function present(row: AuditRecord): AuditEntryView {
   return {
     id: row.id,
     at: row.at.toISOString(),

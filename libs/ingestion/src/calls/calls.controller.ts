@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, payeeScopeOf, type Principal, Roles } from '@app/access';
 import { CallsService } from './calls.service';
 import { ListCallsQuery } from './dto/list-calls.query';
+import { CallDetailView, CallsPageView } from './dto/call.view';
 
 @ApiTags('calls')
 @ApiBearerAuth()
@@ -12,6 +13,7 @@ export class CallsController {
   constructor(private readonly calls: CallsService) {}
 
   @Get()
+  @ApiOkResponse({ type: CallsPageView })
   @ApiOperation({ summary: 'Stored calls with their commissionable flag and reason' })
   list(@Query() q: ListCallsQuery, @CurrentPrincipal() principal: Principal) {
     return this.calls.list(
@@ -32,6 +34,7 @@ export class CallsController {
   }
 
   @Get(':id')
+  @ApiOkResponse({ type: CallDetailView })
   @ApiOperation({ summary: 'One call: derived fields, the raw Aura record, its history and the lines that pay it' })
   get(@Param('id') id: string, @CurrentPrincipal() principal: Principal) {
     return this.calls.get(id, payeeScopeOf(principal) ?? undefined);

@@ -3,6 +3,7 @@ import { decodeCursor, NotFoundError, Page, toPage } from '@app/http-platform';
 import { CALL_LINES_READER, type CallLinesReader } from './call-lines.port';
 import { PaymentsRepository, StoredPayment } from '../payments/payments.repository';
 import { CallFilter, CallsRepository, StoredCall } from './calls.repository';
+import { CallDetailView, CallPaymentView, CallView } from './dto/call.view';
 
 @Injectable()
 export class CallsService {
@@ -12,14 +13,14 @@ export class CallsService {
     @Optional() @Inject(CALL_LINES_READER) private readonly lines?: CallLinesReader,
   ) {}
 
-  async list(filter: CallFilter, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async list(filter: CallFilter, limit: number, cursor?: string): Promise<Page<CallView>> {
     const after = decodeCursor(cursor, ['text'] as const);
     const rows = await this.calls.list(filter, limit, after ? after[0] : null);
     return toPage(rows, limit, (row) => [row.id], presentCall);
   }
 
   /** One call; with `onlyFor`, only if that payee closed or set it (else 404), and only that payee's lines. */
-  async get(id: string, onlyFor?: string): Promise<Record<string, unknown>> {
+  async get(id: string, onlyFor?: string): Promise<CallDetailView> {
     const call = await this.calls.find(id);
     if (!call || (onlyFor !== undefined && call.closerId !== onlyFor && call.setterId !== onlyFor)) throw new NotFoundError('Call', id);
     const [history, lines, payment] = await Promise.all([
@@ -56,7 +57,7 @@ export class CallsService {
   }
 }
 
-export function presentCall(call: StoredCall): Record<string, unknown> {
+export function presentCall(call: StoredCall): CallView {
   return {
     id: call.id,
     status: call.status,
@@ -83,7 +84,7 @@ export function presentCall(call: StoredCall): Record<string, unknown> {
 }
 
 /** A stored payment as the single-call view shows it (amounts in Aura's minor units, as strings). */
-export function presentPayment(payment: StoredPayment): Record<string, unknown> {
+export function presentPayment(payment: StoredPayment): Omit<CallPaymentView, 'history'> {
   return {
     id: payment.id,
     status: payment.status,

@@ -3,6 +3,7 @@ import { decodeCursor, NotFoundError, Page, toPage } from '@app/http-platform';
 import { QuarantineRepository, QuarantinedRecordView } from '../quarantine/quarantine.repository';
 import { SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
 import { SyncRunView } from './dto/sync-run.view';
+import { QuarantinedRecordApiView } from './dto/quarantined-record.view';
 
 /** Reading sync runs and the quarantine. */
 @Injectable()
@@ -28,7 +29,7 @@ export class SyncRunsService {
     filter: { syncRunId?: string; reason?: string; resource?: string },
     limit: number,
     cursor?: string,
-  ): Promise<Page<Record<string, unknown>>> {
+  ): Promise<Page<QuarantinedRecordApiView>> {
     const key = decodeCursor(cursor, ['sequence'] as const);
     const rows = await this.quarantine.list(filter, limit, key ? key[0] : null);
     return toPage(rows, limit, (row) => [row.id], presentQuarantined);
@@ -65,7 +66,7 @@ export function presentSyncRun(run: SyncRunRecord): SyncRunView {
   };
 }
 
-function presentQuarantined(row: QuarantinedRecordView): Record<string, unknown> {
+function presentQuarantined(row: QuarantinedRecordView): QuarantinedRecordApiView {
   return {
     id: row.id,
     resource: row.resource,

@@ -6,6 +6,7 @@ import { ListQuarantineQuery } from './dto/list-quarantine.query';
 import { SyncRunsPageView, SyncRunView } from './dto/sync-run.view';
 import { presentSyncRun, SyncRunsService } from './sync-runs.service';
 import { SyncService } from './sync.service';
+import { QuarantinePageView } from './dto/quarantined-record.view';
 
 @ApiTags('sync')
 @ApiBearerAuth()
@@ -51,6 +52,7 @@ export class SyncController {
   }
 
   @Get('quarantine')
+  @ApiOkResponse({ type: QuarantinePageView })
   @ApiOperation({ summary: 'Upstream records that could not be understood, with their reason and raw payload' })
   quarantine(@Query() query: ListQuarantineQuery) {
     return this.syncRuns.quarantined({ syncRunId: query.sync_run_id, reason: query.reason, resource: query.resource }, query.limit, query.cursor);

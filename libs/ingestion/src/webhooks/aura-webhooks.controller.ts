@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { Public, Roles } from '@app/access';
 import { AuraWebhooksService } from './aura-webhooks.service';
 import { ListWebhookEventsQuery } from './dto/list-webhook-events.query';
+import { WebhookEventsPageView } from './dto/webhook-event.view';
 
 @ApiTags('webhooks')
 @Controller('v1/webhooks')
@@ -35,6 +36,7 @@ export class AuraWebhooksController {
   }
 
   @Get('events')
+  @ApiOkResponse({ type: WebhookEventsPageView })
   @ApiBearerAuth()
   @Roles('finance')
   @ApiOperation({ summary: 'Webhook events received, newest first: what arrived and what it caused' })

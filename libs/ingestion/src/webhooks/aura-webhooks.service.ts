@@ -5,6 +5,7 @@ import { auraConfig, type AuraConfig } from '@app/configuration';
 import { decodeCursor, NotFoundError, Page, toPage, UnauthorizedError, ValidationFailedError } from '@app/http-platform';
 import { WebhookEventRecord, WebhookEventsRepository, WebhookResource } from './webhook-events.repository';
 import { WebhookWorker } from './webhook-worker';
+import { WebhookEventView } from './dto/webhook-event.view';
 
 /** The largest webhook body read (Aura's events are a few KB). */
 const MAX_ID_LENGTH = 200;
@@ -36,7 +37,7 @@ export class AuraWebhooksService {
     return { received: true, duplicate, event_id: record.id, status: record.status };
   }
 
-  async list(filter: { status?: string; event?: string; dataId?: string }, limit: number, cursor?: string): Promise<Page<Record<string, unknown>>> {
+  async list(filter: { status?: string; event?: string; dataId?: string }, limit: number, cursor?: string): Promise<Page<WebhookEventView>> {
     const key = decodeCursor(cursor, ['sequence'] as const);
     const rows = await this.events.list(filter, limit, key ? key[0] : null);
     return toPage(rows, limit, (row) => [row.id], presentWebhookEvent);
@@ -74,7 +75,7 @@ function readEvent(rawBody: Buffer): { event: string; dataId: string; upstreamCr
   return { event: event!, dataId: dataId!, upstreamCreatedAt: createdAt!, resource, payload };
 }
 
-export function presentWebhookEvent(row: WebhookEventRecord): Record<string, unknown> {
+export function presentWebhookEvent(row: WebhookEventRecord): WebhookEventView {
   return {
     id: row.id,
     event: row.event,
