@@ -17,7 +17,13 @@ for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
 }
 
 /** Specs that start dist/apps/commissions-api/src/main.js (or the demo) as a process of its own. */
-const PROCESS_SPECS = ['test/platform/service-process.spec.ts', 'test/hardening/leaks.spec.ts', 'test/ingestion/sync-resume.spec.ts', 'test/demo/demo.spec.ts'];
+const PROCESS_SPECS = [
+  'test/platform/service-process.spec.ts',
+  'test/hardening/leaks.spec.ts',
+  'test/hardening/hostile-aura.spec.ts',
+  'test/ingestion/sync-resume.spec.ts',
+  'test/demo/demo.spec.ts',
+];
 
 const shared = {
   testEnvironment: 'node',

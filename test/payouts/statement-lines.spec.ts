@@ -1,5 +1,6 @@
 import { createAuraSandbox, type AuraSandbox } from '@app/aura-sandbox';
 import { previousMonth } from '@app/payouts';
+import { DatabaseService } from '@app/persistence';
 import { syncToEnd } from '../support/sync-helpers';
 import { createKey, startTestApp, TEST_ADMIN_KEY, type TestApp } from '../support/test-app';
 import { allPages, closerPlan, expectConsistent, runPeriod, sum, type LineBody, type StatementBody } from './payouts-helpers';
@@ -53,6 +54,19 @@ describe('paged statement lines (embedded PGlite)', () => {
     // The view's cursor continues where its lines stop.
     const next = await t.as(finance).get(`/v1/statements/${big.id}/lines?cursor=${big.lines_pagination.next_cursor}&limit=5`).expect(200);
     expect(next.body.data).toEqual(lines.slice(100, 105));
+  });
+
+  it('refuses a cursor of an earlier version of the statement (a run rewrote it): 409, read again from the first page', async () => {
+    const database = t.app.get(DatabaseService).client;
+    await database.statement.update({ where: { id: big.id }, data: { version: { increment: 1 } } });
+    try {
+      const stale = await t.as(finance).get(`/v1/statements/${big.id}/lines?cursor=${big.lines_pagination.next_cursor}`).expect(409);
+      expect(stale.body.error).toMatch(/changed since this cursor was issued/);
+      const fresh = (await t.as(finance).get(`/v1/statements/${big.id}`).expect(200)).body as typeof big;
+      await t.as(finance).get(`/v1/statements/${big.id}/lines?cursor=${fresh.lines_pagination.next_cursor}`).expect(200);
+    } finally {
+      await database.statement.update({ where: { id: big.id }, data: { version: { decrement: 1 } } });
+    }
   });
 
   it('filters by kind, role and call_id', async () => {

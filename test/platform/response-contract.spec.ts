@@ -34,6 +34,9 @@ describe('answers match the API document', () => {
     await t.as(finance).post('/v1/plans').send(closerPlan()).expect(201);
     expect((await runPeriod(t, finance, period)).status).toBe('succeeded');
   }, 180_000);
+  beforeEach(() => {
+    problems.length = 0; // each test reports its own
+  });
   afterAll(async () => {
     await t?.close();
     await sandbox?.close();

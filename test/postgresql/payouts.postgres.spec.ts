@@ -287,28 +287,34 @@ describeOnPostgres('payouts on PostgreSQL', () => {
       expect(
         (await api(first, 'POST', '/v1/plans', { ...closerPlan(), name: 'Closers, raised', priority: 1, roles: { closer: { rate: '0.125' } } })).status,
       ).toBe(201);
+      // Hold the lines table so that the run's write waits inside its transaction (a SHARE lock lets its reads
+      // through and stops its first DELETE or INSERT), then kill the process there: killed mid-write, every time.
+      const blocker = new Client({ connectionString: database.url });
+      await blocker.connect();
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE statement_lines IN SHARE MODE');
       const started = await api(first, 'POST', '/v1/runs', { period });
       expect(started.status).toBe(202);
-      const watcher = new Client({ connectionString: database.url });
-      await watcher.connect();
       try {
         await until(
-          'the run to write lines',
+          'the run to wait on its write of lines',
           async () => {
-            const { rows } = await watcher.query<{ writing: number }>(
-              `SELECT count(*)::int AS writing FROM pg_stat_activity
-               WHERE datname = $1 AND xact_start IS NOT NULL AND query ILIKE '%statement_lines%' AND (query ILIKE 'INSERT%' OR query ILIKE 'DELETE%')`,
+            // Whatever statement it is (a DELETE of lines, or of statements cascading to them), it waits for our lock.
+            const { rows } = await blocker.query<{ writing: number }>(
+              `SELECT count(*)::int AS writing FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+               WHERE NOT l.granted AND c.relname = 'statement_lines' AND l.database = (SELECT oid FROM pg_database WHERE datname = $1)`,
               [databaseName],
             );
             return rows[0].writing > 0 ? true : undefined;
           },
-          60_000,
-          2,
+          120_000,
         );
+        expect(await first.stop('SIGKILL')).toBe('SIGKILL');
       } finally {
-        await watcher.end();
+        // Released only after the kill: the waiting write then finds its client gone and rolls back.
+        await blocker.query('ROLLBACK');
+        await blocker.end();
       }
-      expect(await first.stop('SIGKILL')).toBe('SIGKILL');
       processes.length = 0;
 
       // The killed transaction rolled back: the previous drafts, whole.

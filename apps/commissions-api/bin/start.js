@@ -10,7 +10,9 @@ const path = require('node:path');
 
 const root = path.resolve(__dirname, '../../..');
 const main = path.join(root, 'dist/apps/commissions-api/src/main.js');
-const SOURCES = ['apps', 'libs', 'prisma/schema.prisma', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', 'package-lock.json'];
+// Written after a build that succeeded, dated when that build started: a build cut short, or a file edited during it, is built again.
+const stamp = path.join(root, 'dist/.build-stamp');
+const SOURCES = ['apps', 'libs', 'prisma/schema.prisma', 'tsconfig.json', 'nest-cli.json', 'package-lock.json'];
 const BUILT_FROM = /\.(ts|json|prisma|hbs|ttf)$/;
 
 function newestSource(entry) {
@@ -31,7 +33,7 @@ function newestSource(entry) {
 
 function builtAt() {
   try {
-    return fs.statSync(main).mtimeMs;
+    return fs.existsSync(main) ? fs.statSync(stamp).mtimeMs : 0;
   } catch {
     return 0;
   }
@@ -40,13 +42,13 @@ function builtAt() {
 const sources = Math.max(...SOURCES.map((entry) => newestSource(path.join(root, entry))));
 if (builtAt() < sources) {
   console.error('commissions-api: sources changed since the last build; building (npx nest build commissions-api) …');
+  const startedAt = new Date();
   const build = spawnSync(process.execPath, [require.resolve('@nestjs/cli/bin/nest.js', { paths: [root] }), 'build', 'commissions-api'], {
     cwd: root,
     stdio: 'inherit',
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
-  // tsc leaves an unchanged output file alone: mark the build as current.
-  const now = new Date();
-  fs.utimesSync(main, now, now);
+  fs.writeFileSync(stamp, `${startedAt.toISOString()}\n`);
+  fs.utimesSync(stamp, startedAt, startedAt);
 }
 require(main);

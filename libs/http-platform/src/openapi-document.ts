@@ -6,9 +6,14 @@ const ERROR_CODES = Object.keys(HTTP_STATUS_OF) as ErrorCode[];
 
 /** A property that holds any JSON value (a record as Aura sent it, an audit entry's details). */
 export const ANY_JSON = {
-  description: 'Any JSON value',
-  nullable: true,
-  anyOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+  description: 'Any JSON value (null included)',
+  anyOf: [
+    { type: 'object', additionalProperties: true, nullable: true },
+    { type: 'array', items: {} },
+    { type: 'string' },
+    { type: 'number' },
+    { type: 'boolean' },
+  ],
 } as ApiPropertyOptions;
 
 /** The error envelope as the API document describes it (ErrorEnvelope, error-envelope.ts). */

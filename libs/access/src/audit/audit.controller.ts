@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTag
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '@app/http-platform';
 import { AuditService } from './audit.service';
-import { AuditPageView } from './audit-entry.view';
+import { AuditPageView } from './dto/audit-entry.view';
 
 class AuditQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) resource_type?: string;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, toPage } from '@app/http-platform';
 import { storableCopy, storableText } from '@app/untrusted-json';
 import { AuditFilter, AuditRecord, AuditRepository, NewAuditRecord } from './audit.repository';
-import { AuditEntryView } from './audit-entry.view';
+import { AuditEntryView } from './dto/audit-entry.view';
 
 @Injectable()
 export class AuditService {

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
 
+/** What started a sync; `resume` is a sync a restart took up again. */
+export const SYNC_TRIGGERS = ['manual', 'schedule', 'run', 'resume', 'catch_up'] as const;
+
 export type SyncRunStatus = 'queued' | 'running' | 'succeeded' | 'failed';
 
 export interface SyncRunRecord {

@@ -11,8 +11,9 @@ import { AuraClientFactory } from './aura-client.factory';
 import { QuarantineEntry } from '../quarantine/quarantine.repository';
 import { IngestionWriter, ParsedPage } from './ingestion-writer';
 import { SyncPhase, SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
+import { SYNC_TRIGGERS } from './sync-runs.repository';
 
-export type SyncTrigger = 'manual' | 'schedule' | 'run' | 'resume' | 'catch_up';
+export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
 
 /** How often a running sync looks whether another replica asked to cancel it. */
 const CANCEL_POLL_MS = 2_000;

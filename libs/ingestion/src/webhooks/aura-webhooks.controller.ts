@@ -1,10 +1,11 @@
 import { Controller, Get, Headers, HttpCode, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public, Roles } from '@app/access';
 import { AuraWebhooksService } from './aura-webhooks.service';
 import { ListWebhookEventsQuery } from './dto/list-webhook-events.query';
 import { WebhookEventsPageView } from './dto/webhook-event.view';
+import { WebhookReceiptView } from './dto/webhook-receipt.view';
 
 @ApiTags('webhooks')
 @Controller('v1/webhooks')
@@ -19,18 +20,9 @@ export class AuraWebhooksController {
     summary:
       "Aura's webhook events (no API key; signed). Stored once per (event, data.id, created_at), then the record is re-fetched from Aura. 404 when AURA_WEBHOOK_SECRET is not set.",
   })
-  @ApiOkResponse({
-    schema: {
-      type: 'object',
-      properties: {
-        received: { type: 'boolean', enum: [true] },
-        duplicate: { type: 'boolean', description: 'Already received (the same event, data.id and created_at)' },
-        event_id: { type: 'string', description: 'Its row in GET /v1/webhooks/events' },
-        status: { type: 'string', enum: ['pending', 'processing', 'processed', 'ignored', 'failed'] },
-      },
-      required: ['received', 'duplicate', 'event_id', 'status'],
-    },
-  })
+  @ApiOkResponse({ type: WebhookReceiptView })
+  @ApiUnauthorizedResponse({ description: 'Missing or wrong X-Aura-Signature' })
+  @ApiNotFoundResponse({ description: 'AURA_WEBHOOK_SECRET is not set: the route does not exist' })
   receive(@Req() request: Request, @Headers('x-aura-signature') signature?: string) {
     return this.webhooks.receive(Buffer.isBuffer(request.body) ? request.body : undefined, signature);
   }

@@ -6,6 +6,7 @@ import { decodeCursor, NotFoundError, Page, toPage, UnauthorizedError, Validatio
 import { WebhookEventRecord, WebhookEventsRepository, WebhookResource } from './webhook-events.repository';
 import { WebhookWorker } from './webhook-worker';
 import { WebhookEventView } from './dto/webhook-event.view';
+import { WebhookReceiptView } from './dto/webhook-receipt.view';
 
 /** The largest webhook body read (Aura's events are a few KB). */
 const MAX_ID_LENGTH = 200;
@@ -24,7 +25,7 @@ export class AuraWebhooksService {
     @Inject(auraConfig.KEY) private readonly config: AuraConfig,
   ) {}
 
-  async receive(rawBody: Buffer | undefined, signature: string | undefined, receivedAt = new Date()): Promise<Record<string, unknown>> {
+  async receive(rawBody: Buffer | undefined, signature: string | undefined, receivedAt = new Date()): Promise<WebhookReceiptView> {
     const secret = this.config.webhookSecret;
     if (secret === null) throw new NotFoundError('Route POST /v1/webhooks/aura'); // no secret configured: the route does not exist
     if (!rawBody || !signature || !signatureMatches(rawBody, signature, secret)) {

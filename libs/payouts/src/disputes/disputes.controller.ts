@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audited, CurrentPrincipal, Idempotent, Roles, type Principal } from '@app/access';
 import { UuidParamPipe } from '@app/http-platform';
 import { DisputesService } from './disputes.service';
@@ -14,6 +14,7 @@ export class DisputesController {
 
   @Post()
   @ApiCreatedResponse({ type: DisputeView })
+  @ApiNotFoundResponse({ description: 'No such statement or line (or none this key may read)' })
   @Roles('finance', 'payee')
   @Idempotent()
   @Audited('dispute')

@@ -72,7 +72,7 @@ export class StatementsService {
       this.namesOf([statement.payeeId]),
       this.disputes.forStatement(statement.id),
     ]);
-    const page = toPage(firstPage, FIRST_PAGE_OF_LINES, (line) => [line.position], presentLine);
+    const page = toPage(firstPage, FIRST_PAGE_OF_LINES, (line) => [statement.version, line.position], presentLine);
     return {
       ...presentStatement(statement, names.get(statement.payeeId) ?? null),
       line_count: [...counts.values()].reduce((total, count) => total + count, 0),
@@ -91,10 +91,16 @@ export class StatementsService {
     limit: number,
     cursor?: string,
   ): Promise<Page<LineView>> {
-    const key = decodeCursor(cursor, ['integer'] as const);
+    const key = decodeCursor(cursor, ['integer', 'integer'] as const);
     const statement = await this.readable(principal, id);
-    const rows = await this.statements.linesPage(id, statement.currency, filter, limit, key ? key[0] : null);
-    return toPage(rows, limit, (line) => [line.position], presentLine);
+    // A cursor belongs to one version of the statement: a run that rewrote it since would mix two versions' lines.
+    if (key && key[0] !== statement.version) {
+      throw new ConflictError(`Statement ${id} changed since this cursor was issued (now version ${statement.version}); read it again from the first page`, [
+        { version: statement.version },
+      ]);
+    }
+    const rows = await this.statements.linesPage(id, statement.currency, filter, limit, key ? key[1] : null);
+    return toPage(rows, limit, (line) => [statement.version, line.position], presentLine);
   }
 
   /** The statement as a document its payee reads (product.md "Statement documents"): HTML, or PDF on A4 or Letter. */

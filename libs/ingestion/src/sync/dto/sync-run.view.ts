@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PaginationView } from '@app/http-platform';
+import { SYNC_TRIGGERS } from '../sync-runs.repository';
 
 /** What one pass (payments, or Aura's team) saw and did. */
 export class PassCountsView {
@@ -31,7 +32,7 @@ export class SyncCountsView {
 export class SyncRunView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] }) status: string;
-  @ApiProperty({ enum: ['manual', 'schedule', 'run', 'catch_up'] }) trigger: string;
+  @ApiProperty({ enum: SYNC_TRIGGERS }) trigger: string;
   @ApiProperty() created_at: string;
   @ApiProperty({ type: String, nullable: true }) started_at: string | null;
   @ApiProperty({ type: String, nullable: true }) finished_at: string | null;

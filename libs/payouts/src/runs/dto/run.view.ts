@@ -2,6 +2,8 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import { PaginationView } from '@app/http-platform';
 import type { PayoutRunRecord, RunCounts, RunWarning, UnplannedCall } from '../payout-runs.repository';
+import { ROLES } from '@app/commission-engine';
+import { RUN_STATUSES } from './list-runs.query';
 
 export class RunCountsView implements RunCounts {
   @ApiProperty({ description: 'Commissionable calls of the period' }) calls: number;
@@ -14,7 +16,7 @@ export class RunCountsView implements RunCounts {
 
 export class UnplannedCallView implements UnplannedCall {
   @ApiProperty() call_id: string;
-  @ApiProperty({ enum: ['closer', 'setter'] }) role: string;
+  @ApiProperty({ enum: ROLES }) role: string;
   @ApiProperty() payee_id: string;
 }
 
@@ -30,7 +32,7 @@ const WARNING_SCHEMA: SchemaObject = {
 export class RunView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '2026-10' }) period: string;
-  @ApiProperty({ enum: ['running', 'succeeded', 'failed'] }) status: string;
+  @ApiProperty({ enum: RUN_STATUSES }) status: string;
   @ApiProperty({ enum: ['manual', 'schedule', 'catch_up'] }) trigger: string;
   @ApiProperty({ description: 'Whether it synced from Aura first' }) sync: boolean;
   @ApiProperty() created_at: string;

@@ -3,6 +3,7 @@ import { PaginationView } from '@app/http-platform';
 import { DisputeView } from '../../disputes/dto/dispute.view';
 import { LINE_KINDS } from '../../ledger/period-ledger';
 import type { StatementLineRecord, StatementRecord } from '../statements.repository';
+import { ROLES } from '@app/commission-engine';
 
 const MONEY = { pattern: '^-?\\d+(\\.\\d+)?$', example: '1234.50', description: 'A decimal string' };
 
@@ -36,7 +37,7 @@ export class LineView {
   @ApiProperty({ example: 'commission:call_1:closer:user_2abc123xyz' }) line_key: string;
   @ApiProperty({ type: String, nullable: true, description: 'Null for a manual or carried line' }) call_id: string | null;
   @ApiProperty({ type: String, nullable: true }) call_period: string | null;
-  @ApiProperty({ type: String, nullable: true, enum: ['closer', 'setter'] }) role: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ROLES }) role: string | null;
   @ApiProperty({ enum: LINE_KINDS }) kind: string;
   @ApiProperty({ description: 'Order within the statement' }) position: number;
   @ApiProperty({ ...MONEY, type: String, nullable: true }) base_amount: string | null;
