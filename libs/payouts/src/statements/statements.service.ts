@@ -6,7 +6,7 @@ import { ConflictError, decodeCursor, emptyPage, NotFoundError, Page, toPage, Va
 import { PayeesReader } from '@app/payees';
 import { DatabaseClient, DatabaseService } from '@app/persistence';
 import { LEDGER_TRANSACTION_SECONDS, LedgerRepository } from '../ledger/ledger.repository';
-import { LINE_KINDS, type StatementStatus } from '../ledger/period-ledger';
+import { type LineKind, type StatementStatus } from '../ledger/period-ledger';
 import { DisputesRepository } from '../disputes/disputes.repository';
 import { presentDispute } from '../disputes/dto/dispute.view';
 import { LineCountsView, LineView, PeriodApprovalView, presentLine, presentStatement, StatementDetailView, StatementView } from './dto/statement.view';
@@ -76,7 +76,7 @@ export class StatementsService {
     return {
       ...presentStatement(statement, names.get(statement.payeeId) ?? null),
       line_count: [...counts.values()].reduce((total, count) => total + count, 0),
-      line_counts: Object.fromEntries(LINE_KINDS.map((kind) => [kind, counts.get(kind) ?? 0])) as unknown as LineCountsView,
+      line_counts: lineCountsOf(counts),
       lines: page.data,
       lines_pagination: page.pagination,
       disputes: disputes.map(presentDispute),
@@ -249,4 +249,10 @@ export class StatementsService {
     const facts = await this.payees.factsOf(payeeIds);
     return new Map([...facts].map(([id, payee]) => [id, payee.name]));
   }
+}
+
+/** Every kind, zero where the statement has none. */
+function lineCountsOf(counts: Map<string, number>): LineCountsView {
+  const of = (kind: LineKind) => counts.get(kind) ?? 0;
+  return { commission: of('commission'), adjustment: of('adjustment'), manual: of('manual'), carry_forward: of('carry_forward'), carried_in: of('carried_in') };
 }
