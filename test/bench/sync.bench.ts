@@ -1,8 +1,9 @@
 /**
- * Sync throughput: N calls from the Aura sandbox (no rate limit) into an
- * empty PGlite and an empty PostgreSQL through the real SyncService, each
- * compared with the same rows written by a raw multi-row INSERT … ON
- * CONFLICT (id) DO UPDATE in batches of 100 (the service's page size).
+ * Sync throughput: N calls (and their payments) from the Aura sandbox (no
+ * rate limit) into an empty PGlite and an empty PostgreSQL through the real
+ * SyncService, each compared with the same rows (calls and payments) written
+ * by a raw multi-row INSERT … ON CONFLICT (id) DO UPDATE in batches of 100
+ * (the service's page size).
  */
 import { PGlite } from '@electric-sql/pglite';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -50,8 +51,8 @@ export async function runSyncBenchmarks(options: { calls: number; postgresSkipRe
     const fetchOnly = await fetchAndParseOnly(sandbox);
 
     const pglite = await syncIntoPGlite(sandbox);
-    const pgliteRaw = options.rawPGlite ? await rawIntoPGlite(pglite.rows) : null;
-    pglite.rows = emptyRows();
+    const pgliteRaw = options.rawPGlite ? await rawIntoPGlite(pglite.tables) : null;
+    pglite.tables = emptyTables();
 
     let postgresql: (SyncRun & { raw: RawInsertResult }) | null = null;
     let postgresError: string | null = options.postgresSkipReason;
@@ -66,7 +67,7 @@ export async function runSyncBenchmarks(options: { calls: number; postgresSkipRe
     const calls = sandbox.size;
     const outcomes: BenchmarkOutcome[] = [
       {
-        name: 'sync reference: fetch + parse only',
+        name: `sync reference: fetch + parse only, ${formatNumber(calls)} calls`,
         method:
           `The service's AuraClient pages all ${formatNumber(calls)} calls from the sandbox (its own process, no rate limit) and each record is parsed, ` +
           'derived and hashed as the sync does, but nothing is written. Timed from the first request to the last page; the code is cold.',
@@ -76,19 +77,19 @@ export async function runSyncBenchmarks(options: { calls: number; postgresSkipRe
         ],
       },
       syncOutcome(
-        'sync → PGlite',
+        `sync → PGlite, ${formatNumber(calls)} calls`,
         'an empty embedded PGlite in a temp directory on disk',
         pglite,
         postgresql?.raw ?? null,
         postgresError,
         pgliteRaw && {
-          label: 'raw INSERT into PGlite, calls/s',
+          label: 'raw upsert into PGlite, rows/s',
           raw: pgliteRaw,
         },
       ),
       postgresql
-        ? syncOutcome('sync → PostgreSQL', 'an empty scratch PostgreSQL database', postgresql, postgresql.raw, null, null)
-        : skipped('sync → PostgreSQL', 'SyncService.syncAndWait into a scratch PostgreSQL database.', postgresError ?? 'unknown'),
+        ? syncOutcome(`sync → PostgreSQL, ${formatNumber(calls)} calls`, 'an empty scratch PostgreSQL database', postgresql, postgresql.raw, null, null)
+        : skipped(`sync → PostgreSQL, ${formatNumber(calls)} calls`, 'SyncService.syncAndWait into a scratch PostgreSQL database.', postgresError ?? 'unknown'),
     ];
     return {
       outcomes,
@@ -105,7 +106,8 @@ interface SyncRun {
   seconds: number;
   pages: number;
   runDurationMs: number | null;
-  rows: TableRows;
+  /** Every row the sync stored, table by table (calls, payments), read back as text. */
+  tables: { calls: TableRows; payments: TableRows };
 }
 
 function measurement(run: SyncRun): SyncMeasurement {
@@ -127,16 +129,19 @@ function syncOutcome(
   ];
   if (postgresRaw) {
     figures.push(
-      { label: 'raw INSERT into PostgreSQL, calls/s', value: `${formatNumber(postgresRaw.rowsPerSecond)} (${formatSeconds(postgresRaw.seconds)})` },
-      { label: 'sync time ÷ raw PostgreSQL INSERT time', value: formatRatio(run.seconds / postgresRaw.seconds) },
+      {
+        label: 'raw upsert into PostgreSQL, rows/s',
+        value: `${formatNumber(postgresRaw.rowsPerSecond)} (${formatNumber(postgresRaw.rows)} rows in ${formatSeconds(postgresRaw.seconds)})`,
+      },
+      { label: 'sync throughput ÷ raw PostgreSQL upsert throughput', value: formatRatio(postgresRaw.seconds / run.seconds) },
     );
   } else {
     figures.push({ label: 'ratio to raw PostgreSQL INSERT', value: `skipped: ${postgresRawMissing ?? 'not measured'}` });
   }
   if (local) {
     figures.push(
-      { label: local.label, value: `${formatNumber(local.raw.rowsPerSecond)} (${formatSeconds(local.raw.seconds)})` },
-      { label: 'sync time ÷ raw PGlite INSERT time', value: formatRatio(run.seconds / local.raw.seconds) },
+      { label: local.label, value: `${formatNumber(local.raw.rowsPerSecond)} (${formatNumber(local.raw.rows)} rows in ${formatSeconds(local.raw.seconds)})` },
+      { label: 'sync throughput ÷ raw PGlite upsert throughput', value: formatRatio(local.raw.seconds / run.seconds) },
     );
   }
   return {
@@ -144,7 +149,7 @@ function syncOutcome(
     method:
       `SyncService.syncAndWait('manual') of ${formatNumber(run.calls)} calls from the sandbox (own process, no rate limit) into ${into}, booted by createApp() ` +
       'in the bench process; timed from the call to the finished run (fetch, parse, derive, hash, one transaction per 100-call page, final missing-upstream pass), app boot and migrations excluded. ' +
-      'The raw INSERT writes the same rows (every column as the sync stored them, read back) into an empty copy of `calls` (same indexes), ' +
+      'The raw upsert writes the same rows (every column of every call and payment as the sync stored them, read back) into empty copies of `calls` and `payments` (same indexes), ' +
       '100 rows per multi-row INSERT … ON CONFLICT (id) DO UPDATE, one statement per batch, autocommit, through one connection.',
     figures,
     headline: figures.filter((figure) => !figure.label.startsWith('seconds')),
@@ -186,12 +191,9 @@ async function syncOnce(sandbox: SandboxProcess, env: Record<string, string>, ex
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (!run || run.status !== 'succeeded') throw new Error(`sync ended ${run?.status ?? 'without a run'}: ${run?.error ?? ''}`);
     if (run.inserted !== sandbox.size) throw new Error(`sync inserted ${run.inserted} of ${sandbox.size} calls`);
-    const rows = await readRowsAsText(
-      (sql, params = []) => database.client.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params),
-      'calls',
-      'first_seen_at, id',
-    );
-    return { calls: run.inserted, seconds, pages: run.pages, runDurationMs: run.durationMs, rows };
+    const read = (sql: string, params: unknown[] = []) => database.client.$queryRawUnsafe<Record<string, unknown>[]>(sql, ...params);
+    const tables = { calls: await readRowsAsText(read, 'calls', 'first_seen_at, id'), payments: await readRowsAsText(read, 'payments', 'first_seen_at, id') };
+    return { calls: run.inserted, seconds, pages: run.pages, runDurationMs: run.durationMs, tables };
   } finally {
     await service.close();
   }
@@ -213,12 +215,15 @@ async function syncIntoPostgres(sandbox: SandboxProcess): Promise<SyncRun & { ra
     const client = new Client({ connectionString: scratch.url });
     await client.connect();
     try {
-      await client.query('CREATE TABLE calls_raw (LIKE calls INCLUDING ALL)');
-      await client.query('VACUUM ANALYZE calls_raw');
-      const raw = await rawMultiRowInsert(client, 'calls_raw', run.rows, { batchSize: PAGE_SIZE, upsertOn: 'id' });
-      const { rows } = await client.query<{ count: string }>('SELECT count(*) FROM calls_raw');
-      if (Number(rows[0].count) !== run.calls) throw new Error(`raw insert wrote ${rows[0].count} rows`);
-      return { ...run, rows: emptyRows(), raw };
+      const written: RawInsertResult[] = [];
+      for (const table of ['calls', 'payments'] as const) {
+        await client.query(`CREATE TABLE ${table}_raw (LIKE ${table} INCLUDING ALL)`);
+        await client.query(`VACUUM ANALYZE ${table}_raw`);
+        written.push(await rawMultiRowInsert(client, `${table}_raw`, run.tables[table], { batchSize: PAGE_SIZE, upsertOn: 'id' }));
+        const { rows } = await client.query<{ count: string }>(`SELECT count(*) FROM ${table}_raw`);
+        if (Number(rows[0].count) !== run.tables[table].rows.length) throw new Error(`raw insert wrote ${rows[0].count} rows into ${table}_raw`);
+      }
+      return { ...run, tables: emptyTables(), raw: combined(written) };
     } finally {
       await client.end();
     }
@@ -227,22 +232,35 @@ async function syncIntoPostgres(sandbox: SandboxProcess): Promise<SyncRun & { ra
   }
 }
 
-/** The same rows into a fresh PGlite (temp directory) holding the ingestion migration's tables. */
-async function rawIntoPGlite(rows: TableRows): Promise<RawInsertResult> {
+/** The same rows into a fresh PGlite (temp directory) holding the service's tables (every migration, in order). */
+async function rawIntoPGlite(tables: SyncRun['tables']): Promise<RawInsertResult> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-raw-pglite-'));
   const pglite = await PGlite.create(dataDir);
   try {
     const migrations = path.join(prismaDirectory(), 'migrations');
-    const ingestion = readdirSync(migrations).find((name) => name.endsWith('_ingestion'));
-    if (!ingestion) throw new Error('no ingestion migration found');
-    await pglite.exec(readFileSync(path.join(migrations, ingestion, 'migration.sql'), 'utf8'));
-    return await rawMultiRowInsert(pglite, 'calls', rows, { batchSize: PAGE_SIZE, upsertOn: 'id' });
+    for (const name of readdirSync(migrations)
+      .filter((entry) => /^\d+_/.test(entry))
+      .sort()) {
+      await pglite.exec(readFileSync(path.join(migrations, name, 'migration.sql'), 'utf8'));
+    }
+    const written: RawInsertResult[] = [];
+    for (const table of ['calls', 'payments'] as const) {
+      written.push(await rawMultiRowInsert(pglite, table, tables[table], { batchSize: PAGE_SIZE, upsertOn: 'id' }));
+    }
+    return combined(written);
   } finally {
     await pglite.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-function emptyRows(): TableRows {
-  return { columns: [], rows: [] };
+function emptyTables(): SyncRun['tables'] {
+  return { calls: { columns: [], rows: [] }, payments: { columns: [], rows: [] } };
+}
+
+/** Several raw INSERT passes as one: their rows and time added up. */
+function combined(results: RawInsertResult[]): RawInsertResult {
+  const rows = results.reduce((sum, result) => sum + result.rows, 0);
+  const seconds = results.reduce((sum, result) => sum + result.seconds, 0);
+  return { rows, batches: results.reduce((sum, result) => sum + result.batches, 0), seconds, rowsPerSecond: rows / seconds };
 }

@@ -9,3 +9,4 @@ export * from './list-payments-query';
 export * from './list-team-query';
 export type { RateLimitSnapshot } from './rate-limit-pacer';
 export { parseRetryAfterMs } from './rate-limit-pacer';
+export * from './read-ahead';

@@ -8,3 +8,4 @@ export * from './migrations/migrator';
 export * from './migrations/migration-files';
 export { Prisma } from './generated/prisma/client';
 export * from './decimal-column';
+export * from './set-based-writes';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
+import { DatabaseClient, DatabaseService, insertJsonRows, JsonColumn, JsonRow, Prisma } from '@app/persistence';
 import { flagMissingUpstream } from '../sync/missing-upstream';
 import type { PageWriteResult } from '../calls/calls.repository';
 import type { PaymentTerms } from '../calls/commissionability';
@@ -51,20 +51,14 @@ export class PaymentsRepository {
     const byId = new Map(payments.map((payment) => [payment.derived.id, payment]));
     const existing = await tx.payment.findMany({ where: { id: { in: [...byId.keys()] } } });
     const known = new Map(existing.map((row) => [row.id, row]));
-    const inserts: Prisma.PaymentCreateManyInput[] = [];
+    const inserts: JsonRow[] = [];
     const changed: { incoming: IncomingPayment; previous: PaymentRow; termsAt: Date }[] = [];
     const termsChanged: string[] = [];
     let unchanged = 0;
     for (const incoming of byId.values()) {
       const previous = known.get(incoming.derived.id);
       if (!previous) {
-        inserts.push({
-          ...columns(incoming),
-          termsChangedAt: termsChangedAt(null, incoming.derived, at),
-          firstSeenAt: at,
-          lastSyncedAt: at,
-          lastChangedAt: at,
-        });
+        inserts.push(insertRow(incoming, termsChangedAt(null, incoming.derived, at), at));
         termsChanged.push(incoming.derived.id);
       } else if (previous.contentHash === incoming.contentHash || isOlder(incoming.derived.upstreamUpdatedAt, previous.upstreamUpdatedAt)) {
         // The same version, or an older one fetched after a newer was stored (a sync page and a webhook re-fetch crossing).
@@ -80,7 +74,7 @@ export class PaymentsRepository {
           termsChanged.push(previous.id);
       }
     }
-    if (inserts.length > 0) await tx.payment.createMany({ data: inserts });
+    await insertJsonRows(tx, 'payments', PAYMENT_COLUMNS, inserts);
     if (changed.length > 0) {
       await tx.paymentVersion.createMany({
         data: changed.map(({ previous }) => ({
@@ -187,6 +181,44 @@ function termsDiffer(previous: PaymentRow, next: DerivedPayment): boolean {
 
 function columns(payment: IncomingPayment): Omit<Prisma.PaymentCreateManyInput, 'termsChangedAt' | 'firstSeenAt' | 'lastSyncedAt' | 'lastChangedAt'> {
   return { ...payment.derived, raw: payment.raw as Prisma.InputJsonValue, contentHash: payment.contentHash };
+}
+
+/** The payments table's columns a new payment is inserted with (the rest take their defaults). */
+const PAYMENT_COLUMNS: readonly JsonColumn[] = [
+  ...(['id', 'status', 'currency', 'call_id', 'lead_id', 'refund_status', 'content_hash'] as const).map((name) => ({ name, type: 'text' as const })),
+  { name: 'amount', type: 'bigint' },
+  { name: 'refunded_amount', type: 'bigint' },
+  { name: 'raw', type: 'jsonb' },
+  ...(['payment_date', 'refunded_at', 'terms_changed_at', 'upstream_updated_at', 'first_seen_at', 'last_synced_at', 'last_changed_at'] as const).map(
+    (name) => ({
+      name,
+      type: 'timestamptz' as const,
+    }),
+  ),
+];
+
+/** A new payment as a row of PAYMENT_COLUMNS. */
+function insertRow(payment: IncomingPayment, termsAt: Date, at: Date): JsonRow {
+  const { derived } = payment;
+  return {
+    id: derived.id,
+    status: derived.status,
+    currency: derived.currency,
+    call_id: derived.callId,
+    lead_id: derived.leadId,
+    refund_status: derived.refundStatus,
+    content_hash: payment.contentHash,
+    amount: derived.amount,
+    refunded_amount: derived.refundedAmount,
+    raw: payment.raw,
+    payment_date: derived.paymentDate,
+    refunded_at: derived.refundedAt,
+    terms_changed_at: termsAt,
+    upstream_updated_at: derived.upstreamUpdatedAt,
+    first_seen_at: at,
+    last_synced_at: at,
+    last_changed_at: at,
+  };
 }
 
 /** What a payment looked like before a change. */

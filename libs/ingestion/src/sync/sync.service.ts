@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AuraError, AuraNotFoundError } from '@app/aura-client';
+import { AuraError, AuraNotFoundError, readAhead } from '@app/aura-client';
 import { PayeesRepository } from '@app/payees';
 import { auraConfig, type AuraConfig } from '@app/configuration';
 import { ConflictError, NotFoundError } from '@app/http-platform';
@@ -227,8 +227,9 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     };
     try {
       // Calls first, then payments: each pass is a full pass, and the checkpoint says which pass it belongs to.
+      // Each pass fetches the next page while it writes this one (readAhead).
       if (run.phase === 'calls') {
-        for await (const page of client.pages({ is_upcoming: 'false', startCursor: run.checkpointCursor })) {
+        for await (const page of readAhead(client.pages({ is_upcoming: 'false', startCursor: run.checkpointCursor }))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
           await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
@@ -237,7 +238,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       }
       if (run.phase !== 'team') {
         const paymentsFrom = run.phase === 'payments' ? run.checkpointCursor : null;
-        for await (const page of client.paymentPages({ startCursor: paymentsFrom })) {
+        for await (const page of readAhead(client.paymentPages({ startCursor: paymentsFrom }))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
           await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
@@ -247,7 +248,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       // Aura's team is an alpha endpoint: where it does not exist (404), payees keep the names they have.
       let teamComplete = true;
       try {
-        for await (const page of client.teamPages({ startCursor: run.phase === 'team' ? run.checkpointCursor : null })) {
+        for await (const page of readAhead(client.teamPages({ startCursor: run.phase === 'team' ? run.checkpointCursor : null }))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
           await this.writePage(run.id, pageNumber, 'team', page, sinceLastPage());

@@ -1,0 +1,47 @@
+import type { DatabaseClient } from './database.service';
+
+/** A column a set-based INSERT writes: its name in the table and the SQL type its JSON value is read as. */
+export interface JsonColumn {
+  name: string;
+  type: 'text' | 'bigint' | 'int' | 'numeric' | 'boolean' | 'timestamptz' | 'jsonb' | 'uuid';
+}
+
+/** A row's values by column name: strings, numbers, booleans, Dates, bigints, JSON values or null. */
+export type JsonRow = Record<string, unknown>;
+
+/**
+ * Writes `rows` with one INSERT … SELECT FROM jsonb_to_recordset($1): the
+ * rows travel as a single JSON parameter and PostgreSQL unpacks them, so a
+ * page costs one statement and one parameter however many rows it holds,
+ * instead of an ORM building a query with a parameter per value. Dates are
+ * sent as ISO strings, bigints as decimal strings (exact past 2^53).
+ */
+export async function insertJsonRows(tx: DatabaseClient, table: string, columns: readonly JsonColumn[], rows: readonly JsonRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const names = columns.map((column) => quote(column.name)).join(', ');
+  const record = columns.map((column) => `${quote(column.name)} ${column.type}`).join(', ');
+  const sql = `INSERT INTO ${quote(table)} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS row_(${record})`;
+  return tx.$executeRawUnsafe(sql, JSON.stringify(rows, jsonValue));
+}
+
+/**
+ * Updates many rows with one UPDATE … FROM jsonb_to_recordset($1), matched on
+ * `key` (the first of `columns`): each row sets its own values of the other
+ * columns. Returns how many rows the database updated.
+ */
+export async function updateJsonRows(tx: DatabaseClient, table: string, columns: readonly JsonColumn[], rows: readonly JsonRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const [key, ...set] = columns;
+  const record = columns.map((column) => `${quote(column.name)} ${column.type}`).join(', ');
+  const assignments = set.map((column) => `${quote(column.name)} = row_.${quote(column.name)}`).join(', ');
+  const sql = `UPDATE ${quote(table)} SET ${assignments} FROM jsonb_to_recordset($1::jsonb) AS row_(${record}) WHERE ${quote(table)}.${quote(key.name)} = row_.${quote(key.name)}`;
+  return tx.$executeRawUnsafe(sql, JSON.stringify(rows, jsonValue));
+}
+
+function jsonValue(this: unknown, _key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? value.toString() : value;
+}
+
+function quote(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
