@@ -3,7 +3,7 @@
  * well under 3 minutes with the build): runs every benchmark in order,
  * prints one block per figure with its method, then a summary table.
  * A benchmark that cannot run prints "skipped: <reason>"; the run still
- * exits 0. Options: --only=engine,sync,pacing,run,api  --json=<file>
+ * exits 0. Options: --only=engine,sync,pacing,run,history,api  --json=<file>
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
@@ -14,22 +14,44 @@ import { runEngineInChildProcess } from './engine-process';
 import { runMonthlyRunBenchmark, type RunFixture } from './monthly-run.bench';
 import { runPacingBenchmark } from './pacing.bench';
 import { BENCH_DATABASE_URL, postgresUnavailable, postgresVersion } from './scratch-postgres';
+import { runHistoryBenchmark } from './run-history.bench';
 import { runSyncBenchmarks, type SyncMeasurement } from './sync.bench';
 
 interface Sizes {
   engineCalls: number;
-  syncCalls: number;
+  /** Each size is a separate sync into fresh databases. */
+  syncCalls: number[];
   pacingWindows: number;
   pacingPageSize: number;
   /** Pacing window ÷ estimated unpaced time of 100 pages. */
   pacingHeadroom: number;
   runCalls: number;
+  /** Calls a month in the run-after-history benchmark (25 months). */
+  historyCallsPerMonth: number;
   apiSeconds: number;
 }
 
-const FULL: Sizes = { engineCalls: 1_000_000, syncCalls: 100_000, pacingWindows: 4, pacingPageSize: 100, pacingHeadroom: 2, runCalls: 100_000, apiSeconds: 20 };
-const QUICK: Sizes = { engineCalls: 100_000, syncCalls: 2_000, pacingWindows: 3, pacingPageSize: 10, pacingHeadroom: 1.5, runCalls: 3_000, apiSeconds: 3 };
-const ALL = ['engine', 'sync', 'pacing', 'run', 'api'] as const;
+const FULL: Sizes = {
+  engineCalls: 1_000_000,
+  syncCalls: [5_000, 100_000],
+  pacingWindows: 4,
+  pacingPageSize: 100,
+  pacingHeadroom: 2,
+  runCalls: 100_000,
+  historyCallsPerMonth: 2_000,
+  apiSeconds: 20,
+};
+const QUICK: Sizes = {
+  engineCalls: 100_000,
+  syncCalls: [2_000],
+  pacingWindows: 3,
+  pacingPageSize: 10,
+  pacingHeadroom: 1.5,
+  runCalls: 3_000,
+  historyCallsPerMonth: 100,
+  apiSeconds: 3,
+};
+const ALL = ['engine', 'sync', 'pacing', 'run', 'history', 'api'] as const;
 type Part = (typeof ALL)[number];
 
 async function main(): Promise<void> {
@@ -61,8 +83,8 @@ async function main(): Promise<void> {
       `commission service benchmarks (${machine.mode}) — ${machine.date}`,
       `machine: ${machine.cpus}, ${machine.memory}, node ${machine.node}, ${machine.postgres}`,
       `load average at start: ${machine.loadAverageAtStart}`,
-      `sizes: engine ${formatNumber(sizes.engineCalls)} calls, sync ${formatNumber(sizes.syncCalls)} calls, pacing ${sizes.pacingWindows} windows of 100 pages of ${sizes.pacingPageSize}, ` +
-        `monthly run ${formatNumber(sizes.runCalls)} calls, API ${sizes.apiSeconds} s per route`,
+      `sizes: engine ${formatNumber(sizes.engineCalls)} calls, sync ${sizes.syncCalls.map((calls) => formatNumber(calls)).join(' and ')} calls, pacing ${sizes.pacingWindows} windows of 100 pages of ${sizes.pacingPageSize}, ` +
+        `monthly run ${formatNumber(sizes.runCalls)} calls, run after history ${formatNumber(sizes.historyCallsPerMonth)} calls a month × 25, API ${sizes.apiSeconds} s per route`,
       '',
     ].join('\n'),
   );
@@ -90,9 +112,14 @@ async function main(): Promise<void> {
   let syncMeasured: { pglite: SyncMeasurement | null; postgresql: SyncMeasurement | null } = { pglite: null, postgresql: null };
   if (only.has('sync')) {
     await attempt('sync', 'SyncService.syncAndWait from the sandbox.', async () => {
-      const results = await runSyncBenchmarks({ calls: sizes.syncCalls, postgresSkipReason, rawPGlite: !quick });
-      syncMeasured = results;
-      return results.outcomes;
+      // Each size against its own baseline; pacing takes its page time from the largest.
+      const outcomes: BenchmarkOutcome[] = [];
+      for (const calls of sizes.syncCalls) {
+        const results = await runSyncBenchmarks({ calls, postgresSkipReason, rawPGlite: !quick });
+        syncMeasured = results;
+        outcomes.push(...results.outcomes);
+      }
+      return outcomes;
     });
   }
 
@@ -138,6 +165,12 @@ async function main(): Promise<void> {
     });
   }
   await (fixture as RunFixture | null)?.close().catch(() => undefined);
+
+  if (only.has('history')) {
+    await attempt('run after 24 approved months (PostgreSQL)', 'POST /v1/runs with and without history.', async () => [
+      await runHistoryBenchmark({ callsPerMonth: sizes.historyCallsPerMonth, postgresSkipReason }),
+    ]);
+  }
 
   printSummary(outcomes);
   const total = (Date.now() - began) / 1000;

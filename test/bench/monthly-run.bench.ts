@@ -170,7 +170,7 @@ export async function runMonthlyRunBenchmark(options: {
   }
 }
 
-async function seedBySync(service: ServiceProcess): Promise<void> {
+export async function seedBySync(service: ServiceProcess): Promise<void> {
   const started = await service.request<{ id: string }>('POST', '/v1/sync');
   if (started.status !== 202) throw new Error(`POST /v1/sync answered ${started.status}: ${JSON.stringify(started.body).slice(0, 300)}`);
   for (;;) {
@@ -197,7 +197,7 @@ async function listStatementIds(service: ServiceProcess, period: string): Promis
 }
 
 /** A default tiered marginal closer plan with rules and caps (as the engine benchmark's), a capped setter, and a named-payee plan. */
-function benchmarkPlans(dataset: SandboxDatasetSummary): Record<string, unknown>[] {
+export function benchmarkPlans(dataset: SandboxDatasetSummary): Record<string, unknown>[] {
   return [
     {
       name: 'Benchmark closers and setters',

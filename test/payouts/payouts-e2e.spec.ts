@@ -108,6 +108,8 @@ describe('payouts end to end (embedded PGlite)', () => {
         adjustments: 0,
         statements: september.length,
         payees: september.length,
+        // The first run: nothing earlier to settle.
+        periods: { computed: [{ period: SEP, reason: 'run_period' }], skipped: [] },
       });
       // Setters the setter plan does not name are reported, not paid.
       expect(run.unplanned.length).toBeGreaterThan(0);

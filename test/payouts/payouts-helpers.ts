@@ -11,7 +11,16 @@ export interface RunBody {
   status: string;
   trigger: string;
   error: string | null;
-  counts: { calls: number; lines: number; commission_lines: number; adjustments: number; statements: number; payees: number } | null;
+  counts: {
+    calls: number;
+    lines: number;
+    commission_lines: number;
+    adjustments: number;
+    statements: number;
+    payees: number;
+    periods: { computed: { period: string; reason: string }[]; skipped: string[] } | null;
+  } | null;
+  recompute: 'changed' | 'all';
   unplanned: { call_id: string; role: string; payee_id: string }[];
   warnings: { code: string; [detail: string]: unknown }[];
   duration_ms: number | null;
@@ -61,8 +70,12 @@ export async function waitForRun(t: TestApp, key: string, id: string, timeoutMs 
 }
 
 /** Starts a run and waits for it to end. */
-export async function runPeriod(t: TestApp, key: string, period: string, sync = false): Promise<RunBody> {
-  const started = await t.as(key).post('/v1/runs').send({ period, sync }).expect(202);
+export async function runPeriod(t: TestApp, key: string, period: string, sync = false, recompute?: 'changed' | 'all'): Promise<RunBody> {
+  const started = await t
+    .as(key)
+    .post('/v1/runs')
+    .send({ period, sync, ...(recompute ? { recompute } : {}) })
+    .expect(202);
   return waitForRun(t, key, started.body.id);
 }
 

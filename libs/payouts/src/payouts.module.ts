@@ -13,6 +13,7 @@ import { DisputesController } from './disputes/disputes.controller';
 import { DisputesRepository } from './disputes/disputes.repository';
 import { DisputesService } from './disputes/disputes.service';
 import { PayrollExportService } from './exports/payroll-export.service';
+import { PeriodComputationsRepository } from './runs/period-computations.repository';
 import { PayrollExportsController } from './exports/payroll-exports.controller';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { PayoutRunsRepository } from './runs/payout-runs.repository';
@@ -35,6 +36,7 @@ import { StatementsService } from './statements/statements.service';
   imports: [IngestionModule, PlansModule, PayeesModule, ObservabilityModule, EventsModule],
   controllers: [RunsController, StatementsController, PayrollExportsController, AdjustmentsController, BalancesController, DisputesController],
   providers: [
+    PeriodComputationsRepository,
     AdjustmentsRepository,
     AdjustmentsService,
     BalancesService,

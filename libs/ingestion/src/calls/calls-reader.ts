@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CommissionCall } from '@app/commission-engine';
-import { CallsRepository, StoredCall } from './calls.repository';
+import { CallsRepository, RunCallRow } from './calls.repository';
 
 /** What other contexts (plans' what-if, payout runs) read about calls. */
 export interface CallFacts {
@@ -35,6 +35,16 @@ export class CallsReader {
     return { calls: stored.map(toCommissionCall), earningsChangedAt: new Map(stored.map((call) => [call.id, call.earningsChangedAt])) };
   }
 
+  /** See CallsRepository.readPoint. */
+  readPoint(): Promise<bigint> {
+    return this.calls.readPoint();
+  }
+
+  /** See CallsRepository.changedSince. */
+  changedSince(micros: bigint): Promise<{ id: string; period: string | null; changedAtMicros: bigint }[]> {
+    return this.calls.changedSince(micros);
+  }
+
   /** See CallsRepository.awaitingFirstPaymentsPass. */
   awaitingFirstPaymentsPass(): Promise<boolean> {
     return this.calls.awaitingFirstPaymentsPass();
@@ -52,7 +62,7 @@ export class CallsReader {
   }
 }
 
-export function toCommissionCall(call: StoredCall): CommissionCall {
+export function toCommissionCall(call: RunCallRow): CommissionCall {
   if (!call.closerId || !call.baseAmount || !call.effectiveBase || !call.commissionAt || !call.commissionDay || !call.period) {
     throw new Error(`call ${call.id} is stored as commissionable without the fields that requires`);
   }

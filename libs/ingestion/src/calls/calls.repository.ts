@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { minorUnitDigits } from '@app/commission-engine';
-import { DatabaseClient, DatabaseService, decimalColumnToString, Prisma } from '@app/persistence';
+import {
+  DatabaseClient,
+  DatabaseService,
+  decimalColumnToString,
+  decimalTextToString,
+  insertJsonRows,
+  JsonColumn,
+  JsonRow,
+  Prisma,
+  updateJsonRows,
+} from '@app/persistence';
 import { flagMissingUpstream } from '../sync/missing-upstream';
+import { holdIngestionWriteLock } from '../sync/write-lock';
 import type { DerivedCall } from './call-derivation';
 import type { CallJudgement, NotCommissionableReason } from './commissionability';
 import { laterOf } from '../payments/payment-derivation';
@@ -79,6 +90,31 @@ export interface JudgementUpdate {
   earningsChangedAt: Date | null;
 }
 
+/** A commissionable call as a run reads it (commissionableInPeriods). */
+export interface RunCallRow {
+  id: string;
+  closerId: string | null;
+  setterId: string | null;
+  leadId: string | null;
+  productId: string | null;
+  bookingLinkId: string | null;
+  callKind: string | null;
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  utmContent: string | null;
+  utmTerm: string | null;
+  referral: string | null;
+  baseAmount: string | null;
+  effectiveBase: string | null;
+  /** Without trailing zeros ("0.25"); null without a stored payment. */
+  refundedShare: string | null;
+  commissionAt: Date | null;
+  commissionDay: string | null;
+  period: string | null;
+  earningsChangedAt: Date | null;
+}
+
 export interface PageWriteResult {
   inserted: number;
   updated: number;
@@ -97,25 +133,31 @@ export class CallsRepository {
    */
   async writePage(tx: DatabaseClient, calls: IncomingCall[], syncRunId: string | null, at: Date): Promise<PageWriteResult> {
     const byId = new Map(calls.map((call) => [call.derived.id, call])); // a repeated id: the last one wins
-    const existing = await tx.call.findMany({ where: { id: { in: [...byId.keys()] } } });
+    // Only what decides insert, update or skip is read here; a full row (its raw record) only for a call that changed.
+    const existing = await tx.$queryRaw<{ id: string; content_hash: string; upstream_updated_at: Date | null }[]>`
+      SELECT id, content_hash, upstream_updated_at FROM calls WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify([...byId.keys()])}::jsonb))`;
     const known = new Map(existing.map((row) => [row.id, row]));
-    const inserts: Prisma.CallCreateManyInput[] = [];
-    const changed: { incoming: IncomingCall; previous: CallRow }[] = [];
+    const inserts: JsonRow[] = [];
+    const changedIds: string[] = [];
     let unchanged = 0;
     for (const incoming of byId.values()) {
       const previous = known.get(incoming.derived.id);
-      if (!previous) inserts.push({ ...columns(incoming, at), firstSeenAt: at, lastSyncedAt: at, lastChangedAt: at });
-      else if (previous.contentHash === incoming.contentHash) unchanged += 1;
+      if (!previous) inserts.push(insertRow(incoming, at));
+      else if (previous.content_hash === incoming.contentHash) unchanged += 1;
       // An older version fetched after a newer one was stored (a sync page and a webhook re-fetch crossing) is not written.
       else if (
         incoming.derived.upstreamUpdatedAt !== null &&
-        previous.upstreamUpdatedAt !== null &&
-        incoming.derived.upstreamUpdatedAt < previous.upstreamUpdatedAt
+        previous.upstream_updated_at !== null &&
+        incoming.derived.upstreamUpdatedAt < previous.upstream_updated_at
       )
         unchanged += 1;
-      else changed.push({ incoming, previous });
+      else changedIds.push(previous.id);
     }
-    if (inserts.length > 0) await tx.call.createMany({ data: inserts });
+    await insertJsonRows(tx, 'calls', CALL_COLUMNS, inserts);
+    const changed =
+      changedIds.length === 0
+        ? []
+        : (await tx.call.findMany({ where: { id: { in: changedIds } } })).map((previous) => ({ incoming: byId.get(previous.id)!, previous }));
     if (changed.length > 0) {
       await tx.callVersion.createMany({
         data: changed.map(({ previous }) => ({
@@ -184,20 +226,21 @@ export class CallsRepository {
     return rows.map((row) => row.linkedPaymentId!);
   }
 
-  /** Stores new verdicts (only the ones given: callers skip what did not change). */
+  /** Stores new verdicts (only the ones given: callers skip what did not change), all in one statement. */
   async applyJudgements(tx: DatabaseClient, updates: JudgementUpdate[]): Promise<void> {
-    for (const { id, judgement, earningsChangedAt } of updates) {
-      await tx.call.update({
-        where: { id },
-        data: {
-          commissionable: judgement.commissionable,
-          reason: judgement.reason,
-          refundedShare: judgement.refundedShareText,
-          effectiveBase: judgement.effectiveBase,
-          earningsChangedAt,
-        },
-      });
-    }
+    await updateJsonRows(
+      tx,
+      'calls',
+      JUDGEMENT_COLUMNS,
+      updates.map(({ id, judgement, earningsChangedAt }) => ({
+        id,
+        commissionable: judgement.commissionable,
+        reason: judgement.reason,
+        refunded_share: judgement.refundedShareText,
+        effective_base_amount: judgement.effectiveBase,
+        earnings_changed_at: earningsChangedAt,
+      })),
+    );
   }
 
   /** After a complete pass: flags calls upstream no longer returned, and clears the flag on those it did. */
@@ -240,13 +283,54 @@ export class CallsRepository {
     return rows.map(toStoredCall);
   }
 
-  /** Commissionable calls whose period is one of `periods`, in commission order. */
-  async commissionableInPeriods(periods: string[]): Promise<StoredCall[]> {
-    const rows = await this.database.client.call.findMany({
-      where: { period: { in: periods }, commissionable: true },
-      orderBy: [{ commissionAt: 'asc' }, { id: 'asc' }],
+  /**
+   * Commissionable calls whose period is one of `periods`, in commission
+   * order, with only the columns a run reads: one SQL query, decimals read as
+   * text, no raw record and no ORM model per row (a month can hold 100,000).
+   */
+  async commissionableInPeriods(periods: string[]): Promise<RunCallRow[]> {
+    const rows = await this.database.client.$queryRaw<
+      (Omit<RunCallRow, 'baseAmount' | 'effectiveBase'> & { baseAmount: string | null; effectiveBase: string | null; currency: string })[]
+    >`
+      SELECT id, closer_id AS "closerId", setter_id AS "setterId", lead_id AS "leadId", product_id AS "productId", booking_link_id AS "bookingLinkId",
+             call_kind AS "callKind", utm_source AS "utmSource", utm_medium AS "utmMedium", utm_campaign AS "utmCampaign", utm_content AS "utmContent",
+             utm_term AS "utmTerm", referral, currency, base_amount::text AS "baseAmount", effective_base_amount::text AS "effectiveBase",
+             refunded_share::text AS "refundedShare", commission_at AS "commissionAt", commission_day AS "commissionDay", period,
+             earnings_changed_at AS "earningsChangedAt"
+        FROM calls
+       WHERE period IN (SELECT jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb)) AND commissionable
+       ORDER BY commission_at, id`;
+    return rows.map((row) => {
+      const digits = minorUnitDigits(row.currency);
+      return {
+        ...row,
+        baseAmount: row.baseAmount === null ? null : decimalTextToString(row.baseAmount, digits),
+        effectiveBase: row.effectiveBase === null ? null : decimalTextToString(row.effectiveBase, digits),
+        refundedShare: row.refundedShare === null ? null : decimalTextToString(row.refundedShare, 0),
+      };
     });
-    return rows.map(toStoredCall);
+  }
+
+  /**
+   * A point in time, in microseconds since the epoch, that splits call
+   * writes cleanly: every write committed before it is visible to reads that
+   * start after it, and every later write stamps calls.changed_at after it.
+   * Taken while holding the ingestion write lock, so no write is half done.
+   */
+  async readPoint(): Promise<bigint> {
+    return this.database.transaction(async (tx) => {
+      await holdIngestionWriteLock(tx);
+      const [row] = await tx.$queryRaw<{ micros: string }[]>`SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS micros`;
+      return BigInt(row.micros);
+    });
+  }
+
+  /** Calls whose changed_at is after `micros` (a read point): what changed since a period was computed. */
+  async changedSince(micros: bigint): Promise<{ id: string; period: string | null; changedAtMicros: bigint }[]> {
+    const rows = await this.database.client.$queryRaw<{ id: string; period: string | null; micros: string }[]>`
+      SELECT id, period, (extract(epoch FROM changed_at) * 1000000)::bigint::text AS micros
+        FROM calls WHERE changed_at > 'epoch'::timestamptz + ${micros.toString()}::bigint * interval '1 microsecond'`;
+    return rows.map((row) => ({ id: row.id, period: row.period, changedAtMicros: BigInt(row.micros) }));
   }
 
   async findMany(ids: string[]): Promise<StoredCall[]> {
@@ -285,6 +369,93 @@ function columns(call: IncomingCall, termsChangedAt: Date | null): Omit<Prisma.C
     earningsChangedAt: laterOf(termsChangedAt, paymentAt),
     raw: call.raw as Prisma.InputJsonValue,
     contentHash: call.contentHash,
+  };
+}
+
+/** A verdict's columns, keyed by the call's id. */
+const JUDGEMENT_COLUMNS: readonly JsonColumn[] = [
+  { name: 'id', type: 'text' },
+  { name: 'commissionable', type: 'boolean' },
+  { name: 'reason', type: 'text' },
+  { name: 'refunded_share', type: 'numeric' },
+  { name: 'effective_base_amount', type: 'numeric' },
+  { name: 'earnings_changed_at', type: 'timestamptz' },
+];
+
+/** The calls table's columns a new call is inserted with (version and missing_upstream take their defaults). */
+const CALL_COLUMNS: readonly JsonColumn[] = [
+  ...(
+    [
+      'id',
+      'status',
+      'closer_id',
+      'setter_id',
+      'lead_id',
+      'product_id',
+      'booking_link_id',
+      'linked_payment_id',
+      'call_kind',
+      'utm_source',
+      'utm_medium',
+      'utm_campaign',
+      'utm_content',
+      'utm_term',
+      'referral',
+      'currency',
+      'commission_day',
+      'period',
+      'reason',
+      'content_hash',
+    ] as const
+  ).map((name) => ({ name, type: 'text' as const })),
+  { name: 'expected_deal_value', type: 'bigint' },
+  { name: 'base_amount', type: 'numeric' },
+  { name: 'refunded_share', type: 'numeric' },
+  { name: 'effective_base_amount', type: 'numeric' },
+  { name: 'commissionable', type: 'boolean' },
+  { name: 'raw', type: 'jsonb' },
+  ...(['commission_at', 'terms_changed_at', 'earnings_changed_at', 'upstream_updated_at', 'first_seen_at', 'last_synced_at', 'last_changed_at'] as const).map(
+    (name) => ({ name, type: 'timestamptz' as const }),
+  ),
+];
+
+/** A new call as a row of CALL_COLUMNS: first seen, synced and changed now, its terms new now. */
+function insertRow(call: IncomingCall, at: Date): JsonRow {
+  const { derived, judgement } = call;
+  return {
+    id: derived.id,
+    status: derived.status,
+    closer_id: derived.closerId,
+    setter_id: derived.setterId,
+    lead_id: derived.leadId,
+    product_id: derived.productId,
+    booking_link_id: derived.bookingLinkId,
+    linked_payment_id: derived.linkedPaymentId,
+    call_kind: derived.callKind,
+    utm_source: derived.utmSource,
+    utm_medium: derived.utmMedium,
+    utm_campaign: derived.utmCampaign,
+    utm_content: derived.utmContent,
+    utm_term: derived.utmTerm,
+    referral: derived.referral,
+    currency: derived.currency,
+    commission_day: derived.commissionDay,
+    period: derived.period,
+    reason: judgement.reason,
+    content_hash: call.contentHash,
+    expected_deal_value: derived.expectedDealValue,
+    base_amount: derived.baseAmount,
+    refunded_share: judgement.refundedShareText,
+    effective_base_amount: judgement.effectiveBase,
+    commissionable: judgement.commissionable,
+    raw: call.raw,
+    commission_at: derived.commissionAt,
+    terms_changed_at: at,
+    earnings_changed_at: laterOf(at, call.paymentTermsChangedAt),
+    upstream_updated_at: derived.upstreamUpdatedAt,
+    first_seen_at: at,
+    last_synced_at: at,
+    last_changed_at: at,
   };
 }
 

@@ -3,7 +3,8 @@ import { parseAuraCall, parseAuraPayment, parseAuraTeamMember } from '@app/aura-
 import { IncomingMember, PayeesRepository } from '@app/payees';
 import { auraConfig, type AuraConfig, commissionConfig, type CommissionConfig } from '@app/configuration';
 import { contentHash } from '@app/content-hash';
-import { DatabaseClient, lockKey } from '@app/persistence';
+import { DatabaseClient } from '@app/persistence';
+import { holdIngestionWriteLock } from './write-lock';
 import { deriveCall, DerivationSettings, reasonNotCommissionable } from '../calls/call-derivation';
 import { CallsRepository, IncomingCall, JudgementUpdate, PageWriteResult } from '../calls/calls.repository';
 import { judgeCall } from '../calls/commissionability';
@@ -21,7 +22,6 @@ export interface ParsedPage<T> {
 
 type ParsedCall = Omit<IncomingCall, 'judgement' | 'paymentTermsChangedAt'>;
 
-const WRITE_LOCK = lockKey('ingestion:write');
 /** Linked payments judged again per transaction by judgeAllAgain. */
 const JUDGE_BATCH = 2_000;
 
@@ -100,8 +100,7 @@ export class IngestionWriter {
    * neither can judge by what the other has not committed yet.
    */
   private async serialise(tx: DatabaseClient): Promise<void> {
-    const [high, low] = WRITE_LOCK;
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(${high}::int4, ${low}::int4)`;
+    await holdIngestionWriteLock(tx);
   }
 
   parseTeam(records: readonly unknown[]): ParsedPage<IncomingMember> {

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Role } from '@app/commission-engine';
 import { minorUnitDigits } from '@app/commission-engine';
-import { DatabaseClient, DatabaseService, decimalColumnToString, lockKey } from '@app/persistence';
+import { DatabaseClient, DatabaseService, decimalColumnToString, decimalTextToString, lockKey } from '@app/persistence';
 import { Decimal } from '@app/commission-engine';
 import {
-  CALL_LINE_KINDS,
   type LedgerOutcome,
   type LineKind,
   type LockedLine,
@@ -49,44 +48,77 @@ export class LedgerRepository {
     return rows[0].fingerprint;
   }
 
-  /** Lines of approved and paid statements, and of drafts of other periods. */
-  async lockedLines(tx: DatabaseClient, period: string): Promise<LockedLine[]> {
-    const rows = await tx.statementLine.findMany({
-      where: { kind: { in: [...CALL_LINE_KINDS] }, statement: { OR: [{ status: { in: ['approved', 'paid'] } }, { period: { not: period } }] } },
-      select: {
-        id: true,
-        lineKey: true,
-        statementId: true,
-        callId: true,
-        callPeriod: true,
-        payeeId: true,
-        role: true,
-        kind: true,
-        baseAmount: true,
-        amount: true,
-        planId: true,
-        adjustsLineId: true,
-        statement: { select: { period: true, currency: true } },
-      },
-    });
+  /**
+   * The locked lines (of approved and paid statements, and of drafts of
+   * other periods) of every call that has a line paying it in one of
+   * `periods`: all of each such call's lines, whichever period they sit in,
+   * so the ledger settles a (call, role, payee) against everything paid on it.
+   */
+  async lockedLines(tx: DatabaseClient, period: string, periods: readonly string[]): Promise<LockedLine[]> {
+    if (periods.length === 0) return [];
+    const rows = await tx.$queryRaw<
+      {
+        id: string;
+        line_key: string;
+        statement_id: string;
+        statement_period: string;
+        call_id: string;
+        call_period: string;
+        payee_id: string;
+        role: string;
+        kind: string;
+        base_amount: string;
+        amount: string;
+        plan_id: string | null;
+        adjusts_line_id: string | null;
+        currency: string;
+      }[]
+    >`
+      SELECT l.id::text AS id, l.line_key, l.statement_id::text AS statement_id, s.period AS statement_period, l.call_id, l.call_period,
+             l.payee_id, l.role, l.kind, l.base_amount::text AS base_amount, l.amount::text AS amount, l.plan_id::text AS plan_id,
+             l.adjusts_line_id::text AS adjusts_line_id, s.currency
+        FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+       WHERE l.kind IN ('commission', 'adjustment') AND (s.status IN ('approved', 'paid') OR s.period <> ${period})
+         AND l.call_id IN (SELECT call_id FROM statement_lines
+                            WHERE call_period IN (SELECT jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb)) AND call_id IS NOT NULL)
+       ORDER BY l.id`;
     return rows.map((row) => {
-      const digits = minorUnitDigits(row.statement.currency);
+      const digits = minorUnitDigits(row.currency);
       return {
         id: row.id,
-        lineKey: row.lineKey,
-        statementId: row.statementId,
-        statementPeriod: row.statement.period,
-        callId: row.callId!,
-        callPeriod: row.callPeriod!,
-        payeeId: row.payeeId,
+        lineKey: row.line_key,
+        statementId: row.statement_id,
+        statementPeriod: row.statement_period,
+        callId: row.call_id,
+        callPeriod: row.call_period,
+        payeeId: row.payee_id,
         role: row.role as Role,
         kind: row.kind as LineKind,
-        baseAmount: decimalColumnToString(row.baseAmount!, digits),
-        amount: decimalColumnToString(row.amount, digits),
-        planId: row.planId,
-        adjustsLineId: row.adjustsLineId,
+        baseAmount: decimalTextToString(row.base_amount, digits),
+        amount: decimalTextToString(row.amount, digits),
+        planId: row.plan_id,
+        adjustsLineId: row.adjusts_line_id,
       };
     });
+  }
+
+  /** Periods of the call lines in `period`'s draft statements: a run rebuilds those drafts from scratch. */
+  async draftLinePeriods(tx: DatabaseClient, period: string): Promise<Set<string>> {
+    const rows = await tx.$queryRaw<{ call_period: string }[]>`
+      SELECT DISTINCT l.call_period FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+       WHERE s.period = ${period} AND s.status = 'draft' AND l.call_period IS NOT NULL`;
+    return new Set(rows.map((row) => row.call_period));
+  }
+
+  /** The periods each of these calls has lines in, any statement. */
+  async linePeriodsOf(tx: DatabaseClient, callIds: readonly string[]): Promise<Map<string, string[]>> {
+    const periods = new Map<string, string[]>();
+    if (callIds.length === 0) return periods;
+    const rows = await tx.$queryRaw<{ call_id: string; call_period: string }[]>`
+      SELECT DISTINCT call_id, call_period FROM statement_lines
+       WHERE call_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(callIds)}::jsonb)) AND call_period IS NOT NULL`;
+    for (const row of rows) periods.set(row.call_id, [...(periods.get(row.call_id) ?? []), row.call_period]);
+    return periods;
   }
 
   /**

@@ -14,3 +14,9 @@ export function previousMonth(now: Date, timezone: string): string {
 export function periodStart(period: string): Date {
   return new Date(`${period}-01T00:00:00Z`);
 }
+
+/** The month after `period` (YYYY-MM). */
+export function nextPeriod(period: string): string {
+  const [year, month] = period.split('-').map((part) => Number.parseInt(part, 10));
+  return month === 12 ? `${year + 1}-01` : `${year}-${String(month + 1).padStart(2, '0')}`;
+}

@@ -14,6 +14,13 @@ export interface RunCounts {
   adjustments: number;
   statements: number;
   payees: number;
+  /** Which periods the run computed and why, and which it left as they were (absent on runs from before it was recorded). */
+  periods?: RunPeriods;
+}
+
+export interface RunPeriods {
+  computed: { period: string; reason: string }[];
+  skipped: string[];
 }
 
 /** A (call, role, payee) of the period that should be paid but no plan covers. */
@@ -36,6 +43,8 @@ export interface PayoutRunRecord {
   status: RunStatus;
   trigger: RunTrigger;
   syncFirst: boolean;
+  /** Asked to compute every candidate period (recompute: all). */
+  fullRecompute: boolean;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -95,7 +104,7 @@ export class PayoutRunsRepository {
     return failed;
   }
 
-  async create(run: { period: string; trigger: RunTrigger; syncFirst: boolean; at: Date }): Promise<PayoutRunRecord> {
+  async create(run: { period: string; trigger: RunTrigger; syncFirst: boolean; fullRecompute?: boolean; at: Date }): Promise<PayoutRunRecord> {
     const row = await this.database.client.payoutRun.create({
       data: {
         period: run.period,
@@ -103,6 +112,7 @@ export class PayoutRunsRepository {
         status: 'running',
         trigger: run.trigger,
         syncFirst: run.syncFirst,
+        fullRecompute: run.fullRecompute ?? false,
         createdAt: run.at,
         startedAt: run.at,
       },
@@ -183,6 +193,7 @@ function toRecord(row: RunRow): PayoutRunRecord {
     status: row.status as RunStatus,
     trigger: row.trigger as RunTrigger,
     syncFirst: row.syncFirst,
+    fullRecompute: row.fullRecompute,
     createdAt: row.createdAt,
     startedAt: row.startedAt,
     finishedAt: row.finishedAt,

@@ -9,7 +9,6 @@ import {
   NegativeBalance,
   OutstandingCarry,
   PeriodStatementHead,
-  periodsToRecompute,
   VolumeTerms,
 } from '../ledger/period-ledger';
 
@@ -22,7 +21,11 @@ export interface RunCallSource {
 }
 
 export interface RunSnapshot {
-  lockedLines: LockedLine[];
+  /**
+   * The locked lines (approved and paid statements, drafts of other periods)
+   * of every call with a line in one of `periods`, wherever those lines sit.
+   */
+  lockedLines: (periods: readonly string[]) => Promise<LockedLine[]>;
   periodStatements: PeriodStatementHead[];
   closedPeriods: Set<string>;
   manualEntries?: ManualEntry[];
@@ -38,31 +41,62 @@ export interface RunSettings {
 
 export interface RunComputation {
   outcome: LedgerOutcome;
+  /** Every period computed, sorted: the ones asked for and the ones they drew in. */
   periods: string[];
+  /** Periods drawn in beyond the ones asked for: a call of a computed period has lines there, or moved there. */
+  drawnIn: string[];
+  /** Computed periods where a difference was left unsettled (a clawback outside the window). */
+  unsettled: Set<string>;
   calls: CommissionCall[];
   paid: PayoutResult;
 }
 
 /**
  * The compute half of a run (read a snapshot, compute purely, then write):
- * pay P, every earlier period holding a locked line and every earlier closed
- * period, then the periods settled calls moved to, and settle the ledger.
+ * pay P and the earlier periods asked for (recompute-plan.ts), drawing in
+ * every period where a call of theirs has lines or has moved to, and settle
+ * the ledger. Asked for every candidate, this is the full recompute.
  */
-export async function computeRun(period: string, snapshot: RunSnapshot, plans: Plan[], settings: RunSettings, source: RunCallSource): Promise<RunComputation> {
+export async function computeRun(
+  period: string,
+  asked: readonly string[],
+  snapshot: RunSnapshot,
+  plans: Plan[],
+  settings: RunSettings,
+  source: RunCallSource,
+): Promise<RunComputation> {
   const pay = (calls: CommissionCall[]) => computePayouts({ calls, plans, currency: settings.currency, roundingMode: settings.roundingMode });
-  let periods = periodsToRecompute(period, snapshot.lockedLines, snapshot.closedPeriods);
-  let read = await source.forRun(periods);
-  let paid = pay(read.calls);
-  let states = await statesOf(source, callsToLookUp(period, paid, snapshot.lockedLines));
-  const movedTo = [...states.values()]
-    .map((state) => (state.commissionable ? state.period : null))
-    .filter((moved): moved is string => moved !== null && moved <= period && !periods.includes(moved));
-  if (movedTo.length > 0) {
-    periods = [...new Set([...periods, ...movedTo])].sort();
-    read = await source.forRun(periods);
-    paid = pay(read.calls);
-    states = await statesOf(source, callsToLookUp(period, paid, snapshot.lockedLines));
-  }
+  const periods = new Set([period, ...asked]);
+  const drawnIn = new Set<string>();
+  const draw = (more: Iterable<string>) => {
+    let grew = false;
+    for (const extra of more) {
+      if (extra <= period && !periods.has(extra)) {
+        periods.add(extra);
+        drawnIn.add(extra);
+        grew = true;
+      }
+    }
+    return grew;
+  };
+  /** Locked lines of the computed periods, growing the set until every call's lines are all in it. */
+  const lockedClosure = async () => {
+    for (;;) {
+      const locked = await snapshot.lockedLines([...periods].sort());
+      if (!draw(locked.map((line) => line.callPeriod))) return locked;
+    }
+  };
+  const computeOnce = async () => {
+    const locked = await lockedClosure();
+    const read = await source.forRun([...periods].sort());
+    const paid = pay(read.calls);
+    const states = await statesOf(source, callsToLookUp(period, paid, locked));
+    return { locked, read, paid, states };
+  };
+  let round = await computeOnce();
+  const movedTo = [...round.states.values()].map((state) => (state.commissionable ? state.period : null)).filter((moved): moved is string => moved !== null);
+  if (draw(movedTo)) round = await computeOnce();
+  const { locked, read, paid, states } = round;
   const outcome = buildPeriodStatements({
     period,
     currency: settings.currency,
@@ -70,7 +104,7 @@ export async function computeRun(period: string, snapshot: RunSnapshot, plans: P
     closedPeriods: snapshot.closedPeriods,
     earningsChangedAt: read.earningsChangedAt,
     paid,
-    lockedLines: snapshot.lockedLines,
+    lockedLines: locked,
     periodStatements: snapshot.periodStatements,
     callStates: states,
     volumeTerms: volumeTermsOf(plans),
@@ -78,7 +112,17 @@ export async function computeRun(period: string, snapshot: RunSnapshot, plans: P
     outstandingCarries: snapshot.outstandingCarries ?? [],
     negativeBalance: settings.negativeBalance ?? 'carry_forward',
   });
-  return { outcome, periods, calls: read.calls, paid };
+  return { outcome, periods: [...periods].sort(), drawnIn: [...drawnIn].sort(), unsettled: unsettledPeriods(outcome, locked, paid), calls: read.calls, paid };
+}
+
+/** The periods holding the lines of each call a warning names: their difference stays open until a later run. */
+function unsettledPeriods(outcome: LedgerOutcome, locked: readonly LockedLine[], paid: PayoutResult): Set<string> {
+  const warned = new Set(outcome.warnings.map((warning) => warning.call_id));
+  const periods = new Set<string>();
+  if (warned.size === 0) return periods;
+  for (const line of locked) if (warned.has(line.callId)) periods.add(line.callPeriod);
+  for (const line of paid.lines) if (warned.has(line.callId)) periods.add(line.period);
+  return periods;
 }
 
 /** Which plans let other calls move a line: tiers or a period cap (for the clawback window). */

@@ -7,6 +7,8 @@ import { PayeesReader } from '@app/payees';
 import { PlansReader } from '@app/plans';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { PayoutRunRecord, PayoutRunsRepository, RunCounts, RunWarning } from './payout-runs.repository';
+import { PeriodComputationsRepository } from './period-computations.repository';
+import { earliestReadPoint, inputsDigest, planRecompute } from './recompute-plan';
 import { computeRun } from './run-computation';
 import { runEvent } from './run-events';
 
@@ -40,6 +42,7 @@ export class RunExecutor {
     private readonly plans: PlansReader,
     private readonly payees: PayeesReader,
     private readonly events: EventOutbox,
+    private readonly computations: PeriodComputationsRepository,
     @Inject(commissionConfig.KEY) private readonly config: CommissionConfig,
   ) {}
 
@@ -50,19 +53,50 @@ export class RunExecutor {
         'Payments have not been synced yet: calls wait for their payments (payment_missing), and a run now would claw back what was paid. Sync first (POST /v1/sync), then run again',
       );
     }
+    // Every call write committed before this point is seen below; every later one stamps calls.changed_at after it.
+    const readPoint = await this.calls.readPoint();
     const snapshot = await this.database.transaction(
       async (tx) => ({
         fingerprint: await this.ledger.fingerprint(tx),
-        lockedLines: await this.ledger.lockedLines(tx, period),
         periodStatements: await this.ledger.periodStatements(tx, period),
         closedPeriods: await this.ledger.closedPeriods(tx),
         manualEntries: await this.ledger.manualEntries(tx, period),
         outstandingCarries: await this.ledger.outstandingCarries(tx, period),
+        computations: await this.computations.upTo(tx, period),
+        draftLinePeriods: await this.ledger.draftLinePeriods(tx, period),
       }),
       { isolation: 'RepeatableRead', timeoutSeconds: 300 },
     );
     const plans = await this.plans.allPlans();
-    const { outcome, periods, calls, paid } = await computeRun(period, snapshot, plans, this.config, this.calls);
+    const inputsOf = (of: string) => inputsDigest(of, plans, this.config);
+    const since = earliestReadPoint(snapshot.computations);
+    const changedCalls = since === null || run.fullRecompute ? [] : await this.calls.changedSince(since);
+    const plan = planRecompute({
+      period,
+      records: snapshot.computations,
+      closedPeriods: snapshot.closedPeriods,
+      inputsOf,
+      changedCalls,
+      linePeriods: await this.ledger.linePeriodsOf(
+        this.database.client,
+        changedCalls.map((call) => call.id),
+      ),
+      draftLinePeriods: snapshot.draftLinePeriods,
+      full: run.fullRecompute,
+    });
+    const lockedLines = (periods: readonly string[]) => this.ledger.lockedLines(this.database.client, period, periods);
+    const { outcome, periods, drawnIn, unsettled, calls, paid } = await computeRun(
+      period,
+      plan.compute.map((entry) => entry.period),
+      { ...snapshot, lockedLines },
+      plans,
+      this.config,
+      this.calls,
+    );
+    const computed = [...plan.compute, ...drawnIn.map((drawn) => ({ period: drawn, reason: 'shares_a_call' as const }))].sort((a, b) =>
+      a.period.localeCompare(b.period),
+    );
+    const skipped = plan.skipped.filter((candidate) => !periods.includes(candidate));
     const lines = outcome.statements.flatMap((statement) => statement.lines);
     const adjustments = lines.filter((line) => line.kind === 'adjustment').length;
     const counts: RunCounts = {
@@ -72,6 +106,7 @@ export class RunExecutor {
       adjustments,
       statements: outcome.statements.length,
       payees: new Set(outcome.statements.map((statement) => statement.payeeId)).size,
+      periods: { computed, skipped },
     };
     const unplanned = paid.unplanned
       .filter((entry) => entry.period === period)
@@ -89,7 +124,7 @@ export class RunExecutor {
     ];
     const changedStatements = outcome.statements.filter((statement) => statement.change !== 'unchanged').length;
     this.logger.log(
-      `Run ${run.id} of ${period}: ${counts.calls} calls over ${periods.length} period(s) → ${counts.lines} lines in ${counts.statements} statements ` +
+      `Run ${run.id} of ${period}: ${counts.calls} calls over ${periods.length} period(s) (${skipped.length} unchanged left alone) → ${counts.lines} lines in ${counts.statements} statements ` +
         `(${changedStatements} written, ${outcome.deletedStatementIds.length} dropped), ${counts.adjustments} adjustments, ${warnings.length} warnings`,
     );
 
@@ -99,6 +134,15 @@ export class RunExecutor {
         await this.ledger.periodStatements(tx, period, true);
         if ((await this.ledger.fingerprint(tx)) !== snapshot.fingerprint) throw new LedgerChangedError(period);
         await this.ledger.writePeriod(tx, outcome, run.id, new Date());
+        // Computed periods are current as of the read point; so are the skipped ones, nothing of theirs having changed.
+        await this.computations.record(
+          tx,
+          run.id,
+          period,
+          readPoint,
+          [...periods, ...skipped].map((of) => ({ period: of, inputs: inputsOf(of), unsettled: unsettled.has(of) })),
+          outcome.statements.flatMap((statement) => statement.lines.flatMap((line) => (line.callPeriod ? [line.callPeriod] : []))),
+        );
         await this.ledger.repointManualEntries(tx, outcome.statements);
         const finished = await this.runs.finish(run.id, { status: 'succeeded', counts, unplanned, warnings, finishedAt: new Date() }, tx);
         await this.events.publish(tx, [runEvent(finished)]);

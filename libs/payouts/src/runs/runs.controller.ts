@@ -30,7 +30,7 @@ export class RunsController {
       '(details[0].running_run_id). With "sync": true the run first syncs calls from Aura.',
   })
   async start(@Body() body: StartRunDto) {
-    return presentRun(await this.runs.start({ period: body.period, sync: body.sync ?? false }));
+    return presentRun(await this.runs.start({ period: body.period, sync: body.sync ?? false, fullRecompute: body.recompute === 'all' }));
   }
 
   @Get()

@@ -73,8 +73,8 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** Starts a run in the background and returns it at once; ConflictError names the run already running. */
-  async start(request: { period: string; sync: boolean }): Promise<PayoutRunRecord> {
-    const started = await this.launch(request.period, 'manual', request.sync, null);
+  async start(request: { period: string; sync: boolean; fullRecompute?: boolean }): Promise<PayoutRunRecord> {
+    const started = await this.launch(request.period, 'manual', request.sync, null, request.fullRecompute ?? false);
     if (started.run) return started.run;
     const running = started.activeRunId;
     throw new ConflictError(`A run of ${request.period} is already running${running ? ` (${running})` : ''}`, [{ running_run_id: running }]);
@@ -136,14 +136,20 @@ export class RunsService implements OnApplicationBootstrap, BeforeApplicationShu
     return started.run;
   }
 
-  private async launch(period: string, trigger: RunTrigger, syncFirst: boolean, refuse: (() => Promise<Refusal | null>) | null): Promise<Launch> {
+  private async launch(
+    period: string,
+    trigger: RunTrigger,
+    syncFirst: boolean,
+    refuse: (() => Promise<Refusal | null>) | null,
+    fullRecompute = false,
+  ): Promise<Launch> {
     const { answer, done } = await this.lock.startInBackground<PayoutRunRecord | Refusal>(
       lockName(period),
       async () => {
         await this.failInterrupted(period); // we hold the lock: their process is gone
         const refusal = refuse ? await refuse() : null;
         if (refusal) return { answer: refusal };
-        const run = await this.runs.create({ period, trigger, syncFirst, at: new Date() });
+        const run = await this.runs.create({ period, trigger, syncFirst, fullRecompute, at: new Date() });
         return { answer: run, continueWith: () => this.execute(run) };
       },
       async () => ({ activeRunId: await this.winnerOf(period), reason: 'locked' as const }),
