@@ -25,6 +25,32 @@ export async function insertJsonRows(tx: DatabaseClient, table: string, columns:
 }
 
 /**
+ * Inserts the rows whose key (the first of `columns`) is not in the table
+ * yet and returns, for the rows that were, the stored values of `returning`:
+ * a page of upstream records checked and its new ones written in one
+ * statement. Rows must not repeat a key.
+ */
+export async function insertNewJsonRows<T>(
+  tx: DatabaseClient,
+  table: string,
+  columns: readonly JsonColumn[],
+  rows: readonly JsonRow[],
+  returning: readonly string[],
+): Promise<T[]> {
+  if (rows.length === 0) return [];
+  const key = quote(columns[0].name);
+  const names = columns.map((column) => quote(column.name)).join(', ');
+  const record = columns.map((column) => `${quote(column.name)} ${column.type}`).join(', ');
+  const stored = returning.map((name) => `stored.${quote(name)}`).join(', ');
+  const sql =
+    `WITH incoming AS (SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS row_(${record})), ` +
+    `existing AS (SELECT ${stored} FROM ${quote(table)} stored WHERE stored.${key} IN (SELECT ${key} FROM incoming)), ` +
+    `inserted AS (INSERT INTO ${quote(table)} (${names}) SELECT ${names} FROM incoming WHERE ${key} NOT IN (SELECT ${key} FROM existing) RETURNING 1) ` +
+    `SELECT * FROM existing`;
+  return tx.$queryRawUnsafe<T[]>(sql, JSON.stringify(rows, jsonValue));
+}
+
+/**
  * Updates many rows with one UPDATE … FROM jsonb_to_recordset($1), matched on
  * `key` (the first of `columns`): each row sets its own values of the other
  * columns. Returns how many rows the database updated.

@@ -21,14 +21,19 @@ CREATE INDEX "calls_changed_at_idx" ON "calls"("changed_at");
 -- The body is an E'' string whose semicolons are written \073: Prisma's pg adapter runs a migration script
 -- statement by statement, split at every semicolon, dollar quotes or not (docs/database.md).
 CREATE FUNCTION "calls_set_changed_at"() RETURNS trigger LANGUAGE plpgsql AS E'
+DECLARE
+  previous calls\073
 BEGIN
   IF TG_OP = ''INSERT'' THEN
     NEW.changed_at := clock_timestamp()\073
-  ELSIF (to_jsonb(NEW) - ARRAY[''last_synced_at'', ''missing_upstream'', ''changed_at''])
-        IS DISTINCT FROM (to_jsonb(OLD) - ARRAY[''last_synced_at'', ''missing_upstream'', ''changed_at'']) THEN
+    RETURN NEW\073
+  END IF\073
+  previous := OLD\073
+  previous.last_synced_at := NEW.last_synced_at\073
+  previous.missing_upstream := NEW.missing_upstream\073
+  previous.changed_at := NEW.changed_at\073
+  IF previous IS DISTINCT FROM NEW THEN
     NEW.changed_at := clock_timestamp()\073
-  ELSE
-    NEW.changed_at := OLD.changed_at\073
   END IF\073
   RETURN NEW\073
 END';

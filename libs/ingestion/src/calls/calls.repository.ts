@@ -5,7 +5,7 @@ import {
   DatabaseService,
   decimalColumnToString,
   decimalTextToString,
-  insertJsonRows,
+  insertNewJsonRows,
   JsonColumn,
   JsonRow,
   Prisma,
@@ -133,16 +133,22 @@ export class CallsRepository {
    */
   async writePage(tx: DatabaseClient, calls: IncomingCall[], syncRunId: string | null, at: Date): Promise<PageWriteResult> {
     const byId = new Map(calls.map((call) => [call.derived.id, call])); // a repeated id: the last one wins
-    // Only what decides insert, update or skip is read here; a full row (its raw record) only for a call that changed.
-    const existing = await tx.$queryRaw<{ id: string; content_hash: string; upstream_updated_at: Date | null }[]>`
-      SELECT id, content_hash, upstream_updated_at FROM calls WHERE id IN (SELECT jsonb_array_elements_text(${JSON.stringify([...byId.keys()])}::jsonb))`;
+    // New calls are inserted, and only what decides update or skip is read of the others, in one statement;
+    // a full row (its raw record) only for a call that changed.
+    const existing = await insertNewJsonRows<{ id: string; content_hash: string; upstream_updated_at: Date | null }>(
+      tx,
+      'calls',
+      CALL_COLUMNS,
+      [...byId.values()].map((call) => insertRow(call, at)),
+      ['id', 'content_hash', 'upstream_updated_at'],
+    );
     const known = new Map(existing.map((row) => [row.id, row]));
-    const inserts: JsonRow[] = [];
     const changedIds: string[] = [];
+    let inserted = 0;
     let unchanged = 0;
     for (const incoming of byId.values()) {
       const previous = known.get(incoming.derived.id);
-      if (!previous) inserts.push(insertRow(incoming, at));
+      if (!previous) inserted += 1;
       else if (previous.content_hash === incoming.contentHash) unchanged += 1;
       // An older version fetched after a newer one was stored (a sync page and a webhook re-fetch crossing) is not written.
       else if (
@@ -153,7 +159,6 @@ export class CallsRepository {
         unchanged += 1;
       else changedIds.push(previous.id);
     }
-    await insertJsonRows(tx, 'calls', CALL_COLUMNS, inserts);
     const changed =
       changedIds.length === 0
         ? []
@@ -178,7 +183,7 @@ export class CallsRepository {
         });
       }
     }
-    return { inserted: inserts.length, updated: changed.length, unchanged };
+    return { inserted, updated: changed.length, unchanged };
   }
 
   /** The calls whose linked_payment_id is one of `paymentIds`: to be judged again after their payment changed. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseClient, DatabaseService } from '@app/persistence';
+import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
 
 /** What started a sync; `resume` is a sync a restart took up again. */
 export const SYNC_TRIGGERS = ['manual', 'schedule', 'run', 'resume', 'catch_up'] as const;
@@ -106,61 +106,44 @@ export class SyncRunsRepository {
     )!;
   }
 
-  /** Records a committed page and moves the checkpoint, in the page's transaction. */
+  /**
+   * Records a committed page and moves the checkpoint and the counters, in
+   * the page's transaction: one statement per page (a sync writes thousands).
+   */
   async recordPage(tx: DatabaseClient, id: string, pageNumber: number, page: PageProgress): Promise<void> {
-    await tx.syncRunPage.create({
-      data: { syncRunId: id, pageNumber, resource: page.resource, cursor: page.cursor, nextCursor: page.nextCursor, callIds: page.callIds },
-    });
-    const common = {
-      checkpointCursor: page.lastOfPhase ? null : page.nextCursor,
-      pages: { increment: 1 },
-      requests: { increment: page.requests },
-      retries: { increment: page.retries },
-      rateLimitWaitMs: { increment: page.rateLimitWaitMs },
+    const nextPhase = page.resource === 'calls' ? 'payments' : 'team';
+    const calls = page.resource === 'calls';
+    const pass = {
+      received: page.received,
+      inserted: page.inserted,
+      updated: page.updated,
+      unchanged: page.unchanged,
+      quarantined: page.quarantined,
+      ...(page.resource === 'payments' ? { calls_judged_again: page.callsJudgedAgain ?? 0 } : {}),
     };
-    if (page.resource === 'team') {
-      const current = paymentCounts((await tx.syncRun.findUniqueOrThrow({ where: { id }, select: { team: true } })).team);
-      const team = {
-        ...current,
-        received: current.received + page.received,
-        inserted: current.inserted + page.inserted,
-        updated: current.updated + page.updated,
-        unchanged: current.unchanged + page.unchanged,
-        quarantined: current.quarantined + page.quarantined,
-      };
-      await tx.syncRun.update({ where: { id }, data: { ...common, team: { ...team } } });
-      return;
-    }
-    if (page.resource === 'calls') {
-      await tx.syncRun.update({
-        where: { id },
-        data: {
-          ...common,
-          ...(page.lastOfPhase ? { phase: 'payments' } : {}),
-          received: { increment: page.received },
-          inserted: { increment: page.inserted },
-          updated: { increment: page.updated },
-          unchanged: { increment: page.unchanged },
-          quarantined: { increment: page.quarantined },
-        },
-      });
-      return;
-    }
-    // One sync at a time holds the row, so a read-modify-write of the JSON counters is safe.
-    const current = paymentCounts((await tx.syncRun.findUniqueOrThrow({ where: { id }, select: { payments: true } })).payments);
-    const payments: PaymentPassCounts = {
-      ...current,
-      received: current.received + page.received,
-      inserted: current.inserted + page.inserted,
-      updated: current.updated + page.updated,
-      unchanged: current.unchanged + page.unchanged,
-      quarantined: current.quarantined + page.quarantined,
-      calls_judged_again: current.calls_judged_again + (page.callsJudgedAgain ?? 0),
-    };
-    await tx.syncRun.update({
-      where: { id },
-      data: { ...common, ...(page.lastOfPhase ? { phase: 'team' } : {}), payments: { ...payments } },
-    });
+    /** A JSON pass's counters plus this page's (missing keys count from 0; other keys are kept). */
+    const added = (column: 'payments' | 'team') =>
+      Prisma.sql`coalesce(${Prisma.raw(column)}, '{}'::jsonb) || (SELECT jsonb_object_agg(key, coalesce((${Prisma.raw(column)}->>key)::int, 0) + value::int)
+                   FROM jsonb_each_text(${JSON.stringify(pass)}::jsonb))`;
+    await tx.$executeRaw`
+      WITH page AS (
+        INSERT INTO sync_run_pages (sync_run_id, page_number, resource, cursor, next_cursor, call_ids)
+        VALUES (${id}::uuid, ${pageNumber}, ${page.resource}, ${page.cursor}, ${page.nextCursor}, ${page.callIds}::text[]))
+      UPDATE sync_runs SET
+        checkpoint_cursor = ${page.lastOfPhase ? null : page.nextCursor},
+        pages = pages + 1,
+        requests = requests + ${page.requests},
+        retries = retries + ${page.retries},
+        rate_limit_wait_ms = rate_limit_wait_ms + ${page.rateLimitWaitMs},
+        phase = ${page.lastOfPhase && page.resource !== 'team' ? nextPhase : Prisma.raw('phase')},
+        received = received + ${calls ? page.received : 0},
+        inserted = inserted + ${calls ? page.inserted : 0},
+        updated = updated + ${calls ? page.updated : 0},
+        unchanged = unchanged + ${calls ? page.unchanged : 0},
+        quarantined = quarantined + ${calls ? page.quarantined : 0},
+        payments = ${page.resource === 'payments' ? added('payments') : Prisma.raw('payments')},
+        team = ${page.resource === 'team' ? added('team') : Prisma.raw('team')}
+      WHERE id = ${id}::uuid`;
   }
 
   /** Flags a running sync for cancellation; null when it is not running. */

@@ -38,6 +38,9 @@ function toUnixSeconds(at: Date | null): number {
  * transaction together with the checkpoint, so a crash resumes after the last
  * committed page. One sync at a time across replicas (ExclusiveLock).
  */
+/** A pass that inserted at least this many rows refreshes the table's planner statistics (ANALYZE). */
+const STATISTICS_REFRESH_ROWS = 1_000;
+
 @Injectable()
 export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SyncService.name);
@@ -229,21 +232,27 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       // Calls first, then payments: each pass is a full pass, and the checkpoint says which pass it belongs to.
       // Each pass fetches the next page while it writes this one (readAhead).
       if (run.phase === 'calls') {
+        let inserted = 0;
         for await (const page of readAhead(client.pages({ is_upcoming: 'false', startCursor: run.checkpointCursor }))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
-          await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
+          inserted += await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
           if (stopHere(page)) return;
         }
+        // The payments pass looks calls up by linked payment: after a bulk load, planner statistics that still
+        // describe an empty table turn each lookup into a scan of every call.
+        if (inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('calls');
       }
       if (run.phase !== 'team') {
         const paymentsFrom = run.phase === 'payments' ? run.checkpointCursor : null;
+        let inserted = 0;
         for await (const page of readAhead(client.paymentPages({ startCursor: paymentsFrom }))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
-          await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
+          inserted += await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
           if (stopHere(page)) return;
         }
+        if (inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('payments');
       }
       // Aura's team is an alpha endpoint: where it does not exist (404), payees keep the names they have.
       let teamComplete = true;
@@ -303,7 +312,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     resource: SyncPhase,
     page: { cursor: string | null; nextCursor: string | null; records: unknown[]; hasMore: boolean },
     counters: { requests: number; retries: number; rateLimitWaitMs: number },
-  ): Promise<void> {
+  ): Promise<number> {
     const at = new Date();
     const parsed =
       resource === 'calls'
@@ -329,13 +338,14 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
           ? this.writer.writePayments(tx, records as ReturnType<IngestionWriter['parsePayments']>, runId, at)
           : this.writer.writeTeam(tx, records as ReturnType<IngestionWriter['parseTeam']>, runId, at);
     try {
-      await this.database.transaction(
+      return await this.database.transaction(
         async (tx) => {
-          await this.runs.recordPage(tx, runId, pageNumber, progress(await write(tx, parsed), parsed.bad.length));
+          const written = await write(tx, parsed);
+          await this.runs.recordPage(tx, runId, pageNumber, progress(written, parsed.bad.length));
+          return written.inserted;
         },
         { timeoutSeconds: 120 },
       );
-      return;
     } catch (error) {
       this.logger.warn(`Sync ${runId}: the database refused page ${pageNumber} of ${resource} (${describeFailure(error)}); writing it record by record`);
     }
@@ -369,5 +379,15 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       },
       { timeoutSeconds: 120 },
     );
+    return total.inserted;
+  }
+
+  /** ANALYZE after a pass inserted many rows; a database that refuses (a role that does not own the table) only loses speed. */
+  private async refreshStatistics(table: 'calls' | 'payments'): Promise<void> {
+    try {
+      await this.database.client.$executeRawUnsafe(`ANALYZE "${table}"`);
+    } catch (error) {
+      this.logger.warn(`Could not ANALYZE ${table} after a bulk sync (${describeFailure(error)}); lookups may be slow until autovacuum does`);
+    }
   }
 }
