@@ -54,8 +54,8 @@ export class LedgerRepository {
    * `periods`: all of each such call's lines, whichever period they sit in,
    * so the ledger settles a (call, role, payee) against everything paid on it.
    */
-  async lockedLines(tx: DatabaseClient, period: string, periods: readonly string[]): Promise<LockedLine[]> {
-    if (periods.length === 0) return [];
+  async lockedLines(tx: DatabaseClient, period: string, periods: readonly string[], callIds: readonly string[] = []): Promise<LockedLine[]> {
+    if (periods.length === 0 && callIds.length === 0) return [];
     const rows = await tx.$queryRaw<
       {
         id: string;
@@ -80,7 +80,8 @@ export class LedgerRepository {
         FROM statement_lines l JOIN statements s ON s.id = l.statement_id
        WHERE l.kind IN ('commission', 'adjustment') AND (s.status IN ('approved', 'paid') OR s.period <> ${period})
          AND l.call_id IN (SELECT call_id FROM statement_lines
-                            WHERE call_period IN (SELECT jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb)) AND call_id IS NOT NULL)
+                            WHERE call_period IN (SELECT jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb)) AND call_id IS NOT NULL
+                           UNION SELECT jsonb_array_elements_text(${JSON.stringify(callIds)}::jsonb))
        ORDER BY l.id`;
     return rows.map((row) => {
       const digits = minorUnitDigits(row.currency);
@@ -102,12 +103,20 @@ export class LedgerRepository {
     });
   }
 
-  /** Periods of the call lines in `period`'s draft statements: a run rebuilds those drafts from scratch. */
+  /**
+   * The periods a run of `period` must compute because it rebuilds that
+   * period's drafts from scratch: the periods of their call lines, and the
+   * periods those lines' calls belong to now (a call that moved). Reads
+   * calls.period: the one place the ledger joins the calls table.
+   */
   async draftLinePeriods(tx: DatabaseClient, period: string): Promise<Set<string>> {
-    const rows = await tx.$queryRaw<{ call_period: string }[]>`
-      SELECT DISTINCT l.call_period FROM statement_lines l JOIN statements s ON s.id = l.statement_id
-       WHERE s.period = ${period} AND s.status = 'draft' AND l.call_period IS NOT NULL`;
-    return new Set(rows.map((row) => row.call_period));
+    const rows = await tx.$queryRaw<{ period: string }[]>`
+      SELECT DISTINCT l.call_period AS period FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+       WHERE s.period = ${period} AND s.status = 'draft' AND l.call_period IS NOT NULL
+      UNION
+      SELECT DISTINCT c.period FROM statement_lines l JOIN statements s ON s.id = l.statement_id JOIN calls c ON c.id = l.call_id
+       WHERE s.period = ${period} AND s.status = 'draft' AND c.period IS NOT NULL AND c.period <> l.call_period`;
+    return new Set(rows.map((row) => row.period));
   }
 
   /** The periods each of these calls has lines in, any statement. */

@@ -28,8 +28,9 @@ export class PeriodComputationsRepository {
 
   /**
    * Records the periods a run computed, as of its read point, in the run's
-   * write transaction; `seen` periods (lines written for them) get a row
-   * marked never computed if they have none.
+   * write transaction, and marks every later period stale; `seen` periods
+   * (lines written for them) get a row marked never computed if they have
+   * none.
    */
   async record(
     tx: DatabaseClient,
@@ -47,6 +48,8 @@ export class PeriodComputationsRepository {
         ON CONFLICT (period) DO UPDATE SET computed_at = EXCLUDED.computed_at, run_id = EXCLUDED.run_id, run_period = EXCLUDED.run_period,
           inputs = EXCLUDED.inputs, unsettled = EXCLUDED.unsettled`;
     }
+    // Lines written by this run may settle calls of later periods too: a later period is computed again next time.
+    await tx.$executeRaw`UPDATE period_computations SET computed_at = NULL WHERE period > ${runPeriod} AND computed_at IS NOT NULL`;
     if (seen.length > 0) {
       await tx.$executeRaw`
         INSERT INTO period_computations (period) SELECT jsonb_array_elements_text(${JSON.stringify(seen)}::jsonb) ON CONFLICT (period) DO NOTHING`;

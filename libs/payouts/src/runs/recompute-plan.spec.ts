@@ -36,7 +36,8 @@ describe('planRecompute', () => {
     const result = plan({
       records: [
         computed('2026-01', 10n),
-        { ...computed('2026-02', 10n), computedAtMicros: null, inputs: null },
+        { ...computed('2026-02', 10n), computedAtMicros: null, runPeriod: null, inputs: null },
+        { ...computed('2026-02b', 10n), computedAtMicros: null }, // made stale by a run of an earlier period
         computed('2026-03', 10n, { inputs: 'other' }),
         computed('2026-04', 10n, { unsettled: true }),
         computed('2026-05', 10n),
@@ -55,6 +56,7 @@ describe('planRecompute', () => {
     expect(result.compute).toEqual([
       { period: '2025-12', reason: 'never_computed' },
       { period: '2026-02', reason: 'never_computed' },
+      { period: '2026-02b', reason: 'earlier_period_run' },
       { period: '2026-03', reason: 'inputs_changed' },
       { period: '2026-04', reason: 'unsettled' },
       { period: '2026-05', reason: 'drafts_rebuilt' },
@@ -62,6 +64,13 @@ describe('planRecompute', () => {
       { period: '2026-10', reason: 'run_period' },
     ]);
     expect(result.skipped).toEqual(['2026-01', '2026-07']);
+  });
+
+  it('computes every candidate in a run of a period earlier than one already run', () => {
+    expect(plan({ records: [computed('2026-09', 10n, { runPeriod: '2026-12' })] }).compute).toEqual([
+      { period: '2026-09', reason: 'later_period_run' },
+      { period: '2026-10', reason: 'run_period' },
+    ]);
   });
 
   it('computes every candidate when asked to', () => {

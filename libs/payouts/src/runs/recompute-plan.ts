@@ -26,6 +26,14 @@ export const RECOMPUTE_REASONS = [
   'shares_a_call',
   /** The run was asked to compute every period (POST /v1/runs with recompute: all). */
   'full_recompute',
+  /**
+   * A later period than P has been run: what an earlier period settles to
+   * depends on the run's period (a call's lines can sit on both sides of P),
+   * so a run of an earlier period computes every candidate.
+   */
+  'later_period_run',
+  /** A run of an earlier period wrote lines since it was computed (they may settle calls of this one). */
+  'earlier_period_run',
 ] as const;
 export type RecomputeReason = (typeof RECOMPUTE_REASONS)[number];
 
@@ -35,7 +43,7 @@ export const COMPUTATION_VERSION = 1;
 /** A period's last computation as recorded. */
 export interface PeriodComputationRecord {
   period: string;
-  /** The run's read point, microseconds since the epoch; null: never computed. */
+  /** The run's read point, microseconds since the epoch; null: never computed, or made stale by a run of an earlier period. */
   computedAtMicros: bigint | null;
   runPeriod: string | null;
   inputs: string | null;
@@ -80,11 +88,14 @@ export function planRecompute(input: RecomputeInput): RecomputePlan {
   const candidates = new Set<string>([period, ...records.keys()]);
   for (const closed of input.closedPeriods) if (closed < period) candidates.add(closed);
 
+  const afterLaterRun = [...records.values()].some((record) => record.runPeriod !== null && record.runPeriod > period);
   const reasons = new Map<string, RecomputeReason>();
   for (const candidate of candidates) {
     const record = records.get(candidate);
     if (candidate === period) reasons.set(candidate, 'run_period');
     else if (input.full) reasons.set(candidate, 'full_recompute');
+    else if (afterLaterRun) reasons.set(candidate, 'later_period_run');
+    else if (record && record.computedAtMicros === null && record.runPeriod !== null) reasons.set(candidate, 'earlier_period_run');
     else if (!record || record.computedAtMicros === null) reasons.set(candidate, 'never_computed');
     else if (record.inputs !== input.inputsOf(candidate)) reasons.set(candidate, 'inputs_changed');
     else if (record.unsettled) reasons.set(candidate, 'unsettled');

@@ -1,8 +1,9 @@
-import { computePayouts, type CommissionCall, type PayoutResult, type Plan, type Role, type RoundingMode } from '@app/commission-engine';
+import { computePayouts, Decimal, type CommissionCall, type PayoutResult, type Plan, type Role, type RoundingMode } from '@app/commission-engine';
 import {
   buildPeriodStatements,
   callsToLookUp,
   CallState,
+  keyOf,
   LedgerOutcome,
   LockedLine,
   ManualEntry,
@@ -23,9 +24,10 @@ export interface RunCallSource {
 export interface RunSnapshot {
   /**
    * The locked lines (approved and paid statements, drafts of other periods)
-   * of every call with a line in one of `periods`, wherever those lines sit.
+   * of every call with a line in one of `periods`, and of every call in
+   * `callIds`, wherever those lines sit.
    */
-  lockedLines: (periods: readonly string[]) => Promise<LockedLine[]>;
+  lockedLines: (periods: readonly string[], callIds: readonly string[]) => Promise<LockedLine[]>;
   periodStatements: PeriodStatementHead[];
   closedPeriods: Set<string>;
   manualEntries?: ManualEntry[];
@@ -79,23 +81,29 @@ export async function computeRun(
     }
     return grew;
   };
-  /** Locked lines of the computed periods, growing the set until every call's lines are all in it. */
-  const lockedClosure = async () => {
+  /**
+   * The calls of the computed periods and every locked line of theirs, or
+   * with a line in those periods: the set of periods grows until every such
+   * call's lines sit in it (a call that moved is settled with all its lines).
+   */
+  const computeOnce = async () => {
     for (;;) {
-      const locked = await snapshot.lockedLines([...periods].sort());
-      if (!draw(locked.map((line) => line.callPeriod))) return locked;
+      const read = await source.forRun([...periods].sort());
+      const locked = await snapshot.lockedLines(
+        [...periods].sort(),
+        read.calls.map((call) => call.id),
+      );
+      if (draw(locked.map((line) => line.callPeriod))) continue;
+      const paid = pay(read.calls);
+      const states = await statesOf(source, callsToLookUp(period, paid, locked));
+      return { locked, read, paid, states };
     }
   };
-  const computeOnce = async () => {
-    const locked = await lockedClosure();
-    const read = await source.forRun([...periods].sort());
-    const paid = pay(read.calls);
-    const states = await statesOf(source, callsToLookUp(period, paid, locked));
-    return { locked, read, paid, states };
-  };
   let round = await computeOnce();
-  const movedTo = [...round.states.values()].map((state) => (state.commissionable ? state.period : null)).filter((moved): moved is string => moved !== null);
-  if (draw(movedTo)) round = await computeOnce();
+  // Calls settled here that belong to a period not computed yet (they moved): compute it too, until none is left.
+  while (draw([...round.states.values()].map((state) => (state.commissionable ? state.period : null)).filter((moved): moved is string => moved !== null))) {
+    round = await computeOnce();
+  }
   const { locked, read, paid, states } = round;
   const outcome = buildPeriodStatements({
     period,
@@ -112,16 +120,44 @@ export async function computeRun(
     outstandingCarries: snapshot.outstandingCarries ?? [],
     negativeBalance: settings.negativeBalance ?? 'carry_forward',
   });
-  return { outcome, periods: [...periods].sort(), drawnIn: [...drawnIn].sort(), unsettled: unsettledPeriods(outcome, locked, paid), calls: read.calls, paid };
+  return {
+    outcome,
+    periods: [...periods].sort(),
+    drawnIn: [...drawnIn].sort(),
+    unsettled: unsettledPeriods(period, outcome, locked, paid, states, snapshot.closedPeriods),
+    calls: read.calls,
+    paid,
+  };
 }
 
-/** The periods holding the lines of each call a warning names: their difference stays open until a later run. */
-function unsettledPeriods(outcome: LedgerOutcome, locked: readonly LockedLine[], paid: PayoutResult): Set<string> {
+/**
+ * Computed periods whose result is not final: those holding the lines of a
+ * call a warning names (the difference stays open); earlier periods still
+ * open whose new calls the ledger leaves to their own period's run (if that
+ * period is approved without one, a later run must pay them late); and
+ * those holding lines of a call that moved past P.
+ */
+function unsettledPeriods(
+  period: string,
+  outcome: LedgerOutcome,
+  locked: readonly LockedLine[],
+  paid: PayoutResult,
+  states: ReadonlyMap<string, CallState>,
+  closed: ReadonlySet<string>,
+): Set<string> {
   const warned = new Set(outcome.warnings.map((warning) => warning.call_id));
   const periods = new Set<string>();
-  if (warned.size === 0) return periods;
   for (const line of locked) if (warned.has(line.callId)) periods.add(line.callPeriod);
   for (const line of paid.lines) if (warned.has(line.callId)) periods.add(line.period);
+  const lockedKeys = new Set(locked.map(keyOf));
+  for (const line of paid.lines) {
+    if (line.period < period && !closed.has(line.period) && !lockedKeys.has(keyOf(line)) && !new Decimal(line.amount).isZero()) periods.add(line.period);
+  }
+  // A call with lines here that now belongs to a period after P: a later run settles it there.
+  const ahead = new Set(
+    [...states.values()].filter((state) => state.commissionable && state.period !== null && state.period > period).map((state) => state.id),
+  );
+  for (const line of locked) if (ahead.has(line.callId)) periods.add(line.callPeriod);
   return periods;
 }
 

@@ -84,7 +84,7 @@ export class RunExecutor {
       draftLinePeriods: snapshot.draftLinePeriods,
       full: run.fullRecompute,
     });
-    const lockedLines = (periods: readonly string[]) => this.ledger.lockedLines(this.database.client, period, periods);
+    const lockedLines = (periods: readonly string[], callIds: readonly string[]) => this.ledger.lockedLines(this.database.client, period, periods, callIds);
     const { outcome, periods, drawnIn, unsettled, calls, paid } = await computeRun(
       period,
       plan.compute.map((entry) => entry.period),
