@@ -106,7 +106,12 @@ async function measure(sandbox: SandboxProcess, prepare: (service: ServiceProces
 }
 
 async function runAndWait(service: ServiceProcess, body: Record<string, unknown>): Promise<RunBody> {
-  const accepted = await service.request<RunBody>('POST', '/v1/runs', body);
+  let accepted = await service.request<RunBody>('POST', '/v1/runs', body);
+  // The previous run of the period may still be letting go of its lock for a moment after it reported succeeded.
+  for (let attempt = 0; accepted.status === 409 && attempt < 50; attempt++) {
+    await sleep(100);
+    accepted = await service.request<RunBody>('POST', '/v1/runs', body);
+  }
   if (accepted.status !== 202) throw new Error(`POST /v1/runs answered ${accepted.status}: ${JSON.stringify(accepted.body).slice(0, 300)}`);
   let run = accepted.body;
   while (run.status !== 'succeeded' && run.status !== 'failed') {

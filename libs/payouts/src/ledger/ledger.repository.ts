@@ -74,14 +74,15 @@ export class LedgerRepository {
         currency: string;
       }[]
     >`
+      WITH wanted AS MATERIALIZED (
+        SELECT call_id FROM statement_lines
+         WHERE call_period IN (SELECT jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb)) AND call_id IS NOT NULL
+        UNION SELECT jsonb_array_elements_text(${JSON.stringify(callIds)}::jsonb))
       SELECT l.id::text AS id, l.line_key, l.statement_id::text AS statement_id, s.period AS statement_period, l.call_id, l.call_period,
              l.payee_id, l.role, l.kind, l.base_amount::text AS base_amount, l.amount::text AS amount, l.plan_id::text AS plan_id,
              l.adjusts_line_id::text AS adjusts_line_id, s.currency
-        FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+        FROM wanted JOIN statement_lines l ON l.call_id = wanted.call_id JOIN statements s ON s.id = l.statement_id
        WHERE l.kind IN ('commission', 'adjustment') AND (s.status IN ('approved', 'paid') OR s.period <> ${period})
-         AND l.call_id IN (SELECT call_id FROM statement_lines
-                            WHERE call_period IN (SELECT jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb)) AND call_id IS NOT NULL
-                           UNION SELECT jsonb_array_elements_text(${JSON.stringify(callIds)}::jsonb))
        ORDER BY l.id`;
     return rows.map((row) => {
       const digits = minorUnitDigits(row.currency);
