@@ -1,5 +1,6 @@
 -- AlterTable
-ALTER TABLE "calls" ADD COLUMN     "changed_at" TIMESTAMPTZ(6) NOT NULL DEFAULT CURRENT_TIMESTAMP;
+ALTER TABLE "calls" ADD COLUMN     "changed_at" TIMESTAMPTZ(6) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+ADD COLUMN     "moved_at" TIMESTAMPTZ(6);
 
 -- CreateTable
 CREATE TABLE "period_computations" (
@@ -32,8 +33,12 @@ BEGIN
   previous.last_synced_at := NEW.last_synced_at\073
   previous.missing_upstream := NEW.missing_upstream\073
   previous.changed_at := NEW.changed_at\073
+  previous.moved_at := NEW.moved_at\073
   IF previous IS DISTINCT FROM NEW THEN
     NEW.changed_at := clock_timestamp()\073
+  END IF\073
+  IF NEW.period IS DISTINCT FROM OLD.period THEN
+    NEW.moved_at := clock_timestamp()\073
   END IF\073
   RETURN NEW\073
 END';

@@ -41,7 +41,7 @@ export class CallsReader {
   }
 
   /** See CallsRepository.changedSince. */
-  changedSince(micros: bigint): Promise<{ id: string; period: string | null; changedAtMicros: bigint }[]> {
+  changedSince(micros: bigint): Promise<{ id: string; period: string | null; changedAtMicros: bigint; movedAtMicros: bigint | null }[]> {
     return this.calls.changedSince(micros);
   }
 

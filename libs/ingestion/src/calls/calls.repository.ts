@@ -331,11 +331,16 @@ export class CallsRepository {
   }
 
   /** Calls whose changed_at is after `micros` (a read point): what changed since a period was computed. */
-  async changedSince(micros: bigint): Promise<{ id: string; period: string | null; changedAtMicros: bigint }[]> {
-    const rows = await this.database.client.$queryRaw<{ id: string; period: string | null; micros: string }[]>`
-      SELECT id, period, (extract(epoch FROM changed_at) * 1000000)::bigint::text AS micros
+  async changedSince(micros: bigint): Promise<{ id: string; period: string | null; changedAtMicros: bigint; movedAtMicros: bigint | null }[]> {
+    const rows = await this.database.client.$queryRaw<{ id: string; period: string | null; micros: string; moved: string | null }[]>`
+      SELECT id, period, (extract(epoch FROM changed_at) * 1000000)::bigint::text AS micros, (extract(epoch FROM moved_at) * 1000000)::bigint::text AS moved
         FROM calls WHERE changed_at > 'epoch'::timestamptz + ${micros.toString()}::bigint * interval '1 microsecond'`;
-    return rows.map((row) => ({ id: row.id, period: row.period, changedAtMicros: BigInt(row.micros) }));
+    return rows.map((row) => ({
+      id: row.id,
+      period: row.period,
+      changedAtMicros: BigInt(row.micros),
+      movedAtMicros: row.moved === null ? null : BigInt(row.moved),
+    }));
   }
 
   async findMany(ids: string[]): Promise<StoredCall[]> {

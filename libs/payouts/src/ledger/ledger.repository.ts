@@ -120,6 +120,14 @@ export class LedgerRepository {
     return new Set(rows.map((row) => row.period));
   }
 
+  /** Whether any call has a line in another period than the one it belongs to now (its commission date moved). */
+  async anyMovedCall(tx: DatabaseClient): Promise<boolean> {
+    const [row] = await tx.$queryRaw<{ moved: boolean }[]>`
+      SELECT EXISTS (SELECT 1 FROM statement_lines l JOIN calls c ON c.id = l.call_id
+                      WHERE l.call_period IS NOT NULL AND c.period IS DISTINCT FROM l.call_period) AS moved`;
+    return row.moved;
+  }
+
   /** The periods each of these calls has lines in, any statement. */
   async linePeriodsOf(tx: DatabaseClient, callIds: readonly string[]): Promise<Map<string, string[]>> {
     const periods = new Map<string, string[]>();

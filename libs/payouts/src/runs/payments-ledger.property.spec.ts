@@ -93,7 +93,7 @@ class Model implements RunCallSource {
   /** Approved statements as they were approved: they must never change. */
   private readonly frozen = new Map<string, string>();
   /** The emulated calls.changed_at (a counter) and the view it was stamped for. */
-  private readonly seen = new Map<string, { view: string; changedAt: bigint }>();
+  private readonly seen = new Map<string, { view: string; changedAt: bigint; period: string; movedAt: bigint | null }>();
   private clock = 0n;
   private readonly computations = new Map<string, PeriodComputationRecord>();
   /** Candidate periods runs left alone: the property must also exercise skipping. */
@@ -219,7 +219,12 @@ class Model implements RunCallSource {
         judgement.effectiveBase,
         changedAt?.getTime(),
       ]);
-      if (this.seen.get(call.id)?.view !== view) this.seen.set(call.id, { view, changedAt: ++this.clock });
+      const before = this.seen.get(call.id);
+      if (before?.view !== view) {
+        const changedAt = ++this.clock;
+        const moved = before !== undefined && before.period !== call.day.slice(0, 7);
+        this.seen.set(call.id, { view, changedAt, period: call.day.slice(0, 7), movedAt: moved ? changedAt : (before?.movedAt ?? null) });
+      }
     }
     const readPoint = ++this.clock;
     const allLines = [...this.statements.values()].flatMap((statement) => statement.lines.map((line) => ({ line, statement })));
@@ -237,10 +242,17 @@ class Model implements RunCallSource {
       records: [...this.computations.values()],
       closedPeriods: closed,
       inputsOf: () => 'model',
-      changedCalls: [...this.seen].map(([id, { changedAt }]) => ({ id, period: this.calls.get(id)!.day.slice(0, 7), changedAtMicros: changedAt })),
+      changedCalls: [...this.seen].map(([id, { changedAt, movedAt }]) => ({
+        id,
+        period: this.calls.get(id)!.day.slice(0, 7),
+        changedAtMicros: changedAt,
+        movedAtMicros: movedAt,
+      })),
       linePeriods,
       draftLinePeriods,
       full: false,
+      // As LedgerRepository.anyMovedCall.
+      movedCall: allLines.some(({ line }) => line.callId && line.callPeriod && this.calls.get(line.callId)!.day.slice(0, 7) !== line.callPeriod),
     });
     // As LedgerRepository.lockedLines: every locked line of the calls with any line in the periods, and of the calls given.
     const lockedLines = async (periods: readonly string[], callIds: readonly string[]) => {

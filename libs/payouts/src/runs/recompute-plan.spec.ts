@@ -20,6 +20,7 @@ function plan(input: Partial<RecomputeInput>) {
     linePeriods: new Map(),
     draftLinePeriods: new Set(),
     full: false,
+    movedCall: false,
     ...input,
   });
 }
@@ -48,8 +49,8 @@ describe('planRecompute', () => {
       closedPeriods: new Set(['2025-12']),
       draftLinePeriods: new Set(['2026-05']),
       changedCalls: [
-        { id: 'moved', period: '2026-09', changedAtMicros: 11n }, // now in an open period, with a line in June
-        { id: 'old', period: '2026-07', changedAtMicros: 10n }, // not after July's read point
+        { id: 'moved', period: '2026-09', changedAtMicros: 11n, movedAtMicros: null }, // now in an open period, with a line in June
+        { id: 'old', period: '2026-07', changedAtMicros: 10n, movedAtMicros: null }, // not after July's read point
       ],
       linePeriods: new Map([['moved', ['2026-06']]]),
     });
@@ -69,6 +70,13 @@ describe('planRecompute', () => {
   it('computes every candidate in a run of a period earlier than one already run', () => {
     expect(plan({ records: [computed('2026-09', 10n, { runPeriod: '2026-12' })] }).compute).toEqual([
       { period: '2026-09', reason: 'later_period_run' },
+      { period: '2026-10', reason: 'run_period' },
+    ]);
+  });
+
+  it('computes every candidate while some call has lines in another period than its own', () => {
+    expect(plan({ records: [computed('2026-09', 10n)], movedCall: true }).compute).toEqual([
+      { period: '2026-09', reason: 'call_moved' },
       { period: '2026-10', reason: 'run_period' },
     ]);
   });

@@ -34,6 +34,12 @@ export const RECOMPUTE_REASONS = [
   'later_period_run',
   /** A run of an earlier period wrote lines since it was computed (they may settle calls of this one). */
   'earlier_period_run',
+  /**
+   * Some call's lines sit in another period than the one it belongs to now
+   * (its commission date moved to another month): runs compute every
+   * candidate, as before incremental runs (a known limit, docs/payouts.md).
+   */
+  'call_moved',
 ] as const;
 export type RecomputeReason = (typeof RECOMPUTE_REASONS)[number];
 
@@ -55,6 +61,8 @@ export interface ChangedCall {
   id: string;
   period: string | null;
   changedAtMicros: bigint;
+  /** When its period last changed (its commission date moved to another month); null: never. */
+  movedAtMicros: bigint | null;
 }
 
 export interface RecomputeInput {
@@ -72,6 +80,8 @@ export interface RecomputeInput {
   /** Periods of the call lines in P's draft statements, which the run rebuilds. */
   draftLinePeriods: ReadonlySet<string>;
   full: boolean;
+  /** Some call has lines in another period than its own now (calls that moved since show in changedCalls). */
+  movedCall: boolean;
 }
 
 export interface RecomputePlan {
@@ -89,11 +99,15 @@ export function planRecompute(input: RecomputeInput): RecomputePlan {
   for (const closed of input.closedPeriods) if (closed < period) candidates.add(closed);
 
   const afterLaterRun = [...records.values()].some((record) => record.runPeriod !== null && record.runPeriod > period);
+  // A call that moved since the periods were computed changed the periods it left, which nothing else records.
+  const since = earliestReadPoint([...records.values()]);
+  const movedCall = input.movedCall || input.changedCalls.some((call) => call.movedAtMicros !== null && (since === null || call.movedAtMicros > since));
   const reasons = new Map<string, RecomputeReason>();
   for (const candidate of candidates) {
     const record = records.get(candidate);
     if (candidate === period) reasons.set(candidate, 'run_period');
     else if (input.full) reasons.set(candidate, 'full_recompute');
+    else if (movedCall) reasons.set(candidate, 'call_moved');
     else if (afterLaterRun) reasons.set(candidate, 'later_period_run');
     else if (record && record.computedAtMicros === null && record.runPeriod !== null) reasons.set(candidate, 'earlier_period_run');
     else if (!record || record.computedAtMicros === null) reasons.set(candidate, 'never_computed');

@@ -64,6 +64,7 @@ export class RunExecutor {
         outstandingCarries: await this.ledger.outstandingCarries(tx, period),
         computations: await this.computations.upTo(tx, period),
         draftLinePeriods: await this.ledger.draftLinePeriods(tx, period),
+        movedCall: await this.ledger.anyMovedCall(tx),
       }),
       { isolation: 'RepeatableRead', timeoutSeconds: 300 },
     );
@@ -83,6 +84,7 @@ export class RunExecutor {
       ),
       draftLinePeriods: snapshot.draftLinePeriods,
       full: run.fullRecompute,
+      movedCall: snapshot.movedCall,
     });
     const lockedLines = (periods: readonly string[], callIds: readonly string[]) => this.ledger.lockedLines(this.database.client, period, periods, callIds);
     const { outcome, periods, drawnIn, unsettled, calls, paid } = await computeRun(
