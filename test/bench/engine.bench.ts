@@ -2,8 +2,9 @@
  * Throughput of the pure commission engine: N synthetic calls for 50 payees
  * in one period, paid through a tiered marginal plan with rules and caps.
  * Not a Jest spec. Import runEngineBenchmark, or run the compiled file
- * directly: `node engine.bench.js --calls=1000000 [--stream]` prints one JSON line.
+ * directly: `node engine.bench.js --calls=1000000 [--stream] [--decimal] [--digest]` prints one JSON line.
  */
+import { createHash } from 'node:crypto';
 import { computePayouts, forEachPayout, type CommissionCall, type PayoutResult, type Plan } from '../../libs/commission-engine/src';
 
 export interface EngineBenchmarkResult {
@@ -17,6 +18,8 @@ export interface EngineBenchmarkResult {
   inputRssMb: number;
   /** V8 heap in use right after computePayouts, with its result still alive. */
   heapUsedMb: number;
+  /** With `digest`: SHA-256 of every line and explanation (equal digests: equal results). */
+  digest?: string;
 }
 
 const CLOSERS = 35;
@@ -72,9 +75,17 @@ function prng(seed: number): () => number {
   };
 }
 
-export function generateBenchmarkCalls(count: number, seed = 20260301): CommissionCall[] {
-  const random = prng(seed);
+/**
+ * `count` calls in the order a run reads them (commission instant, then id),
+ * each made in that order as a run's rows are, or with `shuffled` in a random
+ * order (the engine must sort them).
+ */
+export function generateBenchmarkCalls(count: number, options: { seed?: number; shuffled?: boolean } = {}): CommissionCall[] {
+  const random = prng(options.seed ?? 20260301);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
+  const offsets = new Float64Array(count);
+  for (let index = 0; index < count; index++) offsets[index] = Math.floor(random() * PERIOD_LENGTH_MS);
+  offsets.sort();
   const calls: CommissionCall[] = new Array(count);
   for (let index = 0; index < count; index++) {
     const closerId = `closer-${String(Math.floor(random() * CLOSERS)).padStart(2, '0')}`;
@@ -82,7 +93,7 @@ export function generateBenchmarkCalls(count: number, seed = 20260301): Commissi
     const setterId = setterDraw < 0.65 ? `setter-${String(Math.floor(random() * SETTERS)).padStart(2, '0')}` : setterDraw < 0.7 ? closerId : null;
     // Whole cents from 500.00 to 20,000.00, written as a decimal string (money never passes through a float).
     const cents = 50_000 + Math.floor(random() * 1_950_001);
-    const at = new Date(PERIOD_START + Math.floor(random() * PERIOD_LENGTH_MS)).toISOString();
+    const at = new Date(PERIOD_START + offsets[index]).toISOString();
     calls[index] = {
       id: `call-${String(index).padStart(8, '0')}`,
       closerId,
@@ -94,7 +105,7 @@ export function generateBenchmarkCalls(count: number, seed = 20260301): Commissi
       attributes: { utm_source: pick(UTM_SOURCES), product_id: pick(PRODUCTS), call_kind: 'sales' },
     };
   }
-  // Shuffle so that the engine, not the generator, puts calls in commission order.
+  if (options.shuffled !== true) return calls;
   for (let index = count - 1; index > 0; index--) {
     const other = Math.floor(random() * (index + 1));
     [calls[index], calls[other]] = [calls[other], calls[index]];
@@ -102,18 +113,24 @@ export function generateBenchmarkCalls(count: number, seed = 20260301): Commissi
   return calls;
 }
 
-/**
- * @param options.calls how many synthetic calls (each earns a closer and a setter line).
- * @param options.holdLines true (default): time computePayouts, which returns every line.
- *   false: time forEachPayout, which hands lines over one by one (how a run can write in batches).
- */
-export async function runEngineBenchmark(options: { calls: number; holdLines?: boolean }): Promise<EngineBenchmarkResult> {
+export interface EngineBenchmarkOptions {
+  calls: number;
+  /** true (default): time computePayouts, which returns every line. false: time forEachPayout, which hands lines over one by one (how a run writes in batches). */
+  holdLines?: boolean;
+  /** 'auto': scaled integers, explanations when read; 'decimal': the decimal.js reference. */
+  arithmetic?: 'auto' | 'decimal';
+  /** Also (untimed, after the timed pass) hash every line with its explanation, to compare the two paths. */
+  digest?: boolean;
+}
+
+export async function runEngineBenchmark(options: EngineBenchmarkOptions): Promise<EngineBenchmarkResult> {
   const calls = generateBenchmarkCalls(options.calls);
   const inputRssMb = process.memoryUsage().rss / 2 ** 20;
-  const input = { calls, plans: [BENCHMARK_PLAN], currency: 'USD', roundingMode: 'half_up' } as const;
+  const input = { calls, plans: [BENCHMARK_PLAN], currency: 'USD', roundingMode: 'half_up', arithmetic: options.arithmetic ?? 'auto' } as const;
   const started = process.hrtime.bigint();
   let lineCount = 0;
   let held: PayoutResult | null = null;
+  // Counted after the measurements, so the held result is alive while they are taken.
   if (options.holdLines === false) {
     forEachPayout(input, { line: () => void lineCount++ });
   } else {
@@ -122,16 +139,27 @@ export async function runEngineBenchmark(options: { calls: number; holdLines?: b
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const heapUsedMb = process.memoryUsage().heapUsed / 2 ** 20;
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const lines = held !== null ? held.lines.length : lineCount;
   return {
     calls: options.calls,
-    // Read after the measurements, so the held result is alive while they are taken.
-    lines: held !== null ? held.lines.length : lineCount,
+    lines,
     seconds: round(seconds, 3),
     callsPerSecond: Math.round(options.calls / seconds),
     peakRssMb: round(peakRssMb, 1),
     inputRssMb: round(inputRssMb, 1),
     heapUsedMb: round(heapUsedMb, 1),
+    ...(options.digest ? { digest: digestOf(input) } : {}),
   };
+}
+
+/** SHA-256 over every line as JSON, explanation and sentence included, in the order the engine hands them over. */
+function digestOf(input: Parameters<typeof forEachPayout>[0]): string {
+  const hash = createHash('sha256');
+  forEachPayout(input, {
+    line: (line) => hash.update(JSON.stringify(line)).update('\n'),
+    unplanned: (item) => hash.update(JSON.stringify(item)).update('\n'),
+  });
+  return hash.digest('hex');
 }
 
 function round(value: number, digits: number): number {
@@ -142,7 +170,12 @@ function round(value: number, digits: number): number {
 if (require.main === module) {
   const argument = process.argv.find((arg) => arg.startsWith('--calls='));
   const calls = argument ? Number.parseInt(argument.slice('--calls='.length), 10) : 100_000;
-  runEngineBenchmark({ calls, holdLines: !process.argv.includes('--stream') }).then(
+  runEngineBenchmark({
+    calls,
+    holdLines: !process.argv.includes('--stream'),
+    arithmetic: process.argv.includes('--decimal') ? 'decimal' : 'auto',
+    digest: process.argv.includes('--digest'),
+  }).then(
     (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
     (error: unknown) => {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

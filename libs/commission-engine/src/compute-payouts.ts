@@ -9,6 +9,9 @@ import { isCalendarDate } from './plan-validation';
 import type { CapApplied, Explanation, PayoutLine, PayoutResult, UnplannedPayout } from './payout-result';
 import { firstMatchingRule } from './rule-matching';
 import { tieredRatePart } from './tiers';
+import { fastInstant, fastMoneyDecimals } from './fast-parse';
+import { MAX_SCALE, fractionLength, toScaled } from './scaled-integer';
+import { payGroupScaled, prepareScaledRun } from './scaled-payouts';
 import { VolumeCursor } from './volume-cursor';
 
 export interface ComputePayoutsInput {
@@ -16,33 +19,43 @@ export interface ComputePayoutsInput {
   plans: readonly Plan[];
   currency: string;
   roundingMode: RoundingMode;
+  /**
+   * 'auto' (default): scaled integers wherever a bound check proves them
+   * exact, decimal.js elsewhere, explanations built when read. 'decimal':
+   * decimal.js for every line, explanations built at once: the reference the
+   * fast path is checked and benchmarked against. Both give equal results.
+   */
+  arithmetic?: 'auto' | 'decimal';
 }
 
 /** A call checked and parsed once. */
-interface ParsedCall {
+export interface ParsedCall {
   call: CommissionCall;
   /** Epoch milliseconds of commissionAt: the commission order, then call id. */
   at: number;
-  base: Decimal;
+  /** The base as decimal.js has it: made when the decimal path first needs it. */
+  base: Decimal | null;
+  /** The base in units of 10^-(the run's most base decimals), or -1 when it does not fit the scaled path. */
+  units: number;
   setterId: string | null;
 }
 
 /** A (call, role, payee) the payee's volume counts; plan null when nothing pays it. */
-interface Entry {
+export interface Entry {
   parsed: ParsedCall;
   plan: CompiledPlan | null;
   creditedAs?: 'self_set' | 'missing_setter';
 }
 
 /** One payee's calls in one role and period, in commission order (product.md, order of work 1). */
-interface VolumeGroup {
+export interface VolumeGroup {
   period: string;
   payeeId: string;
   role: Role;
   entries: Entry[];
 }
 
-interface RunSettings {
+export interface RunSettings {
   currency: string;
   money: MoneyRounding;
 }
@@ -76,7 +89,8 @@ export function forEachPayout(input: ComputePayoutsInput, visitor: PayoutVisitor
   const settings = readSettings(input);
   const plans = compilePlans(input.plans);
   const selector = new PlanSelector([...plans.values()], (compiled) => compiled.plan);
-  const calls = parseCalls(input.calls);
+  const { calls, baseScale } = parseCalls(input.calls, input.arithmetic !== 'decimal');
+  const scaled = input.arithmetic === 'decimal' ? null : prepareScaledRun(plans.values(), baseScale, settings);
 
   // Groups by period, then payee; each holds that payee's closer and setter groups.
   const groups = new Map<string, Map<string, Partial<Record<Role, VolumeGroup>>>>();
@@ -121,7 +135,7 @@ export function forEachPayout(input: ComputePayoutsInput, visitor: PayoutVisitor
 
   ordered.sort((a, b) => compareText(a.period, b.period) || compareText(a.payeeId, b.payeeId) || compareText(a.role, b.role));
   for (const group of ordered) {
-    payGroup(group, settings, visitor);
+    if (scaled === null || !payGroupScaled(group, scaled, visitor)) payGroup(group, settings, visitor);
     // Let a large run's parsed calls go as soon as their groups are paid.
     group.entries = [];
   }
@@ -141,13 +155,13 @@ function payGroup(group: VolumeGroup, settings: RunSettings, visitor: PayoutVisi
     }
   }
   let amountTotal: Decimal = ZERO;
-  if (retroactiveAmountTiers) for (const entry of entries) amountTotal = amountTotal.plus(entry.parsed.base);
-  const volume = new VolumeCursor(amountTotal, entries.length, entries[0].parsed.base, amountTiers);
+  if (retroactiveAmountTiers) for (const entry of entries) amountTotal = amountTotal.plus(decimalBase(entry.parsed));
+  const volume = new VolumeCursor(amountTotal, entries.length, decimalBase(entries[0].parsed), amountTiers);
   let paid: Decimal = ZERO;
 
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index];
-    if (index > 0) volume.advance(entry.parsed.base);
+    if (index > 0) volume.advance(decimalBase(entry.parsed));
     if (entry.plan === null) {
       visitor.unplanned?.({ callId: entry.parsed.call.id, role, payeeId: group.payeeId, period: group.period });
       continue;
@@ -167,7 +181,8 @@ function payLine(
   paidBefore: Decimal,
   settings: RunSettings,
 ): { line: PayoutLine; paidAfter: Decimal } {
-  const { call, base } = entry.parsed;
+  const { call } = entry.parsed;
+  const base = decimalBase(entry.parsed);
   const terms: CompiledTerms = plan.terms[group.role]!;
   const rule = firstMatchingRule(terms.rules, call.attributes ?? {});
 
@@ -307,8 +322,16 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 /** Most lines meet no cap: they share one frozen empty list. */
 const NO_CAPS: readonly CapApplied[] = Object.freeze([]);
 
-/** Checks every call, then sorts them by commission instant, then call id. */
-function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
+function decimalBase(parsed: ParsedCall): Decimal {
+  return (parsed.base ??= new Decimal(parsed.call.baseAmount));
+}
+
+/**
+ * Checks every call, then sorts them by commission instant, then call id.
+ * With `scaled`, also gives each its base in units of the calls' common
+ * scale (baseScale: the most decimals any base has).
+ */
+function parseCalls(calls: readonly CommissionCall[], scaled: boolean): { calls: ParsedCall[]; baseScale: number } {
   const problems: EngineInputProblem[] = [];
   const report = (id: string | null, field: string, message: string) => {
     if (problems.length < MAX_REPORTED_PROBLEMS) problems.push({ source: 'call', id, field, message });
@@ -319,6 +342,7 @@ function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
   const knownPeriods = new CheckedValues((period) => /^\d{4}-(0[1-9]|1[0-2])$/.test(period) && period >= '0001');
   const parsed = new Array<ParsedCall>(calls.length);
   let count = 0;
+  let baseScale = 0;
 
   for (const call of calls) {
     if (typeof call !== 'object' || call === null) {
@@ -327,17 +351,23 @@ function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
     }
     const id = typeof call.id === 'string' && call.id.length > 0 ? call.id : null;
     if (id === null) report(null, 'id', 'every call needs a non-empty string id');
-    else if (seen.has(id)) report(id, 'id', 'two calls share this id');
-    else seen.add(id);
+    else {
+      // One hash lookup, not two (has, then add): a run checks a million ids.
+      const known = seen.size;
+      if (seen.add(id).size === known) report(id, 'id', 'two calls share this id');
+    }
 
     if (typeof call.closerId !== 'string' || call.closerId.length === 0) report(id, 'closerId', 'must be a non-empty string');
     const setterId = call.setterId === null || call.setterId === undefined || call.setterId === '' ? null : call.setterId;
     if (setterId !== null && typeof setterId !== 'string') report(id, 'setterId', 'must be a string or null');
 
-    const baseOk = isDecimalString(call.baseAmount) && !call.baseAmount.startsWith('-');
-    if (!baseOk) report(id, 'baseAmount', `must be a decimal string of 0 or more such as "5000.00" (got ${JSON.stringify(call.baseAmount)})`);
+    const baseDecimals = typeof call.baseAmount === 'string' ? fastMoneyDecimals(call.baseAmount) : -1;
+    const baseOk = baseDecimals >= 0 || (isDecimalString(call.baseAmount) && !call.baseAmount.startsWith('-'));
+    if (baseOk) baseScale = Math.max(baseScale, baseDecimals >= 0 ? baseDecimals : fractionLength(call.baseAmount));
+    else report(id, 'baseAmount', `must be a decimal string of 0 or more such as "5000.00" (got ${JSON.stringify(call.baseAmount)})`);
 
-    const at = typeof call.commissionAt === 'string' && ISO_INSTANT.test(call.commissionAt) ? Date.parse(call.commissionAt) : NaN;
+    let at = typeof call.commissionAt === 'string' ? fastInstant(call.commissionAt) : NaN;
+    if (Number.isNaN(at)) at = typeof call.commissionAt === 'string' && ISO_INSTANT.test(call.commissionAt) ? Date.parse(call.commissionAt) : NaN;
     if (Number.isNaN(at)) {
       report(id, 'commissionAt', `must be an ISO 8601 instant with a UTC offset, such as "2026-03-10T15:04:05Z" (got ${JSON.stringify(call.commissionAt)})`);
     }
@@ -351,12 +381,13 @@ function parseCalls(calls: readonly CommissionCall[]): ParsedCall[] {
     if (call.attributes !== undefined && (typeof call.attributes !== 'object' || call.attributes === null || Array.isArray(call.attributes))) {
       report(id, 'attributes', 'must be an object of call fields');
     }
-    if (problems.length === 0) parsed[count++] = { call, at, base: new Decimal(call.baseAmount), setterId };
+    if (problems.length === 0) parsed[count++] = { call, at, base: null, units: -1, setterId };
   }
   if (problems.length > 0) throw new EngineInputError(problems);
 
   parsed.length = count;
-  return parsed.sort((a, b) => a.at - b.at || compareText(a.call.id, b.call.id));
+  if (scaled && baseScale <= MAX_SCALE) for (const item of parsed) item.units = toScaled(item.call.baseAmount, baseScale);
+  return { calls: parsed.sort((a, b) => a.at - b.at || compareText(a.call.id, b.call.id)), baseScale };
 }
 
 /** Code-unit order: the same in every locale. */

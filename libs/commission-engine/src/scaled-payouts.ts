@@ -1,0 +1,492 @@
+import type { CommissionCall } from './commission-call';
+import type { CompiledPlan, CompiledRule, CompiledStep, CompiledTerms, CompiledTiers } from './compiled-plan';
+import type { Entry, PayoutVisitor, RunSettings, VolumeGroup } from './compute-payouts';
+import { describeLine } from './explanation';
+import type { MoneyRounding } from './money';
+import type { CapApplied, Explanation, PayoutLine } from './payout-result';
+import type { Role } from './plan-definition';
+import { firstMatchingRule } from './rule-matching';
+import { MAX_SAFE, MAX_SCALE, cutDownToUnit, fixedText, fractionLength, plainText, powerOfTen, roundToUnit, toScaled } from './scaled-integer';
+import type { TierExplanation, TierSlice } from './tiers';
+
+/**
+ * The engine's fast path: the same order of work as payGroup/payLine in
+ * compute-payouts.ts, in scaled integers (scaled-integer.ts) instead of
+ * decimal.js, with each line's explanation built only when it is read.
+ *
+ * Scales, chosen once per run from the plans and the calls:
+ * - volume: the calls' bases and the amount tiers' bounds (S_v decimals);
+ * - rate: every rate of every plan (S_r decimals);
+ * - money: a line's amounts, flats and caps (S = max(S_v + S_r, the plans'
+ *   amount decimals, the currency's minor-unit digits)), so base × rate is
+ *   exact at S.
+ * A group (a payee's role in a period) is paid here only when a bound check
+ * shows that every value it can reach stays within 2^53; otherwise, and for a
+ * run whose scales do not fit, the decimal path pays it. Both give the same
+ * lines and explanations (compute-payouts.property.spec.ts checks this).
+ */
+export interface ScaledRun {
+  /** Multiplies a call's units (ParsedCall.units, at the calls' own scale) to the volume scale. */
+  baseFactor: number;
+  volumeScale: number;
+  scale: number;
+  /** 10^(S - S_v - S_r): base (S_v) × rate (S_r) × productFactor is at S. */
+  productFactor: number;
+  /** One minor unit at S. */
+  unit: number;
+  halfEven: boolean;
+  money: MoneyRounding;
+  currency: string;
+  /** Largest rate of any plan, at S_r. */
+  maxRate: number;
+  /** Largest flat plus largest min_per_call plus one unit, at S: what a line can add beyond base × rate. */
+  maxAddition: number;
+  terms: Map<CompiledTerms, ScaledTerms>;
+}
+
+interface ScaledStep {
+  compiled: CompiledStep;
+  /** At S_v for amount tiers, a whole count for count tiers. */
+  from: number;
+  /** -1: no upper bound. */
+  to: number;
+  rate: number;
+}
+
+interface ScaledTerms {
+  compiled: CompiledTerms;
+  rate: number;
+  flat: number;
+  steps: ScaledStep[] | null;
+  /** By rule index; -1 where the rule does not set it. */
+  ruleRates: number[];
+  ruleFlats: number[];
+  /** -1: no such cap. */
+  minPerCall: number;
+  maxPerCall: number;
+  maxPerPeriod: number;
+}
+
+/** A bound check leaves this much headroom below 2^53 for the float estimate of the bound itself. */
+const BOUND = MAX_SAFE / 4;
+
+/**
+ * The run's scales and its plans in scaled integers, or null when they do
+ * not fit (then the whole run takes the decimal path). `baseScale` is the
+ * most decimals any call's base has.
+ */
+export function prepareScaledRun(plans: Iterable<CompiledPlan>, baseScale: number, settings: RunSettings): ScaledRun | null {
+  const allTerms: CompiledTerms[] = [];
+  for (const plan of plans) for (const terms of Object.values(plan.terms)) if (terms) allTerms.push(terms);
+
+  let rateScale = 0;
+  let amountScale = 0;
+  let fromScale = 0;
+  const amounts = (text: string | null) => (amountScale = Math.max(amountScale, text === null ? 0 : fractionLength(text)));
+  const rates = (text: string | null) => (rateScale = Math.max(rateScale, text === null ? 0 : fractionLength(text)));
+  for (const terms of allTerms) {
+    rates(terms.rateText);
+    amounts(terms.flatText);
+    for (const limit of [terms.minPerCall, terms.maxPerCall, terms.maxPerPeriod]) amounts(limit?.text ?? null);
+    for (const rule of terms.rules) {
+      rates(rule.rateText);
+      amounts(rule.flatText);
+    }
+    for (const step of terms.tiers?.steps ?? []) {
+      rates(step.rateText);
+      if (terms.tiers!.basis === 'amount') fromScale = Math.max(fromScale, fractionLength(step.fromText));
+    }
+  }
+  const volumeScale = Math.max(baseScale, fromScale);
+  const scale = Math.max(volumeScale + rateScale, amountScale, settings.money.digits);
+  if (scale > MAX_SCALE) return null;
+
+  const run: ScaledRun = {
+    baseFactor: powerOfTen(volumeScale - baseScale),
+    volumeScale,
+    scale,
+    productFactor: powerOfTen(scale - volumeScale - rateScale),
+    unit: powerOfTen(scale - settings.money.digits),
+    halfEven: settings.money.mode === 'half_even',
+    money: settings.money,
+    currency: settings.currency,
+    maxRate: 0,
+    maxAddition: 0,
+    terms: new Map(),
+  };
+  let maxFlat = 0;
+  let maxMinimum = 0;
+  for (const terms of allTerms) {
+    const scaled = scaleTerms(terms, run, rateScale);
+    if (scaled === null) return null;
+    run.terms.set(terms, scaled);
+    run.maxRate = Math.max(run.maxRate, scaled.rate, ...scaled.ruleRates, ...(scaled.steps ?? []).map((step) => step.rate));
+    maxFlat = Math.max(maxFlat, scaled.flat, ...scaled.ruleFlats);
+    maxMinimum = Math.max(maxMinimum, scaled.minPerCall);
+  }
+  run.maxAddition = maxFlat + maxMinimum + run.unit;
+  return run.maxAddition <= BOUND ? run : null;
+}
+
+function scaleTerms(terms: CompiledTerms, run: ScaledRun, rateScale: number): ScaledTerms | null {
+  const { scale, volumeScale } = run;
+  const optional = (text: string | null, at: number) => (text === null ? -1 : toScaled(text, at));
+  const scaled: ScaledTerms = {
+    compiled: terms,
+    rate: toScaled(terms.rateText, rateScale),
+    flat: toScaled(terms.flatText, scale),
+    steps: terms.tiers === null ? null : scaleSteps(terms.tiers, volumeScale, rateScale),
+    ruleRates: terms.rules.map((rule) => optional(rule.rateText, rateScale)),
+    ruleFlats: terms.rules.map((rule) => optional(rule.flatText, scale)),
+    minPerCall: optional(terms.minPerCall?.text ?? null, scale),
+    maxPerCall: optional(terms.maxPerCall?.text ?? null, scale),
+    maxPerPeriod: optional(terms.maxPerPeriod?.text ?? null, scale),
+  };
+  // -1 from toScaled where a text was given means it did not fit.
+  const fits = (value: number, text: string | null | undefined) => value >= 0 || text === null || text === undefined;
+  const ok =
+    scaled.rate >= 0 &&
+    scaled.flat >= 0 &&
+    (terms.tiers === null || scaled.steps !== null) &&
+    terms.rules.every((rule, index) => fits(scaled.ruleRates[index], rule.rateText) && fits(scaled.ruleFlats[index], rule.flatText)) &&
+    fits(scaled.minPerCall, terms.minPerCall?.text) &&
+    fits(scaled.maxPerCall, terms.maxPerCall?.text) &&
+    fits(scaled.maxPerPeriod, terms.maxPerPeriod?.text);
+  return ok ? scaled : null;
+}
+
+function scaleSteps(tiers: CompiledTiers, volumeScale: number, rateScale: number): ScaledStep[] | null {
+  const fromScale = tiers.basis === 'amount' ? volumeScale : 0;
+  const steps = tiers.steps.map((step) => ({
+    compiled: step,
+    from: toScaled(step.fromText, fromScale),
+    to: step.toText === null ? -1 : toScaled(step.toText, fromScale),
+    rate: toScaled(step.rateText, rateScale),
+  }));
+  return steps.every((step) => step.from >= 0 && step.rate >= 0 && (step.to >= 0 || step.compiled.toText === null)) ? steps : null;
+}
+
+/**
+ * Pays one group on the scaled path and returns true, or returns false
+ * without paying anything when its bound check fails (a call's base does not
+ * fit, or the group's volume and lines could leave the exact range).
+ */
+export function payGroupScaled(group: VolumeGroup, run: ScaledRun, visitor: PayoutVisitor): boolean {
+  const { entries, role } = group;
+  let units = 0;
+  for (const entry of entries) {
+    if (entry.parsed.units < 0) return false;
+    units += entry.parsed.units;
+  }
+  const volumeTotal = units * run.baseFactor;
+  // Every value below is at most the group's volume, or the sum of its lines before caps cut them.
+  if (volumeTotal > BOUND || volumeTotal * run.maxRate * run.productFactor + entries.length * run.maxAddition > BOUND) return false;
+
+  const volume: Volume = { countBefore: 0, countTotal: entries.length, before: 0, after: 0, total: volumeTotal };
+  let paid = 0;
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    const base = entry.parsed.units * run.baseFactor;
+    if (index > 0) {
+      volume.countBefore += 1;
+      volume.before = volume.after;
+    }
+    volume.after = volume.before + base;
+    if (entry.plan === null) {
+      visitor.unplanned?.({ callId: entry.parsed.call.id, role, payeeId: group.payeeId, period: group.period });
+      continue;
+    }
+    const terms = run.terms.get(entry.plan.terms[role]!)!;
+    const facts = payLine(entry, entry.plan, terms, group, base, volume, paid, run);
+    paid += facts.amount;
+    visitor.line(lineOf(facts));
+  }
+  return true;
+}
+
+interface Volume {
+  countBefore: number;
+  countTotal: number;
+  /** At S_v: the payee's volume before this call, after it, and the whole period's. */
+  before: number;
+  after: number;
+  total: number;
+}
+
+/** What a line was computed from: enough to write its explanation later, and nothing more. */
+interface LineFacts {
+  /** The call itself, not its parsed entry: a held line must not keep the run's working data alive. */
+  call: CommissionCall;
+  creditedAs: Entry['creditedAs'];
+  plan: CompiledPlan;
+  terms: ScaledTerms;
+  role: Role;
+  payeeId: string;
+  period: string;
+  rule: CompiledRule | null;
+  base: number;
+  countBefore: number;
+  countTotal: number;
+  volumeBefore: number;
+  volumeAfter: number;
+  volumeTotal: number;
+  rateAmount: number;
+  unrounded: number;
+  clamped: number;
+  rounded: number;
+  amount: number;
+  paidBefore: number;
+  run: ScaledRun;
+}
+
+/** Order of work 2–4, as payLine in compute-payouts.ts. */
+function payLine(
+  entry: Entry,
+  plan: CompiledPlan,
+  terms: ScaledTerms,
+  group: VolumeGroup,
+  base: number,
+  volume: Volume,
+  paidBefore: number,
+  run: ScaledRun,
+): LineFacts {
+  const compiled = terms.compiled;
+  const rule = compiled.rules.length === 0 ? null : firstMatchingRule(compiled.rules, entry.parsed.call.attributes ?? {});
+  let rateAmount: number;
+  if (rule !== null && rule.rate !== null) rateAmount = base * terms.ruleRates[rule.index] * run.productFactor;
+  else if (terms.steps !== null) rateAmount = tieredAmount(compiled.tiers!, terms.steps, base, volume, run, null);
+  else rateAmount = base * terms.rate * run.productFactor;
+  const flat = rule !== null && rule.flat !== null ? terms.ruleFlats[rule.index] : terms.flat;
+  const unrounded = rateAmount + flat;
+
+  let clamped = unrounded;
+  if (terms.minPerCall >= 0 && clamped < terms.minPerCall) clamped = terms.minPerCall;
+  if (terms.maxPerCall >= 0 && clamped > terms.maxPerCall) clamped = terms.maxPerCall;
+  const rounded = roundToUnit(clamped, run.unit, run.halfEven);
+  let amount = rounded;
+  if (terms.maxPerPeriod >= 0 && paidBefore + rounded > terms.maxPerPeriod) {
+    const room = terms.maxPerPeriod - paidBefore;
+    const allowed = room < 0 ? 0 : cutDownToUnit(room, run.unit);
+    if (allowed < rounded) amount = allowed;
+  }
+  return {
+    call: entry.parsed.call,
+    creditedAs: entry.creditedAs,
+    plan,
+    terms,
+    role: group.role,
+    payeeId: group.payeeId,
+    period: group.period,
+    rule,
+    base,
+    countBefore: volume.countBefore,
+    countTotal: volume.countTotal,
+    volumeBefore: volume.before,
+    volumeAfter: volume.after,
+    volumeTotal: volume.total,
+    rateAmount,
+    unrounded,
+    clamped,
+    rounded,
+    amount,
+    paidBefore,
+    run,
+  };
+}
+
+/**
+ * The rate part of a tiered call, at S (tieredRatePart in tiers.ts). With
+ * `explain`, it also writes the tier explanation there and returns the
+ * amount all the same.
+ */
+function tieredAmount(
+  tiers: CompiledTiers,
+  steps: readonly ScaledStep[],
+  base: number,
+  volume: Volume,
+  run: ScaledRun,
+  explain: { baseText: string; tiers?: TierExplanation; rateText?: string | null } | null,
+): number {
+  const { basis, mode } = tiers;
+  const { productFactor, scale, volumeScale } = run;
+  if (mode === 'marginal' && basis === 'amount') {
+    let amount = 0;
+    const slices: TierSlice[] | null = explain === null ? null : [];
+    for (const step of steps) {
+      if (step.to >= 0 && step.to <= volume.before) continue;
+      if (step.from >= volume.after) break;
+      const low = step.from > volume.before ? step.from : volume.before;
+      const high = step.to >= 0 && step.to < volume.after ? step.to : volume.after;
+      const portion = high - low;
+      if (portion === 0) continue;
+      const paid = portion * step.rate * productFactor;
+      amount += paid;
+      slices?.push(sliceOf(step.compiled, plainText(portion, volumeScale), plainText(paid, scale)));
+    }
+    if (explain !== null && slices !== null) {
+      const single = slices.length === 1 ? slices[0] : null;
+      if (single !== null) single.base = explain.baseText;
+      explain.rateText = single !== null ? single.rate : null;
+      explain.tiers = {
+        basis,
+        mode,
+        volume_before: plainText(volume.before, volumeScale),
+        volume_after: plainText(volume.after, volumeScale),
+        slices,
+      };
+    }
+    return amount;
+  }
+  let step: ScaledStep | null;
+  let described: Omit<TierExplanation, 'slices'> | null = null;
+  if (mode === 'marginal') {
+    const position = volume.countBefore + 1;
+    step = lastStepBelow(steps, position);
+    if (explain !== null) described = { basis, mode, volume_before: String(volume.countBefore), volume_after: String(position) };
+  } else {
+    step = lastStepBelow(steps, basis === 'amount' ? volume.total : volume.countTotal);
+    if (explain !== null) {
+      described = {
+        basis,
+        mode,
+        volume_before: basis === 'amount' ? plainText(volume.before, volumeScale) : String(volume.countBefore),
+        period_total: basis === 'amount' ? plainText(volume.total, volumeScale) : String(volume.countTotal),
+      };
+    }
+  }
+  const amount = step === null ? 0 : base * step.rate * productFactor;
+  if (explain !== null && described !== null) {
+    explain.rateText = step === null ? '0' : step.compiled.rateText;
+    explain.tiers = { ...described, slices: step === null ? [] : [sliceOf(step.compiled, explain.baseText, plainText(amount, scale))] };
+  }
+  return amount;
+}
+
+function lastStepBelow(steps: readonly ScaledStep[], volume: number): ScaledStep | null {
+  let found: ScaledStep | null = null;
+  for (const step of steps) {
+    if (step.from < volume) found = step;
+    else break;
+  }
+  return found;
+}
+
+function sliceOf(step: CompiledStep, base: string, amount: string): TierSlice {
+  return { step: step.index, from: step.fromText, to: step.toText, rate: step.rateText, base, amount };
+}
+
+/** The line, with its explanation built on first read and kept (the facts it was built from are then let go). */
+function lineOf(lineFacts: LineFacts): PayoutLine {
+  const { call, run } = lineFacts;
+  let facts: LineFacts | null = lineFacts;
+  let explanation: Explanation | undefined;
+  return {
+    callId: call.id,
+    payeeId: facts.payeeId,
+    role: facts.role,
+    planId: facts.plan.reference.id,
+    planName: facts.plan.reference.name,
+    period: facts.period,
+    commissionAt: call.commissionAt,
+    baseAmount: call.baseAmount,
+    amount: fixedText(lineFacts.amount, run.scale, run.money.digits),
+    get explanation(): Explanation {
+      if (explanation === undefined) {
+        explanation = explain(facts!);
+        facts = null;
+      }
+      return explanation;
+    },
+  };
+}
+
+const NO_CAPS: readonly CapApplied[] = Object.freeze([]);
+
+/** The explanation payLine in compute-payouts.ts writes, field for field and in the same order. */
+function explain(facts: LineFacts): Explanation {
+  const { call, plan, terms, rule, run } = facts;
+  const { scale, money } = run;
+  const compiled = terms.compiled;
+  const digits = money.digits;
+
+  let rateSource: Explanation['rate_source'];
+  let rateText: string | null;
+  let tiers: TierExplanation | undefined;
+  if (rule !== null && rule.rate !== null) {
+    rateSource = 'rule';
+    rateText = rule.rateText;
+  } else if (terms.steps !== null) {
+    const volume = {
+      countBefore: facts.countBefore,
+      countTotal: facts.countTotal,
+      before: facts.volumeBefore,
+      after: facts.volumeAfter,
+      total: facts.volumeTotal,
+    };
+    const out: { baseText: string; tiers?: TierExplanation; rateText?: string | null } = { baseText: call.baseAmount };
+    tieredAmount(compiled.tiers!, terms.steps, facts.base, volume, run, out);
+    rateSource = 'tiers';
+    rateText = out.rateText ?? null;
+    tiers = out.tiers;
+  } else {
+    rateSource = 'role_rate';
+    rateText = compiled.rateText;
+  }
+  const ruleFlat = rule !== null && rule.flat !== null;
+  const rateAmountText = plainText(facts.rateAmount, scale);
+  const unroundedText = facts.unrounded === facts.rateAmount ? rateAmountText : plainText(facts.unrounded, scale);
+
+  let caps: readonly CapApplied[] = NO_CAPS;
+  let clampedText = unroundedText;
+  let clamped = facts.unrounded;
+  if (terms.minPerCall >= 0 && clamped < terms.minPerCall) {
+    const after = plainText(terms.minPerCall, scale);
+    caps = [...caps, { cap: 'min_per_call', limit: compiled.minPerCall!.text, before: clampedText, after }];
+    clamped = terms.minPerCall;
+    clampedText = after;
+  }
+  if (terms.maxPerCall >= 0 && clamped > terms.maxPerCall) {
+    const after = plainText(terms.maxPerCall, scale);
+    caps = [...caps, { cap: 'max_per_call', limit: compiled.maxPerCall!.text, before: clampedText, after }];
+    clampedText = after;
+  }
+  const roundedText = fixedText(facts.rounded, scale, digits);
+  const amountText = fixedText(facts.amount, scale, digits);
+  if (facts.amount !== facts.rounded) {
+    caps = [
+      ...caps,
+      {
+        cap: 'max_per_period',
+        limit: compiled.maxPerPeriod!.text,
+        before: roundedText,
+        after: amountText,
+        period_paid_before: fixedText(facts.paidBefore, scale, digits),
+      },
+    ];
+  }
+
+  const explanation = {
+    plan: plan.reference,
+    role: facts.role,
+    payee_id: facts.payeeId,
+    call_id: call.id,
+    period: facts.period,
+    currency: run.currency,
+  } as Explanation;
+  if (facts.creditedAs) explanation.credited_as = facts.creditedAs;
+  explanation.base = call.baseAmount;
+  if (call.refund) explanation.refund = { gross_base: call.refund.grossBase, refunded_share: call.refund.refundedShare, effective_base: call.baseAmount };
+  explanation.rate_source = rateSource;
+  if (rule !== null) explanation.rule = rule.explanation;
+  if (rateText !== null) explanation.rate = rateText;
+  if (tiers) explanation.tiers = tiers;
+  explanation.rate_amount = rateAmountText;
+  explanation.flat = ruleFlat ? rule.flatText! : compiled.flatText;
+  explanation.flat_source = ruleFlat ? 'rule' : 'role_flat';
+  explanation.unrounded = unroundedText;
+  explanation.caps = caps;
+  explanation.rounding = { mode: money.mode, minor_unit_digits: digits, unrounded: clampedText, rounded: roundedText };
+  explanation.amount = amountText;
+  explanation.sentence = describeLine(explanation);
+  return explanation;
+}
