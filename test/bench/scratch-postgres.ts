@@ -7,6 +7,8 @@ export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL || 'postgresql:
 export interface ScratchDatabase {
   url: string;
   name: string;
+  /** ANALYZE the whole database: the planner's statistics as autovacuum would have kept them. */
+  analyze(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -46,11 +48,22 @@ export async function createScratchDatabase(label: string): Promise<ScratchDatab
   await adminQuery(`CREATE DATABASE ${name}`);
   const url = new URL(BENCH_DATABASE_URL);
   url.pathname = `/${name}`;
-  return { url: url.toString(), name, drop: () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  // BENCH_KEEP_DATABASES=1 leaves the databases in place afterwards, to look into a slow query with EXPLAIN.
+  const keep = process.env.BENCH_KEEP_DATABASES === '1';
+  return {
+    url: url.toString(),
+    name,
+    analyze: () => query(url.toString(), 'ANALYZE'),
+    drop: () => (keep ? Promise.resolve(void process.stderr.write(`kept database ${name}\n`)) : adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)),
+  };
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new Client({ connectionString: BENCH_DATABASE_URL });
+function adminQuery(sql: string): Promise<void> {
+  return query(BENCH_DATABASE_URL, sql);
+}
+
+async function query(connectionString: string, sql: string): Promise<void> {
+  const client = new Client({ connectionString });
   await client.connect();
   try {
     await client.query(sql);

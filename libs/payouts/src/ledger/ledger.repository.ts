@@ -56,6 +56,16 @@ export class LedgerRepository {
    */
   async lockedLines(tx: DatabaseClient, period: string, periods: readonly string[], callIds: readonly string[] = []): Promise<LockedLine[]> {
     if (periods.length === 0 && callIds.length === 0) return [];
+    // Two statements, each with its values as a text[] parameter: the planner then sees how many calls are
+    // wanted (a jsonb list reads as 100 rows whatever its length) and looks their lines up by index, where
+    // one statement with the list inline read every line of the ledger once history had grown.
+    const inPeriods =
+      periods.length === 0
+        ? []
+        : await tx.$queryRaw<{ call_id: string }[]>`
+            SELECT DISTINCT call_id FROM statement_lines WHERE call_period = ANY (${[...periods]}::text[]) AND call_id IS NOT NULL`;
+    const wanted = [...new Set([...inPeriods.map((row) => row.call_id), ...callIds])];
+    if (wanted.length === 0) return [];
     const rows = await tx.$queryRaw<
       {
         id: string;
@@ -74,15 +84,11 @@ export class LedgerRepository {
         currency: string;
       }[]
     >`
-      WITH wanted AS MATERIALIZED (
-        SELECT call_id FROM statement_lines
-         WHERE call_period IN (SELECT jsonb_array_elements_text(${JSON.stringify(periods)}::jsonb)) AND call_id IS NOT NULL
-        UNION SELECT jsonb_array_elements_text(${JSON.stringify(callIds)}::jsonb))
       SELECT l.id::text AS id, l.line_key, l.statement_id::text AS statement_id, s.period AS statement_period, l.call_id, l.call_period,
              l.payee_id, l.role, l.kind, l.base_amount::text AS base_amount, l.amount::text AS amount, l.plan_id::text AS plan_id,
              l.adjusts_line_id::text AS adjusts_line_id, s.currency
-        FROM wanted JOIN statement_lines l ON l.call_id = wanted.call_id JOIN statements s ON s.id = l.statement_id
-       WHERE l.kind IN ('commission', 'adjustment') AND (s.status IN ('approved', 'paid') OR s.period <> ${period})
+        FROM statement_lines l JOIN statements s ON s.id = l.statement_id
+       WHERE l.call_id = ANY (${wanted}::text[]) AND l.kind IN ('commission', 'adjustment') AND (s.status IN ('approved', 'paid') OR s.period <> ${period})
        ORDER BY l.id`;
     return rows.map((row) => {
       const digits = minorUnitDigits(row.currency);
@@ -120,11 +126,17 @@ export class LedgerRepository {
     return new Set(rows.map((row) => row.period));
   }
 
-  /** Whether any call has a line in another period than the one it belongs to now (its commission date moved). */
+  /**
+   * Whether any call has a line in another period than the one it belongs to
+   * now (its commission date moved). Only calls whose period ever changed can
+   * (calls.moved_at, stamped by the calls trigger and set for older moves by
+   * the migration that indexed it), so this reads those few calls and their
+   * lines, not the whole ledger: its cost does not grow with history.
+   */
   async anyMovedCall(tx: DatabaseClient): Promise<boolean> {
     const [row] = await tx.$queryRaw<{ moved: boolean }[]>`
-      SELECT EXISTS (SELECT 1 FROM statement_lines l JOIN calls c ON c.id = l.call_id
-                      WHERE l.call_period IS NOT NULL AND c.period IS DISTINCT FROM l.call_period) AS moved`;
+      SELECT EXISTS (SELECT 1 FROM calls c JOIN statement_lines l ON l.call_id = c.id
+                      WHERE c.moved_at IS NOT NULL AND l.call_period IS NOT NULL AND c.period IS DISTINCT FROM l.call_period) AS moved`;
     return row.moved;
   }
 

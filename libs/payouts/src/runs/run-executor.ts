@@ -143,7 +143,7 @@ export class RunExecutor {
           period,
           readPoint,
           [...periods, ...skipped].map((of) => ({ period: of, inputs: inputsOf(of), unsettled: unsettled.has(of) })),
-          outcome.statements.flatMap((statement) => statement.lines.flatMap((line) => (line.callPeriod ? [line.callPeriod] : []))),
+          [...new Set(outcome.statements.flatMap((statement) => statement.lines.flatMap((line) => (line.callPeriod ? [line.callPeriod] : []))))],
         );
         await this.ledger.repointManualEntries(tx, outcome.statements);
         const finished = await this.runs.finish(run.id, { status: 'succeeded', counts, unplanned, warnings, finishedAt: new Date() }, tx);
