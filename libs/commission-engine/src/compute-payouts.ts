@@ -9,8 +9,8 @@ import { isCalendarDate } from './plan-validation';
 import type { CapApplied, Explanation, PayoutLine, PayoutResult, UnplannedPayout } from './payout-result';
 import { firstMatchingRule } from './rule-matching';
 import { tieredRatePart } from './tiers';
-import { fastInstant, fastMoneyDecimals } from './fast-parse';
-import { MAX_SCALE, fractionLength, toScaled } from './scaled-integer';
+import { StringSet, fastInstant, fastMoneyDecimals } from './fast-parse';
+import { MAX_SAFE, MAX_SCALE, fractionLength, powerOfTen, toScaled } from './scaled-integer';
 import { payGroupScaled, prepareScaledRun } from './scaled-payouts';
 import { VolumeCursor } from './volume-cursor';
 
@@ -35,16 +35,21 @@ export interface ParsedCall {
   at: number;
   /** The base as decimal.js has it: made when the decimal path first needs it. */
   base: Decimal | null;
-  /** The base in units of 10^-(the run's most base decimals), or -1 when it does not fit the scaled path. */
-  units: number;
+  /** The base's digits read as one integer, its point ignored ("1234.56" → 123456), and how many are decimals; -1 when the scaled path cannot take it. */
+  digits: number;
+  decimals: number;
   setterId: string | null;
 }
 
 /** A (call, role, payee) the payee's volume counts; plan null when nothing pays it. */
 export interface Entry {
   parsed: ParsedCall;
+  /** parsed.call, held here too: the scaled path reads the call and never its parsed form. */
+  call: CommissionCall;
   plan: CompiledPlan | null;
-  creditedAs?: 'self_set' | 'missing_setter';
+  creditedAs: 'self_set' | 'missing_setter' | undefined;
+  /** The base in units of 10^-(the run's most base decimals) for the scaled path, or -1 where it does not fit. */
+  units: number;
 }
 
 /** One payee's calls in one role and period, in commission order (product.md, order of work 1). */
@@ -53,6 +58,8 @@ export interface VolumeGroup {
   payeeId: string;
   role: Role;
   entries: Entry[];
+  /** Sum of the entries' units (the scaled path's volume), or -1 once one of them does not fit. */
+  units: number;
 }
 
 export interface RunSettings {
@@ -109,11 +116,14 @@ export function forEachPayout(input: ComputePayoutsInput, visitor: PayoutVisitor
     }
     let group = byRole[role];
     if (group === undefined) {
-      group = { period, payeeId, role, entries: [] };
+      group = { period, payeeId, role, entries: [], units: 0 };
       byRole[role] = group;
       ordered.push(group);
     }
-    group.entries.push(creditedAs ? { parsed, plan, creditedAs } : { parsed, plan });
+    const scaled = parsed.digits < 0 || baseScale > MAX_SCALE ? -1 : parsed.digits * powerOfTen(baseScale - parsed.decimals);
+    const units = scaled <= MAX_SAFE ? scaled : -1;
+    group.entries.push({ parsed, call: parsed.call, plan, creditedAs, units });
+    if (group.units >= 0) group.units = units < 0 ? -1 : group.units + units;
   };
 
   for (const parsed of calls) {
@@ -336,7 +346,7 @@ function parseCalls(calls: readonly CommissionCall[], scaled: boolean): { calls:
   const report = (id: string | null, field: string, message: string) => {
     if (problems.length < MAX_REPORTED_PROBLEMS) problems.push({ source: 'call', id, field, message });
   };
-  const seen = new Set<string>();
+  const seen = new StringSet(calls.length);
   // A run has few distinct days and periods: each is checked once.
   const knownDays = new CheckedValues(isCalendarDate);
   const knownPeriods = new CheckedValues((period) => /^\d{4}-(0[1-9]|1[0-2])$/.test(period) && period >= '0001');
@@ -351,11 +361,7 @@ function parseCalls(calls: readonly CommissionCall[], scaled: boolean): { calls:
     }
     const id = typeof call.id === 'string' && call.id.length > 0 ? call.id : null;
     if (id === null) report(null, 'id', 'every call needs a non-empty string id');
-    else {
-      // One hash lookup, not two (has, then add): a run checks a million ids.
-      const known = seen.size;
-      if (seen.add(id).size === known) report(id, 'id', 'two calls share this id');
-    }
+    else if (!seen.add(id)) report(id, 'id', 'two calls share this id');
 
     if (typeof call.closerId !== 'string' || call.closerId.length === 0) report(id, 'closerId', 'must be a non-empty string');
     const setterId = call.setterId === null || call.setterId === undefined || call.setterId === '' ? null : call.setterId;
@@ -381,12 +387,15 @@ function parseCalls(calls: readonly CommissionCall[], scaled: boolean): { calls:
     if (call.attributes !== undefined && (typeof call.attributes !== 'object' || call.attributes === null || Array.isArray(call.attributes))) {
       report(id, 'attributes', 'must be an object of call fields');
     }
-    if (problems.length === 0) parsed[count++] = { call, at, base: null, units: -1, setterId };
+    if (problems.length === 0) {
+      // Read while the string is at hand; the decimal path never looks at it.
+      const digits = scaled && baseDecimals >= 0 ? toScaled(call.baseAmount, baseDecimals) : -1;
+      parsed[count++] = { call, at, base: null, digits, decimals: baseDecimals, setterId };
+    }
   }
   if (problems.length > 0) throw new EngineInputError(problems);
 
   parsed.length = count;
-  if (scaled && baseScale <= MAX_SCALE) for (const item of parsed) item.units = toScaled(item.call.baseAmount, baseScale);
   return { calls: parsed.sort((a, b) => a.at - b.at || compareText(a.call.id, b.call.id)), baseScale };
 }
 

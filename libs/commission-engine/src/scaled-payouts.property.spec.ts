@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { CommissionCall } from './commission-call';
 import { computePayouts, type ComputePayoutsInput } from './compute-payouts';
-import { fastInstant, fastMoneyDecimals } from './fast-parse';
+import { StringSet, fastInstant, fastMoneyDecimals } from './fast-parse';
 import { Decimal, type RoundingMode } from './money';
 import type { Plan, RoleTerms, Tiers } from './plan-definition';
 import { validatePlanDefinition } from './plan-validation';
@@ -238,6 +238,56 @@ describe('the scaled-integer path', () => {
   });
 });
 
+describe('which path pays', () => {
+  const plan: Plan = {
+    id: 'p',
+    name: 'Flat rate',
+    effective_from: '2026-01-01',
+    effective_to: null,
+    payees: null,
+    priority: 0,
+    self_set: 'closer_only',
+    missing_setter: 'none',
+    roles: { closer: { rate: '0.1' } },
+  };
+  const callOf = (id: string, closerId: string, baseAmount: string): CommissionCall => ({
+    id,
+    closerId,
+    setterId: null,
+    baseAmount,
+    commissionAt: '2026-03-02T10:00:00Z',
+    commissionDay: '2026-03-02',
+    period: '2026-03',
+    attributes: {},
+  });
+  const pathOf = (line: object) => (Object.getOwnPropertyDescriptor(line, 'explanation') === undefined ? 'scaled' : 'decimal');
+
+  it('pays ordinary amounts in scaled integers, and a payee whose volume could leave the exact range in decimal.js', () => {
+    const { lines } = computePayouts({
+      calls: [callOf('a', 'ann', '5000.00'), callOf('b', 'ben', '90071992547409.91'), callOf('c', 'ben', '90071992547409.91')],
+      plans: [plan],
+      currency: 'USD',
+      roundingMode: 'half_up',
+    });
+    expect(lines.map((line) => [line.payeeId, pathOf(line), line.amount])).toEqual([
+      ['ann', 'scaled', '500.00'],
+      ['ben', 'decimal', '9007199254740.99'],
+      ['ben', 'decimal', '9007199254740.99'],
+    ]);
+  });
+
+  it('pays everything in decimal.js when asked to', () => {
+    const { lines } = computePayouts({
+      calls: [callOf('a', 'ann', '5000.00')],
+      plans: [plan],
+      currency: 'USD',
+      roundingMode: 'half_up',
+      arithmetic: 'decimal',
+    });
+    expect(lines.map(pathOf)).toEqual(['decimal']);
+  });
+});
+
 describe('scaled-integer helpers', () => {
   it('read and write decimals exactly as decimal.js does', () => {
     fc.assert(
@@ -293,6 +343,21 @@ describe('scaled-integer helpers', () => {
     );
     expect(fastInstant('2026-03-10T15:04:05.1239Z')).toBe(Date.parse('2026-03-10T15:04:05.1239Z'));
     expect(fastInstant('2026-02-30T00:00:00Z')).toBeNaN();
+  });
+
+  it('find repeated ids as a Set does, also past the size they were made for', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 4 }), { maxLength: 200 }), fc.integer({ min: 0, max: 50 }), (ids, expected) => {
+        const set = new StringSet(expected);
+        const reference = new Set<string>();
+        for (const id of ids) {
+          const known = reference.has(id);
+          reference.add(id);
+          expect(set.add(id)).toBe(!known);
+        }
+      }),
+      RUNS,
+    );
   });
 
   it('take only plain money strings on the fast path', () => {

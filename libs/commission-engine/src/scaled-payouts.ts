@@ -26,7 +26,7 @@ import type { TierExplanation, TierSlice } from './tiers';
  * lines and explanations (compute-payouts.property.spec.ts checks this).
  */
 export interface ScaledRun {
-  /** Multiplies a call's units (ParsedCall.units, at the calls' own scale) to the volume scale. */
+  /** Multiplies an entry's units (Entry.units, at the calls' own scale) to the volume scale. */
   baseFactor: number;
   volumeScale: number;
   scale: number;
@@ -173,33 +173,26 @@ function scaleSteps(tiers: CompiledTiers, volumeScale: number, rateScale: number
  */
 export function payGroupScaled(group: VolumeGroup, run: ScaledRun, visitor: PayoutVisitor): boolean {
   const { entries, role } = group;
-  let units = 0;
-  for (const entry of entries) {
-    if (entry.parsed.units < 0) return false;
-    units += entry.parsed.units;
-  }
-  const volumeTotal = units * run.baseFactor;
+  if (group.units < 0) return false;
+  const volumeTotal = group.units * run.baseFactor;
   // Every value below is at most the group's volume, or the sum of its lines before caps cut them.
   if (volumeTotal > BOUND || volumeTotal * run.maxRate * run.productFactor + entries.length * run.maxAddition > BOUND) return false;
 
+  const state: GroupState = { role, payeeId: group.payeeId, period: group.period, run, countTotal: entries.length, volumeTotal, paid: 0 };
   const volume: Volume = { countBefore: 0, countTotal: entries.length, before: 0, after: 0, total: volumeTotal };
-  let paid = 0;
   for (let index = 0; index < entries.length; index++) {
     const entry = entries[index];
-    const base = entry.parsed.units * run.baseFactor;
+    const base = entry.units * run.baseFactor;
     if (index > 0) {
       volume.countBefore += 1;
       volume.before = volume.after;
     }
     volume.after = volume.before + base;
     if (entry.plan === null) {
-      visitor.unplanned?.({ callId: entry.parsed.call.id, role, payeeId: group.payeeId, period: group.period });
+      visitor.unplanned?.({ callId: entry.call.id, role, payeeId: group.payeeId, period: group.period });
       continue;
     }
-    const terms = run.terms.get(entry.plan.terms[role]!)!;
-    const facts = payLine(entry, entry.plan, terms, group, base, volume, paid, run);
-    paid += facts.amount;
-    visitor.line(lineOf(facts));
+    visitor.line(new ScaledPayoutLine(entry, entry.plan, run.terms.get(entry.plan.terms[role]!)!, state, base, volume));
   }
   return true;
 }
@@ -213,85 +206,15 @@ interface Volume {
   total: number;
 }
 
-/** What a line was computed from: enough to write its explanation later, and nothing more. */
-interface LineFacts {
-  /** The call itself, not its parsed entry: a held line must not keep the run's working data alive. */
-  call: CommissionCall;
-  creditedAs: Entry['creditedAs'];
-  plan: CompiledPlan;
-  terms: ScaledTerms;
+/** One payee's role in one period, shared by its lines; `paid` runs along (rounded lines so far, at S). */
+interface GroupState {
   role: Role;
   payeeId: string;
   period: string;
-  rule: CompiledRule | null;
-  base: number;
-  countBefore: number;
-  countTotal: number;
-  volumeBefore: number;
-  volumeAfter: number;
-  volumeTotal: number;
-  rateAmount: number;
-  unrounded: number;
-  clamped: number;
-  rounded: number;
-  amount: number;
-  paidBefore: number;
   run: ScaledRun;
-}
-
-/** Order of work 2–4, as payLine in compute-payouts.ts. */
-function payLine(
-  entry: Entry,
-  plan: CompiledPlan,
-  terms: ScaledTerms,
-  group: VolumeGroup,
-  base: number,
-  volume: Volume,
-  paidBefore: number,
-  run: ScaledRun,
-): LineFacts {
-  const compiled = terms.compiled;
-  const rule = compiled.rules.length === 0 ? null : firstMatchingRule(compiled.rules, entry.parsed.call.attributes ?? {});
-  let rateAmount: number;
-  if (rule !== null && rule.rate !== null) rateAmount = base * terms.ruleRates[rule.index] * run.productFactor;
-  else if (terms.steps !== null) rateAmount = tieredAmount(compiled.tiers!, terms.steps, base, volume, run, null);
-  else rateAmount = base * terms.rate * run.productFactor;
-  const flat = rule !== null && rule.flat !== null ? terms.ruleFlats[rule.index] : terms.flat;
-  const unrounded = rateAmount + flat;
-
-  let clamped = unrounded;
-  if (terms.minPerCall >= 0 && clamped < terms.minPerCall) clamped = terms.minPerCall;
-  if (terms.maxPerCall >= 0 && clamped > terms.maxPerCall) clamped = terms.maxPerCall;
-  const rounded = roundToUnit(clamped, run.unit, run.halfEven);
-  let amount = rounded;
-  if (terms.maxPerPeriod >= 0 && paidBefore + rounded > terms.maxPerPeriod) {
-    const room = terms.maxPerPeriod - paidBefore;
-    const allowed = room < 0 ? 0 : cutDownToUnit(room, run.unit);
-    if (allowed < rounded) amount = allowed;
-  }
-  return {
-    call: entry.parsed.call,
-    creditedAs: entry.creditedAs,
-    plan,
-    terms,
-    role: group.role,
-    payeeId: group.payeeId,
-    period: group.period,
-    rule,
-    base,
-    countBefore: volume.countBefore,
-    countTotal: volume.countTotal,
-    volumeBefore: volume.before,
-    volumeAfter: volume.after,
-    volumeTotal: volume.total,
-    rateAmount,
-    unrounded,
-    clamped,
-    rounded,
-    amount,
-    paidBefore,
-    run,
-  };
+  countTotal: number;
+  volumeTotal: number;
+  paid: number;
 }
 
 /**
@@ -375,118 +298,205 @@ function sliceOf(step: CompiledStep, base: string, amount: string): TierSlice {
   return { step: step.index, from: step.fromText, to: step.toText, rate: step.rateText, base, amount };
 }
 
-/** The line, with its explanation built on first read and kept (the facts it was built from are then let go). */
-function lineOf(lineFacts: LineFacts): PayoutLine {
-  const { call, run } = lineFacts;
-  let facts: LineFacts | null = lineFacts;
-  let explanation: Explanation | undefined;
-  return {
-    callId: call.id,
-    payeeId: facts.payeeId,
-    role: facts.role,
-    planId: facts.plan.reference.id,
-    planName: facts.plan.reference.name,
-    period: facts.period,
-    commissionAt: call.commissionAt,
-    baseAmount: call.baseAmount,
-    amount: fixedText(lineFacts.amount, run.scale, run.money.digits),
-    get explanation(): Explanation {
-      if (explanation === undefined) {
-        explanation = explain(facts!);
-        facts = null;
-      }
-      return explanation;
-    },
-  };
+/**
+ * A line of the fast path, computed in its constructor (order of work 2–4,
+ * as payLine in compute-payouts.ts), which also adds it to the group's
+ * running total. It keeps what its explanation is built from, and builds
+ * that on first read. `explanation` is a getter on the class, not an own
+ * property (an object literal with a getter costs V8 some 40 times more to
+ * make, per line of a million-call run): read it by name, or serialise the
+ * line (toJSON includes it); a spread copy (`{ ...line }`) leaves it out.
+ */
+class ScaledPayoutLine implements PayoutLine {
+  readonly callId: string;
+  readonly payeeId: string;
+  readonly role: Role;
+  readonly planId: string;
+  readonly planName: string;
+  readonly period: string;
+  readonly commissionAt: string;
+  readonly baseAmount: string;
+  readonly amount: string;
+  readonly #call: CommissionCall;
+  readonly #creditedAs: Entry['creditedAs'];
+  readonly #plan: CompiledPlan;
+  readonly #terms: ScaledTerms;
+  readonly #group: GroupState;
+  readonly #rule: CompiledRule | null;
+  readonly #base: number;
+  readonly #countBefore: number;
+  readonly #volumeBefore: number;
+  readonly #volumeAfter: number;
+  readonly #rateAmount: number;
+  readonly #unrounded: number;
+  readonly #rounded: number;
+  readonly #amountUnits: number;
+  readonly #paidBefore: number;
+  #explanation: Explanation | undefined;
+
+  constructor(entry: Entry, plan: CompiledPlan, terms: ScaledTerms, group: GroupState, base: number, volume: Volume) {
+    const { run } = group;
+    const { call } = entry;
+    const compiled = terms.compiled;
+    const rule = compiled.rules.length === 0 ? null : firstMatchingRule(compiled.rules, call.attributes ?? {});
+    let rateAmount: number;
+    if (rule !== null && rule.rate !== null) rateAmount = base * terms.ruleRates[rule.index] * run.productFactor;
+    else if (terms.steps !== null) rateAmount = tieredAmount(compiled.tiers!, terms.steps, base, volume, run, null);
+    else rateAmount = base * terms.rate * run.productFactor;
+    const flat = rule !== null && rule.flat !== null ? terms.ruleFlats[rule.index] : terms.flat;
+    const unrounded = rateAmount + flat;
+
+    let clamped = unrounded;
+    if (terms.minPerCall >= 0 && clamped < terms.minPerCall) clamped = terms.minPerCall;
+    if (terms.maxPerCall >= 0 && clamped > terms.maxPerCall) clamped = terms.maxPerCall;
+    const rounded = roundToUnit(clamped, run.unit, run.halfEven);
+    const paidBefore = group.paid;
+    let amount = rounded;
+    if (terms.maxPerPeriod >= 0 && paidBefore + rounded > terms.maxPerPeriod) {
+      const room = terms.maxPerPeriod - paidBefore;
+      const allowed = room < 0 ? 0 : cutDownToUnit(room, run.unit);
+      if (allowed < rounded) amount = allowed;
+    }
+    group.paid = paidBefore + amount;
+
+    this.callId = call.id;
+    this.payeeId = group.payeeId;
+    this.role = group.role;
+    this.planId = plan.reference.id;
+    this.planName = plan.reference.name;
+    this.period = group.period;
+    this.commissionAt = call.commissionAt;
+    this.baseAmount = call.baseAmount;
+    this.amount = fixedText(amount, run.scale, run.money.digits);
+    this.#call = call;
+    this.#creditedAs = entry.creditedAs;
+    this.#plan = plan;
+    this.#terms = terms;
+    this.#group = group;
+    this.#rule = rule;
+    this.#base = base;
+    this.#countBefore = volume.countBefore;
+    this.#volumeBefore = volume.before;
+    this.#volumeAfter = volume.after;
+    this.#rateAmount = rateAmount;
+    this.#unrounded = unrounded;
+    this.#rounded = rounded;
+    this.#amountUnits = amount;
+    this.#paidBefore = paidBefore;
+  }
+
+  get explanation(): Explanation {
+    return (this.#explanation ??= this.#explain());
+  }
+
+  /** The line as the decimal path writes it, explanation last. */
+  toJSON(): PayoutLine {
+    return {
+      callId: this.callId,
+      payeeId: this.payeeId,
+      role: this.role,
+      planId: this.planId,
+      planName: this.planName,
+      period: this.period,
+      commissionAt: this.commissionAt,
+      baseAmount: this.baseAmount,
+      amount: this.amount,
+      explanation: this.explanation,
+    };
+  }
+
+  /** The explanation payLine in compute-payouts.ts writes, field for field and in the same order. */
+  #explain(): Explanation {
+    const call = this.#call;
+    const rule = this.#rule;
+    const terms = this.#terms;
+    const group = this.#group;
+    const { run } = group;
+    const { scale, money } = run;
+    const compiled = terms.compiled;
+    const digits = money.digits;
+
+    let rateSource: Explanation['rate_source'];
+    let rateText: string | null;
+    let tiers: TierExplanation | undefined;
+    if (rule !== null && rule.rate !== null) {
+      rateSource = 'rule';
+      rateText = rule.rateText;
+    } else if (terms.steps !== null) {
+      const volume = {
+        countBefore: this.#countBefore,
+        countTotal: group.countTotal,
+        before: this.#volumeBefore,
+        after: this.#volumeAfter,
+        total: group.volumeTotal,
+      };
+      const out: { baseText: string; tiers?: TierExplanation; rateText?: string | null } = { baseText: call.baseAmount };
+      tieredAmount(compiled.tiers!, terms.steps, this.#base, volume, run, out);
+      rateSource = 'tiers';
+      rateText = out.rateText ?? null;
+      tiers = out.tiers;
+    } else {
+      rateSource = 'role_rate';
+      rateText = compiled.rateText;
+    }
+    const ruleFlat = rule !== null && rule.flat !== null;
+    const rateAmountText = plainText(this.#rateAmount, scale);
+    const unrounded = this.#unrounded;
+    const unroundedText = unrounded === this.#rateAmount ? rateAmountText : plainText(unrounded, scale);
+
+    let caps: readonly CapApplied[] = NO_CAPS;
+    let clampedText = unroundedText;
+    let clamped = unrounded;
+    if (terms.minPerCall >= 0 && clamped < terms.minPerCall) {
+      const after = plainText(terms.minPerCall, scale);
+      caps = [...caps, { cap: 'min_per_call', limit: compiled.minPerCall!.text, before: clampedText, after }];
+      clamped = terms.minPerCall;
+      clampedText = after;
+    }
+    if (terms.maxPerCall >= 0 && clamped > terms.maxPerCall) {
+      const after = plainText(terms.maxPerCall, scale);
+      caps = [...caps, { cap: 'max_per_call', limit: compiled.maxPerCall!.text, before: clampedText, after }];
+      clampedText = after;
+    }
+    const roundedText = fixedText(this.#rounded, scale, digits);
+    if (this.#amountUnits !== this.#rounded) {
+      caps = [
+        ...caps,
+        {
+          cap: 'max_per_period',
+          limit: compiled.maxPerPeriod!.text,
+          before: roundedText,
+          after: this.amount,
+          period_paid_before: fixedText(this.#paidBefore, scale, digits),
+        },
+      ];
+    }
+
+    const explanation = {
+      plan: this.#plan.reference,
+      role: this.role,
+      payee_id: this.payeeId,
+      call_id: call.id,
+      period: this.period,
+      currency: run.currency,
+    } as Explanation;
+    if (this.#creditedAs) explanation.credited_as = this.#creditedAs;
+    explanation.base = call.baseAmount;
+    if (call.refund) explanation.refund = { gross_base: call.refund.grossBase, refunded_share: call.refund.refundedShare, effective_base: call.baseAmount };
+    explanation.rate_source = rateSource;
+    if (rule !== null) explanation.rule = rule.explanation;
+    if (rateText !== null) explanation.rate = rateText;
+    if (tiers) explanation.tiers = tiers;
+    explanation.rate_amount = rateAmountText;
+    explanation.flat = ruleFlat ? rule.flatText! : compiled.flatText;
+    explanation.flat_source = ruleFlat ? 'rule' : 'role_flat';
+    explanation.unrounded = unroundedText;
+    explanation.caps = caps;
+    explanation.rounding = { mode: money.mode, minor_unit_digits: digits, unrounded: clampedText, rounded: roundedText };
+    explanation.amount = this.amount;
+    explanation.sentence = describeLine(explanation);
+    return explanation;
+  }
 }
 
 const NO_CAPS: readonly CapApplied[] = Object.freeze([]);
-
-/** The explanation payLine in compute-payouts.ts writes, field for field and in the same order. */
-function explain(facts: LineFacts): Explanation {
-  const { call, plan, terms, rule, run } = facts;
-  const { scale, money } = run;
-  const compiled = terms.compiled;
-  const digits = money.digits;
-
-  let rateSource: Explanation['rate_source'];
-  let rateText: string | null;
-  let tiers: TierExplanation | undefined;
-  if (rule !== null && rule.rate !== null) {
-    rateSource = 'rule';
-    rateText = rule.rateText;
-  } else if (terms.steps !== null) {
-    const volume = {
-      countBefore: facts.countBefore,
-      countTotal: facts.countTotal,
-      before: facts.volumeBefore,
-      after: facts.volumeAfter,
-      total: facts.volumeTotal,
-    };
-    const out: { baseText: string; tiers?: TierExplanation; rateText?: string | null } = { baseText: call.baseAmount };
-    tieredAmount(compiled.tiers!, terms.steps, facts.base, volume, run, out);
-    rateSource = 'tiers';
-    rateText = out.rateText ?? null;
-    tiers = out.tiers;
-  } else {
-    rateSource = 'role_rate';
-    rateText = compiled.rateText;
-  }
-  const ruleFlat = rule !== null && rule.flat !== null;
-  const rateAmountText = plainText(facts.rateAmount, scale);
-  const unroundedText = facts.unrounded === facts.rateAmount ? rateAmountText : plainText(facts.unrounded, scale);
-
-  let caps: readonly CapApplied[] = NO_CAPS;
-  let clampedText = unroundedText;
-  let clamped = facts.unrounded;
-  if (terms.minPerCall >= 0 && clamped < terms.minPerCall) {
-    const after = plainText(terms.minPerCall, scale);
-    caps = [...caps, { cap: 'min_per_call', limit: compiled.minPerCall!.text, before: clampedText, after }];
-    clamped = terms.minPerCall;
-    clampedText = after;
-  }
-  if (terms.maxPerCall >= 0 && clamped > terms.maxPerCall) {
-    const after = plainText(terms.maxPerCall, scale);
-    caps = [...caps, { cap: 'max_per_call', limit: compiled.maxPerCall!.text, before: clampedText, after }];
-    clampedText = after;
-  }
-  const roundedText = fixedText(facts.rounded, scale, digits);
-  const amountText = fixedText(facts.amount, scale, digits);
-  if (facts.amount !== facts.rounded) {
-    caps = [
-      ...caps,
-      {
-        cap: 'max_per_period',
-        limit: compiled.maxPerPeriod!.text,
-        before: roundedText,
-        after: amountText,
-        period_paid_before: fixedText(facts.paidBefore, scale, digits),
-      },
-    ];
-  }
-
-  const explanation = {
-    plan: plan.reference,
-    role: facts.role,
-    payee_id: facts.payeeId,
-    call_id: call.id,
-    period: facts.period,
-    currency: run.currency,
-  } as Explanation;
-  if (facts.creditedAs) explanation.credited_as = facts.creditedAs;
-  explanation.base = call.baseAmount;
-  if (call.refund) explanation.refund = { gross_base: call.refund.grossBase, refunded_share: call.refund.refundedShare, effective_base: call.baseAmount };
-  explanation.rate_source = rateSource;
-  if (rule !== null) explanation.rule = rule.explanation;
-  if (rateText !== null) explanation.rate = rateText;
-  if (tiers) explanation.tiers = tiers;
-  explanation.rate_amount = rateAmountText;
-  explanation.flat = ruleFlat ? rule.flatText! : compiled.flatText;
-  explanation.flat_source = ruleFlat ? 'rule' : 'role_flat';
-  explanation.unrounded = unroundedText;
-  explanation.caps = caps;
-  explanation.rounding = { mode: money.mode, minor_unit_digits: digits, unrounded: clampedText, rounded: roundedText };
-  explanation.amount = amountText;
-  explanation.sentence = describeLine(explanation);
-  return explanation;
-}
