@@ -1,7 +1,7 @@
 import type { CommissionCall } from './commission-call';
 import { compilePlans, type CompiledPlan, type CompiledTerms } from './compiled-plan';
 import { EngineInputError, type EngineInputProblem } from './engine-input-error';
-import { describeLine } from './explanation';
+import { explainLine } from './explanation';
 import { Decimal, ROUNDING_MODES, ZERO, isDecimalString, moneyRounding, plainDecimal, type MoneyRounding, type RoundingMode } from './money';
 import type { Plan, Role } from './plan-definition';
 import { PlanSelector } from './plan-selection';
@@ -266,30 +266,26 @@ function payLine(
     }
   }
 
-  // Built in reading order, optional parts only when they apply.
-  const explanation = {
+  const explanation = explainLine({
     plan: plan.reference,
     role: group.role,
-    payee_id: group.payeeId,
-    call_id: call.id,
+    payeeId: group.payeeId,
+    call,
     period: group.period,
     currency: settings.currency,
-  } as Explanation;
-  if (entry.creditedAs) explanation.credited_as = entry.creditedAs;
-  explanation.base = call.baseAmount;
-  if (call.refund) explanation.refund = { gross_base: call.refund.grossBase, refunded_share: call.refund.refundedShare, effective_base: call.baseAmount };
-  explanation.rate_source = rateSource;
-  if (rule !== null) explanation.rule = rule.explanation;
-  if (rateText !== null) explanation.rate = rateText;
-  if (tiers) explanation.tiers = tiers;
-  explanation.rate_amount = rateAmountText;
-  explanation.flat = ruleFlat ? rule.flatText! : terms.flatText;
-  explanation.flat_source = ruleFlat ? 'rule' : 'role_flat';
-  explanation.unrounded = unroundedText;
-  explanation.caps = caps;
-  explanation.rounding = { mode: money.mode, minor_unit_digits: money.digits, unrounded: clampedText, rounded: roundedText };
-  explanation.amount = amountText;
-  explanation.sentence = describeLine(explanation);
+    creditedAs: entry.creditedAs,
+    rateSource,
+    rule: rule === null ? null : rule.explanation,
+    rateText,
+    tiers,
+    rateAmountText,
+    flatText: ruleFlat ? rule.flatText! : terms.flatText,
+    flatFromRule: ruleFlat,
+    unroundedText,
+    caps,
+    rounding: { mode: money.mode, minor_unit_digits: money.digits, unrounded: clampedText, rounded: roundedText },
+    amountText,
+  });
 
   return {
     paidAfter,

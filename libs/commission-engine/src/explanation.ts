@@ -1,6 +1,65 @@
 import { Decimal } from './money';
 import type { PlanRule } from './plan-definition';
-import type { Explanation } from './payout-result';
+import type { CommissionCall } from './commission-call';
+import type { CapApplied, Explanation, RuleUsed } from './payout-result';
+import type { TierExplanation } from './tiers';
+
+/** What a line's explanation is assembled from, as either path of the engine computed it. */
+export interface LineExplanationParts {
+  plan: Explanation['plan'];
+  role: Explanation['role'];
+  payeeId: string;
+  call: CommissionCall;
+  period: string;
+  currency: string;
+  creditedAs: Explanation['credited_as'];
+  rateSource: Explanation['rate_source'];
+  rule: RuleUsed | null;
+  rateText: string | null;
+  tiers: TierExplanation | undefined;
+  rateAmountText: string;
+  /** The flat's text and whether a rule set it. */
+  flatText: string;
+  flatFromRule: boolean;
+  unroundedText: string;
+  caps: readonly CapApplied[];
+  rounding: Explanation['rounding'];
+  amountText: string;
+}
+
+/**
+ * A line's explanation, built in reading order with the optional parts only
+ * where they apply, and its sentence: the one place both paths of the
+ * engine (decimal.js and scaled integers) assemble it, so that they agree
+ * field for field and in key order.
+ */
+export function explainLine(parts: LineExplanationParts): Explanation {
+  const { call } = parts;
+  const explanation = {
+    plan: parts.plan,
+    role: parts.role,
+    payee_id: parts.payeeId,
+    call_id: call.id,
+    period: parts.period,
+    currency: parts.currency,
+  } as Explanation;
+  if (parts.creditedAs) explanation.credited_as = parts.creditedAs;
+  explanation.base = call.baseAmount;
+  if (call.refund) explanation.refund = { gross_base: call.refund.grossBase, refunded_share: call.refund.refundedShare, effective_base: call.baseAmount };
+  explanation.rate_source = parts.rateSource;
+  if (parts.rule !== null) explanation.rule = parts.rule;
+  if (parts.rateText !== null) explanation.rate = parts.rateText;
+  if (parts.tiers) explanation.tiers = parts.tiers;
+  explanation.rate_amount = parts.rateAmountText;
+  explanation.flat = parts.flatText;
+  explanation.flat_source = parts.flatFromRule ? 'rule' : 'role_flat';
+  explanation.unrounded = parts.unroundedText;
+  explanation.caps = parts.caps;
+  explanation.rounding = parts.rounding;
+  explanation.amount = parts.amountText;
+  explanation.sentence = describeLine(explanation);
+  return explanation;
+}
 
 /**
  * One plain sentence a finance person can read, built only from the

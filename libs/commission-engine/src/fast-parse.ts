@@ -24,7 +24,9 @@ export function fastInstant(text: string): number {
   const hour = digits(text, 11, 2);
   const minute = digits(text, 14, 2);
   const second = digits(text, 17, 2);
-  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) return NOT_FAST;
+  // digits() gives -1 for a field that is not all digits: every lower bound below also rejects that.
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || day > 28) return NOT_FAST;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return NOT_FAST;
   let index = 19;
   let millis = 0;
   if (text.charCodeAt(index) === 46 /* . */) {
@@ -43,7 +45,7 @@ export function fastInstant(text: string): number {
   } else if ((sign === 43 /* + */ || sign === 45) /* - */ && index + 6 === length && text.charCodeAt(index + 3) === 58) {
     const offsetHours = digits(text, index + 1, 2);
     const offsetMinutes = digits(text, index + 4, 2);
-    if (offsetHours > 23 || offsetMinutes > 59) return NOT_FAST;
+    if (offsetHours < 0 || offsetHours > 23 || offsetMinutes < 0 || offsetMinutes > 59) return NOT_FAST;
     offset = (sign === 43 ? 1 : -1) * (offsetHours * 60 + offsetMinutes) * 60_000;
   } else {
     return NOT_FAST;

@@ -6,6 +6,7 @@ import { Decimal, type RoundingMode } from './money';
 import type { Plan, RoleTerms, Tiers } from './plan-definition';
 import { validatePlanDefinition } from './plan-validation';
 import { fixedText, plainText, roundToUnit, toScaled } from './scaled-integer';
+import { call, plan } from './testing/builders';
 
 /**
  * The scaled-integer path (arithmetic 'auto') must give exactly the lines,
@@ -239,33 +240,14 @@ describe('the scaled-integer path', () => {
 });
 
 describe('which path pays', () => {
-  const plan: Plan = {
-    id: 'p',
-    name: 'Flat rate',
-    effective_from: '2026-01-01',
-    effective_to: null,
-    payees: null,
-    priority: 0,
-    self_set: 'closer_only',
-    missing_setter: 'none',
-    roles: { closer: { rate: '0.1' } },
-  };
-  const callOf = (id: string, closerId: string, baseAmount: string): CommissionCall => ({
-    id,
-    closerId,
-    setterId: null,
-    baseAmount,
-    commissionAt: '2026-03-02T10:00:00Z',
-    commissionDay: '2026-03-02',
-    period: '2026-03',
-    attributes: {},
-  });
+  const flatRate = plan({ id: 'p', name: 'Flat rate', roles: { closer: { rate: '0.1' } } });
+  const callOf = (id: string, closerId: string, baseAmount: string) => call(id, { closerId, baseAmount });
   const pathOf = (line: object) => (Object.getOwnPropertyDescriptor(line, 'explanation') === undefined ? 'scaled' : 'decimal');
 
   it('pays ordinary amounts in scaled integers, and a payee whose volume could leave the exact range in decimal.js', () => {
     const { lines } = computePayouts({
       calls: [callOf('a', 'ann', '5000.00'), callOf('b', 'ben', '90071992547409.91'), callOf('c', 'ben', '90071992547409.91')],
-      plans: [plan],
+      plans: [flatRate],
       currency: 'USD',
       roundingMode: 'half_up',
     });
@@ -279,7 +261,7 @@ describe('which path pays', () => {
   it('pays everything in decimal.js when asked to', () => {
     const { lines } = computePayouts({
       calls: [callOf('a', 'ann', '5000.00')],
-      plans: [plan],
+      plans: [flatRate],
       currency: 'USD',
       roundingMode: 'half_up',
       arithmetic: 'decimal',
@@ -343,6 +325,23 @@ describe('scaled-integer helpers', () => {
     );
     expect(fastInstant('2026-03-10T15:04:05.1239Z')).toBe(Date.parse('2026-03-10T15:04:05.1239Z'));
     expect(fastInstant('2026-02-30T00:00:00Z')).toBeNaN();
+    // A sign or letter where a digit belongs is never read as a number: the general check refuses these.
+    for (const malformed of [
+      '2026-03-10T-1:04:05Z',
+      '2026-03-10T12:-4:05Z',
+      '2026-03-10T12:04:-5Z',
+      '2026-03-10T12:04:05+x1:00',
+      '2026-03-10T12:04:05+01:-1',
+    ]) {
+      expect(fastInstant(malformed)).toBeNaN();
+      const input = {
+        calls: [call('c', { commissionAt: malformed })],
+        plans: [plan({ roles: { closer: { rate: '0.1' } } })],
+        currency: 'USD',
+        roundingMode: 'half_up' as const,
+      };
+      expect(() => computePayouts(input)).toThrow(/commissionAt/);
+    }
   });
 
   it('find repeated ids as a Set does, also past the size they were made for', () => {

@@ -1,7 +1,7 @@
 import type { CommissionCall } from './commission-call';
 import type { CompiledPlan, CompiledRule, CompiledStep, CompiledTerms, CompiledTiers } from './compiled-plan';
 import type { Entry, PayoutVisitor, RunSettings, VolumeGroup } from './compute-payouts';
-import { describeLine } from './explanation';
+import { explainLine } from './explanation';
 import type { MoneyRounding } from './money';
 import type { CapApplied, Explanation, PayoutLine } from './payout-result';
 import type { Role } from './plan-definition';
@@ -306,6 +306,8 @@ function sliceOf(step: CompiledStep, base: string, amount: string): TierSlice {
  * property (an object literal with a getter costs V8 some 40 times more to
  * make, per line of a million-call run): read it by name, or serialise the
  * line (toJSON includes it); a spread copy (`{ ...line }`) leaves it out.
+ * The explanation reads the call when it is built: a caller must not change
+ * a call object it handed to the engine while it still holds the lines.
  */
 class ScaledPayoutLine implements PayoutLine {
   readonly callId: string;
@@ -472,30 +474,26 @@ class ScaledPayoutLine implements PayoutLine {
       ];
     }
 
-    const explanation = {
+    return explainLine({
       plan: this.#plan.reference,
       role: this.role,
-      payee_id: this.payeeId,
-      call_id: call.id,
+      payeeId: this.payeeId,
+      call,
       period: this.period,
       currency: run.currency,
-    } as Explanation;
-    if (this.#creditedAs) explanation.credited_as = this.#creditedAs;
-    explanation.base = call.baseAmount;
-    if (call.refund) explanation.refund = { gross_base: call.refund.grossBase, refunded_share: call.refund.refundedShare, effective_base: call.baseAmount };
-    explanation.rate_source = rateSource;
-    if (rule !== null) explanation.rule = rule.explanation;
-    if (rateText !== null) explanation.rate = rateText;
-    if (tiers) explanation.tiers = tiers;
-    explanation.rate_amount = rateAmountText;
-    explanation.flat = ruleFlat ? rule.flatText! : compiled.flatText;
-    explanation.flat_source = ruleFlat ? 'rule' : 'role_flat';
-    explanation.unrounded = unroundedText;
-    explanation.caps = caps;
-    explanation.rounding = { mode: money.mode, minor_unit_digits: digits, unrounded: clampedText, rounded: roundedText };
-    explanation.amount = this.amount;
-    explanation.sentence = describeLine(explanation);
-    return explanation;
+      creditedAs: this.#creditedAs,
+      rateSource,
+      rule: rule === null ? null : rule.explanation,
+      rateText,
+      tiers,
+      rateAmountText,
+      flatText: ruleFlat ? rule.flatText! : compiled.flatText,
+      flatFromRule: ruleFlat,
+      unroundedText,
+      caps,
+      rounding: { mode: money.mode, minor_unit_digits: digits, unrounded: clampedText, rounded: roundedText },
+      amountText: this.amount,
+    });
   }
 }
 
