@@ -1,8 +1,8 @@
 /**
  * Throughput of the pure commission engine: N synthetic calls for 50 payees
  * in one period, paid through a tiered marginal plan with rules and caps.
- * Not a Jest spec. Import runEngineBenchmark, or run the compiled file
- * directly: `node engine.bench.js --calls=1000000 [--stream] [--decimal] [--digest]` prints one JSON line.
+ * Not a Jest spec. Import runEngineBenchmark, or run it alone in a process:
+ * `node engine-worker.js --calls=1000000 [--stream] [--decimal] [--digest]` prints one JSON line.
  */
 import { createHash } from 'node:crypto';
 import { computePayouts, forEachPayout, type CommissionCall, type PayoutResult, type Plan } from '../../libs/commission-engine/src';
@@ -165,21 +165,4 @@ function digestOf(input: Parameters<typeof forEachPayout>[0]): string {
 function round(value: number, digits: number): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
-}
-
-if (require.main === module) {
-  const argument = process.argv.find((arg) => arg.startsWith('--calls='));
-  const calls = argument ? Number.parseInt(argument.slice('--calls='.length), 10) : 100_000;
-  runEngineBenchmark({
-    calls,
-    holdLines: !process.argv.includes('--stream'),
-    arithmetic: process.argv.includes('--decimal') ? 'decimal' : 'auto',
-    digest: process.argv.includes('--digest'),
-  }).then(
-    (result) => process.stdout.write(`${JSON.stringify(result)}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 1;
-    },
-  );
 }
