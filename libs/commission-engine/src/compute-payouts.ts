@@ -120,8 +120,8 @@ export function forEachPayout(input: ComputePayoutsInput, visitor: PayoutVisitor
       byRole[role] = group;
       ordered.push(group);
     }
-    const scaled = parsed.digits < 0 || baseScale > MAX_SCALE ? -1 : parsed.digits * powerOfTen(baseScale - parsed.decimals);
-    const units = scaled <= MAX_SAFE ? scaled : -1;
+    const atBaseScale = parsed.digits < 0 || baseScale > MAX_SCALE ? -1 : parsed.digits * powerOfTen(baseScale - parsed.decimals);
+    const units = atBaseScale <= MAX_SAFE ? atBaseScale : -1;
     group.entries.push({ parsed, call: parsed.call, plan, creditedAs, units });
     if (group.units >= 0) group.units = units < 0 ? -1 : group.units + units;
   };
