@@ -49,13 +49,20 @@ export class DeliveriesRepository {
    * subscription, and none of `busySubscriptions` (their slots are full), so
    * a slow receiver cannot take every slot. A lease a dead worker left is
    * taken again once it expires. Deleted subscriptions get nothing.
+   *
+   * The candidates are chosen from the statement's snapshot, so another
+   * worker may lease one and commit before this one locks it. PostgreSQL
+   * re-checks, on the row it locks, only the conditions of the locking
+   * query's own level, not those of a subquery: the status and lease tests
+   * are repeated there and in the UPDATE, or two workers lease and send the
+   * same delivery.
    */
   async claim(limit: number, perSubscription: number, busySubscriptions: string[], now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
     const claimed = await this.database.client.$queryRaw<{ id: bigint }[]>`
       UPDATE webhook_deliveries SET leased_until = ${leaseUntil}, attempts = attempts + 1
-      WHERE id IN (
+      WHERE status = 'pending' AND (leased_until IS NULL OR leased_until < ${now}) AND id IN (
         SELECT id FROM webhook_deliveries
-        WHERE id IN (
+        WHERE status = 'pending' AND (leased_until IS NULL OR leased_until < ${now}) AND id IN (
           SELECT ranked.id FROM (
             SELECT d.id, row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.event_sequence) AS rank
             FROM webhook_deliveries d
