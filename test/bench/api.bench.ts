@@ -41,7 +41,13 @@ export async function runApiBenchmarks(fixture: RunFixture, seconds: number): Pr
     headers,
     timeout: 30,
   });
+  const health = (): autocannon.Options => ({ url: `${fixture.service.url}/health`, connections: CONNECTIONS, timeout: 30 });
   const targets = [
+    {
+      name: 'API floor: GET /health',
+      options: health,
+      what: 'the liveness route (no key, no database, a 15-byte answer): what the framework, the middleware and the machine cost a request before any work, the floor under the figures below',
+    },
     {
       name: 'API: GET /v1/statements/:id',
       options: single,

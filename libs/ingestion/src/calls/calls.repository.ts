@@ -189,32 +189,46 @@ export class CallsRepository {
   /** The calls whose linked_payment_id is one of `paymentIds`: to be judged again after their payment changed. */
   async linkedTo(tx: DatabaseClient, paymentIds: string[]): Promise<CallToJudge[]> {
     if (paymentIds.length === 0) return [];
-    const rows = await tx.call.findMany({
-      where: { linkedPaymentId: { in: paymentIds } },
-      select: {
-        id: true,
-        status: true,
-        linkedPaymentId: true,
-        closerId: true,
-        expectedDealValue: true,
-        commissionAt: true,
-        baseAmount: true,
-        currency: true,
-        commissionable: true,
-        reason: true,
-        refundedShare: true,
-        effectiveBase: true,
-        termsChangedAt: true,
-        earningsChangedAt: true,
-      },
-    });
+    // Raw SQL with the decimals as text: each payments page and each batch of the final pass asks, and the ORM's
+    // row mapping (a Decimal per amount, turned back into text here) cost more than the lookup.
+    const rows = await tx.$queryRaw<
+      {
+        id: string;
+        status: string | null;
+        linked_payment_id: string | null;
+        closer_id: string | null;
+        expected_deal_value: string | null;
+        commission_at: Date | null;
+        base_amount: string | null;
+        currency: string;
+        commissionable: boolean;
+        reason: string | null;
+        refunded_share: string | null;
+        effective_base_amount: string | null;
+        terms_changed_at: Date | null;
+        earnings_changed_at: Date | null;
+      }[]
+    >`
+      SELECT id, status, linked_payment_id, closer_id, expected_deal_value::text AS expected_deal_value, commission_at, base_amount::text AS base_amount, currency,
+             commissionable, reason, refunded_share::text AS refunded_share, effective_base_amount::text AS effective_base_amount,
+             terms_changed_at, earnings_changed_at
+        FROM calls WHERE linked_payment_id = ANY(${paymentIds}::text[])`;
     return rows.map((row) => {
       const digits = minorUnitDigits(row.currency);
       return {
-        ...row,
-        baseAmount: row.baseAmount === null ? null : decimalColumnToString(row.baseAmount, digits),
-        refundedShare: row.refundedShare === null ? null : row.refundedShare.toFixed(),
-        effectiveBase: row.effectiveBase === null ? null : decimalColumnToString(row.effectiveBase, digits),
+        id: row.id,
+        status: row.status,
+        linkedPaymentId: row.linked_payment_id,
+        closerId: row.closer_id,
+        expectedDealValue: row.expected_deal_value === null ? null : BigInt(row.expected_deal_value),
+        commissionAt: row.commission_at,
+        baseAmount: row.base_amount === null ? null : decimalTextToString(row.base_amount, digits),
+        commissionable: row.commissionable,
+        reason: row.reason,
+        refundedShare: row.refunded_share === null ? null : decimalTextToString(row.refunded_share, 0),
+        effectiveBase: row.effective_base_amount === null ? null : decimalTextToString(row.effective_base_amount, digits),
+        termsChangedAt: row.terms_changed_at,
+        earningsChangedAt: row.earnings_changed_at,
       };
     });
   }

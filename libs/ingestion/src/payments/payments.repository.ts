@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseClient, DatabaseService, insertJsonRows, JsonColumn, JsonRow, Prisma } from '@app/persistence';
+import { DatabaseClient, DatabaseService, insertNewJsonRows, JsonColumn, JsonRow, Prisma } from '@app/persistence';
 import { flagMissingUpstream } from '../sync/missing-upstream';
 import type { PageWriteResult } from '../calls/calls.repository';
 import type { PaymentTerms } from '../calls/commissionability';
@@ -48,33 +48,43 @@ export class PaymentsRepository {
    * the calls linked to them must be judged again.
    */
   async writePage(tx: DatabaseClient, payments: IncomingPayment[], syncRunId: string | null, at: Date): Promise<PageWriteResult & { termsChanged: string[] }> {
-    const byId = new Map(payments.map((payment) => [payment.derived.id, payment]));
-    const existing = await tx.payment.findMany({ where: { id: { in: [...byId.keys()] } } });
+    const byId = new Map(payments.map((payment) => [payment.derived.id, payment])); // a repeated id: the last one wins
+    // As for calls: new payments are inserted, and only what decides update or skip is read of the others, in one
+    // statement; a full row (its raw record) only for a payment that changed.
+    const existing = await insertNewJsonRows<{ id: string; content_hash: string; upstream_updated_at: Date | null; unreadable_since: Date | null }>(
+      tx,
+      'payments',
+      PAYMENT_COLUMNS,
+      [...byId.values()].map((payment) => insertRow(payment, termsChangedAt(null, payment.derived, at), at)),
+      ['id', 'content_hash', 'upstream_updated_at', 'unreadable_since'],
+    );
     const known = new Map(existing.map((row) => [row.id, row]));
-    const inserts: JsonRow[] = [];
-    const changed: { incoming: IncomingPayment; previous: PaymentRow; termsAt: Date }[] = [];
+    const changedIds: string[] = [];
     const termsChanged: string[] = [];
+    let inserted = 0;
     let unchanged = 0;
     for (const incoming of byId.values()) {
       const previous = known.get(incoming.derived.id);
       if (!previous) {
-        inserts.push(insertRow(incoming, termsChangedAt(null, incoming.derived, at), at));
+        inserted += 1;
         termsChanged.push(incoming.derived.id);
-      } else if (previous.contentHash === incoming.contentHash || isOlder(incoming.derived.upstreamUpdatedAt, previous.upstreamUpdatedAt)) {
+      } else if (previous.content_hash === incoming.contentHash || isOlder(incoming.derived.upstreamUpdatedAt, previous.upstream_updated_at)) {
         // The same version, or an older one fetched after a newer was stored (a sync page and a webhook re-fetch crossing).
         unchanged += 1;
-        if (previous.unreadableSince !== null && previous.contentHash === incoming.contentHash) {
+        if (previous.unreadable_since !== null && previous.content_hash === incoming.contentHash) {
           await tx.payment.update({ where: { id: previous.id }, data: { unreadableSince: null, unreadableReason: null } });
           termsChanged.push(previous.id);
         }
-      } else {
-        const termsAt = termsChangedAt(toStoredPayment(previous), incoming.derived, at);
-        changed.push({ incoming, previous, termsAt });
-        if (termsAt.getTime() !== previous.termsChangedAt?.getTime() || termsDiffer(previous, incoming.derived) || previous.unreadableSince !== null)
-          termsChanged.push(previous.id);
-      }
+      } else changedIds.push(previous.id);
     }
-    await insertJsonRows(tx, 'payments', PAYMENT_COLUMNS, inserts);
+    const changed: { incoming: IncomingPayment; previous: PaymentRow; termsAt: Date }[] = [];
+    for (const previous of changedIds.length === 0 ? [] : await tx.payment.findMany({ where: { id: { in: changedIds } } })) {
+      const incoming = byId.get(previous.id)!;
+      const termsAt = termsChangedAt(toStoredPayment(previous), incoming.derived, at);
+      changed.push({ incoming, previous, termsAt });
+      if (termsAt.getTime() !== previous.termsChangedAt?.getTime() || termsDiffer(previous, incoming.derived) || previous.unreadableSince !== null)
+        termsChanged.push(previous.id);
+    }
     if (changed.length > 0) {
       await tx.paymentVersion.createMany({
         data: changed.map(({ previous }) => ({
@@ -103,7 +113,7 @@ export class PaymentsRepository {
         });
       }
     }
-    return { inserted: inserts.length, updated: changed.length, unchanged, termsChanged };
+    return { inserted, updated: changed.length, unchanged, termsChanged };
   }
 
   /** The terms of these payments, by id (absent: not stored). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { minorUnitDigits, type Role } from '@app/commission-engine';
-import { DatabaseClient, DatabaseService, decimalColumnToString, Prisma } from '@app/persistence';
+import { DatabaseClient, DatabaseService, decimalColumnToString, decimalTextToString, Prisma } from '@app/persistence';
 import type { LineKind, StatementLineDraft, StatementStatus } from '../ledger/period-ledger';
 
 export interface StatementRecord {
@@ -49,6 +49,29 @@ export interface StatementListPosition {
 type StatementRow = Prisma.StatementGetPayload<object>;
 type LineRow = Prisma.StatementLineGetPayload<object>;
 
+/** A line as LINE_TEXT_COLUMNS read it: ids and amounts as text. */
+interface LineTextRow {
+  id: string;
+  line_key: string;
+  statement_id: string;
+  run_id: string | null;
+  call_id: string | null;
+  call_period: string | null;
+  payee_id: string;
+  role: string | null;
+  kind: string;
+  position: number;
+  base_amount: string | null;
+  amount: string;
+  plan_id: string | null;
+  adjusts_line_id: string | null;
+  explanation: Record<string, unknown>;
+}
+
+const LINE_TEXT_COLUMNS = Prisma.sql`id::text AS id, line_key, statement_id::text AS statement_id, run_id::text AS run_id, call_id, call_period, payee_id,
+  role, kind, position, base_amount::text AS base_amount, amount::text AS amount, plan_id::text AS plan_id,
+  adjusts_line_id::text AS adjusts_line_id, explanation`;
+
 @Injectable()
 export class StatementsRepository {
   constructor(private readonly database: DatabaseService) {}
@@ -69,7 +92,12 @@ export class StatementsRepository {
     return rows.map((row) => toLine(row, currency));
   }
 
-  /** One page of a statement's lines in statement order (position), after `afterPosition`. */
+  /**
+   * One page of a statement's lines in statement order (position), after
+   * `afterPosition`. Raw SQL with the amounts as text: the ORM's row mapping
+   * (a Decimal per amount, turned back into text here) was the largest part
+   * of the route's time after the query itself.
+   */
   async linesPage(
     statementId: string,
     currency: string,
@@ -77,18 +105,32 @@ export class StatementsRepository {
     limit: number,
     afterPosition: number | null,
   ): Promise<StatementLineRecord[]> {
-    const rows = await this.database.client.statementLine.findMany({
-      where: {
-        statementId,
-        ...(filter.kind !== undefined ? { kind: filter.kind } : {}),
-        ...(filter.role !== undefined ? { role: filter.role } : {}),
-        ...(filter.callId !== undefined ? { callId: filter.callId } : {}),
-        ...(afterPosition !== null ? { position: { gt: afterPosition } } : {}),
-      },
-      orderBy: { position: 'asc' },
-      take: limit + 1,
-    });
-    return rows.map((row) => toLine(row, currency));
+    const rows = await this.database.client.$queryRaw<LineTextRow[]>`
+      SELECT ${LINE_TEXT_COLUMNS} FROM statement_lines
+      WHERE statement_id = ${statementId}::uuid
+        AND (${filter.kind ?? null}::text IS NULL OR kind = ${filter.kind ?? null})
+        AND (${filter.role ?? null}::text IS NULL OR role = ${filter.role ?? null})
+        AND (${filter.callId ?? null}::text IS NULL OR call_id = ${filter.callId ?? null})
+        AND (${afterPosition}::int IS NULL OR position > ${afterPosition})
+      ORDER BY position LIMIT ${limit + 1}`;
+    const digits = minorUnitDigits(currency);
+    return rows.map((row) => ({
+      id: row.id,
+      lineKey: row.line_key,
+      statementId: row.statement_id,
+      runId: row.run_id,
+      callId: row.call_id,
+      callPeriod: row.call_period,
+      payeeId: row.payee_id,
+      role: row.role as Role | null,
+      kind: row.kind as LineKind,
+      position: row.position,
+      baseAmount: row.base_amount === null ? null : decimalTextToString(row.base_amount, digits),
+      amount: decimalTextToString(row.amount, digits),
+      planId: row.plan_id,
+      adjustsLineId: row.adjusts_line_id,
+      explanation: row.explanation,
+    }));
   }
 
   /** How many lines of each kind the statement has. */
