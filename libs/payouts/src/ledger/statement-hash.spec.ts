@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { canonicalJson, contentHash, sha256Hex } from '@app/content-hash';
 import { canonicalJsonMemo, lineHash, statementHash } from './statement-hash';
 
@@ -19,6 +20,32 @@ describe('statement hashes', () => {
     ];
     for (const value of values) expect(canonicalJsonMemo(value)).toBe(canonicalJson(value));
     for (const value of values) expect(canonicalJsonMemo(value)).toBe(canonicalJson(value)); // again, from the memo
+  });
+
+  it('serialise hostile strings, numbers and key orders exactly as content-hash does', () => {
+    const hostile = ['', 'a"b', 'back\\slash', 'nul\u0000byte', 'line\nbreak', '\u001f', 'lone \ud800 high', 'lone \udfff low', 'pair 😀', '\u2028\u2029', 'é'];
+    const values: unknown[] = [
+      ...hostile,
+      ...hostile.map((text) => ({ [text]: text, z: [text, { [text]: null }] })),
+      [Number.NaN, Number.POSITIVE_INFINITY, -0, 1e21, 5e-7],
+      { 10: 'ten', 2: 'two', b: 1, a: undefined },
+      { a: undefined },
+      [1, , 3], // eslint-disable-line no-sparse-arrays
+    ];
+    for (const value of values) expect(canonicalJsonMemo(value)).toBe(canonicalJson(value));
+  });
+
+  it('serialise any JSON value exactly as content-hash does (property)', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        // The same keys in a second order: the memo finds the first shape again and must not reuse it for the second.
+        const pair = { a, b, c: [a, b] };
+        const swapped = { c: [b, a], b: a, a: b };
+        expect(canonicalJsonMemo(pair)).toBe(canonicalJson(pair));
+        expect(canonicalJsonMemo(swapped)).toBe(canonicalJson(swapped));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('hash a statement as the documented recipe: content hash of the header and the ordered line hashes', () => {

@@ -41,15 +41,31 @@ export function statementHash(statement: { currency: string; payeeId: string; pe
 }
 
 const frozenText = new WeakMap<object, string>();
-const keyOrders = new Map<string, { keys: string[]; prefixes: string[] }>();
+
+/** An object shape: its keys as Object.keys gives them, sorted, and each sorted key's JSON prefix. */
+interface Shape {
+  keys: string[];
+  sorted: string[];
+  prefixes: string[];
+}
+
+/** Shapes seen, by their first key (a run's explanations have a few dozen). */
+const shapesByFirstKey = new Map<string, Shape[]>();
+const SHAPES_PER_FIRST_KEY = 64;
+
+/** A string JSON.stringify would write as it is between quotes: no quote, backslash, control character or surrogate. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
  * Exactly content-hash's canonicalJson (its spec proves it), made cheap for a
  * run's many explanations: the parts the engine shares between lines are
- * frozen, so their text is kept; and the sorted key order of each object
- * shape is worked out once.
+ * frozen, so their text is kept; the sorted key order of each object shape is
+ * worked out once and found again without building a string; and a plain
+ * string is quoted without JSON.stringify (anything to escape still goes
+ * through it).
  */
 export function canonicalJsonMemo(value: unknown): string {
+  if (typeof value === 'string') return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
   if (!value || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   const frozen = Object.isFrozen(value);
   if (frozen) {
@@ -58,21 +74,42 @@ export function canonicalJsonMemo(value: unknown): string {
   }
   let text: string;
   if (Array.isArray(value)) {
-    text = `[${value.map((item) => canonicalJsonMemo(item ?? null)).join(',')}]`;
+    text = `[${value.map((item: unknown) => canonicalJsonMemo(item ?? null)).join(',')}]`;
   } else {
     const record = value as Record<string, unknown>;
-    const present = Object.keys(record).filter((key) => record[key] !== undefined);
-    const shape = present.join('\u0000');
-    let order = keyOrders.get(shape);
-    if (!order) {
-      const keys = [...present].sort();
-      order = { keys, prefixes: keys.map((key) => `${JSON.stringify(key)}:`) };
-      if (keyOrders.size < 10_000) keyOrders.set(shape, order);
+    const shape = shapeOf(Object.keys(record));
+    text = '{';
+    let first = true;
+    for (let index = 0; index < shape.sorted.length; index++) {
+      const item = record[shape.sorted[index]];
+      if (item === undefined) continue;
+      text += (first ? '' : ',') + shape.prefixes[index] + canonicalJsonMemo(item);
+      first = false;
     }
-    const parts = new Array<string>(order.keys.length);
-    for (let index = 0; index < order.keys.length; index++) parts[index] = order.prefixes[index] + canonicalJsonMemo(record[order.keys[index]]);
-    text = `{${parts.join(',')}}`;
+    text += '}';
   }
   if (frozen) frozenText.set(value, text);
   return text;
+}
+
+function shapeOf(keys: string[]): Shape {
+  const firstKey = keys.length === 0 ? '' : keys[0];
+  let candidates = shapesByFirstKey.get(firstKey);
+  if (candidates) {
+    for (const candidate of candidates) if (sameKeys(candidate.keys, keys)) return candidate;
+  }
+  const sorted = [...keys].sort();
+  const shape = { keys, sorted, prefixes: sorted.map((key) => `${JSON.stringify(key)}:`) };
+  if (!candidates) {
+    if (shapesByFirstKey.size >= 10_000) return shape;
+    shapesByFirstKey.set(firstKey, (candidates = []));
+  }
+  if (candidates.length < SHAPES_PER_FIRST_KEY) candidates.push(shape);
+  return shape;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false;
+  return true;
 }
