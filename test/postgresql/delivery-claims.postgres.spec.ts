@@ -17,7 +17,9 @@ describeOnPostgres('delivery claims of concurrent workers (PostgreSQL)', () => {
   beforeAll(async () => {
     database = await createScratchDatabase();
     // Two pools, as two replicas have.
-    apps = [await startTestApp({ DATABASE_URL: database.url }), await startTestApp({ DATABASE_URL: database.url })];
+    // The apps' own delivery workers stay off: the test's workers are the only ones claiming.
+    const env = { DATABASE_URL: database.url, WEBHOOK_DELIVERY_ENABLED: 'false' };
+    apps = [await startTestApp(env), await startTestApp(env)];
     const client = new Client({ connectionString: database.url });
     await client.connect();
     try {
@@ -47,10 +49,12 @@ describeOnPostgres('delivery claims of concurrent workers (PostgreSQL)', () => {
 
   it('never leases one delivery to two workers while the lease holds', async () => {
     const leased: bigint[] = [];
+    // One instant for every claim: each delivery is due, and a lease taken at it holds for all of them.
+    const now = new Date();
+    const leaseUntil = new Date(now.getTime() + 10 * 60_000);
     const worker = async (repository: DeliveriesRepository) => {
       for (;;) {
-        const now = new Date();
-        const claimed = await repository.claim(7, DELIVERIES, [], now, new Date(now.getTime() + 10 * 60_000));
+        const claimed = await repository.claim(7, DELIVERIES, [], now, leaseUntil);
         if (claimed.length === 0) return;
         leased.push(...claimed.map((delivery) => delivery.id));
       }

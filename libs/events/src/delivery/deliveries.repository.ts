@@ -53,16 +53,17 @@ export class DeliveriesRepository {
    * The candidates are chosen from the statement's snapshot, so another
    * worker may lease one and commit before this one locks it. PostgreSQL
    * re-checks, on the row it locks, only the conditions of the locking
-   * query's own level, not those of a subquery: the status and lease tests
-   * are repeated there and in the UPDATE, or two workers lease and send the
-   * same delivery.
+   * query's own level, not those of a subquery: the status, due time and
+   * lease tests are repeated there and in the UPDATE, or two workers lease
+   * and send the same delivery (or one sends again, before its backoff, a
+   * delivery another has just tried and put back).
    */
   async claim(limit: number, perSubscription: number, busySubscriptions: string[], now: Date, leaseUntil: Date): Promise<ClaimedDelivery[]> {
     const claimed = await this.database.client.$queryRaw<{ id: bigint }[]>`
       UPDATE webhook_deliveries SET leased_until = ${leaseUntil}, attempts = attempts + 1
-      WHERE status = 'pending' AND (leased_until IS NULL OR leased_until < ${now}) AND id IN (
+      WHERE status = 'pending' AND next_attempt_at <= ${now} AND (leased_until IS NULL OR leased_until < ${now}) AND id IN (
         SELECT id FROM webhook_deliveries
-        WHERE status = 'pending' AND (leased_until IS NULL OR leased_until < ${now}) AND id IN (
+        WHERE status = 'pending' AND next_attempt_at <= ${now} AND (leased_until IS NULL OR leased_until < ${now}) AND id IN (
           SELECT ranked.id FROM (
             SELECT d.id, row_number() OVER (PARTITION BY d.subscription_id ORDER BY d.event_sequence) AS rank
             FROM webhook_deliveries d
