@@ -35,6 +35,13 @@ describe('statement hashes', () => {
     for (const value of values) expect(canonicalJsonMemo(value)).toBe(canonicalJson(value));
   });
 
+  it('serialise past the shape cache: more shapes of one first key than it keeps', () => {
+    for (let index = 0; index < 200; index++) {
+      const value = { a: index, [`k${index}`]: 'x', [`${index}`]: true };
+      expect(canonicalJsonMemo(value)).toBe(canonicalJson(value));
+    }
+  });
+
   it('serialise any JSON value exactly as content-hash does (property)', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {

@@ -49,15 +49,18 @@ interface Shape {
   prefixes: string[];
 }
 
-/** Shapes seen, by their first key (a run's explanations have a few dozen). */
+/** Shapes seen, by their first key (a run's explanations have a few dozen); at most MAX_SHAPES kept, SHAPES_PER_FIRST_KEY of one key. */
 const shapesByFirstKey = new Map<string, Shape[]>();
+const MAX_SHAPES = 10_000;
 const SHAPES_PER_FIRST_KEY = 64;
+let shapesKept = 0;
 
 /** A string JSON.stringify would write as it is between quotes: no quote, backslash, control character or surrogate. */
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * Exactly content-hash's canonicalJson (its spec proves it), made cheap for a
+ * Exactly content-hash's canonicalJson for data (its spec proves it; a
+ * getter that answers differently on a second read is not data), made cheap for a
  * run's many explanations: the parts the engine shares between lines are
  * frozen, so their text is kept; the sorted key order of each object shape is
  * worked out once and found again without building a string; and a plain
@@ -100,11 +103,10 @@ function shapeOf(keys: string[]): Shape {
   }
   const sorted = [...keys].sort();
   const shape = { keys, sorted, prefixes: sorted.map((key) => `${JSON.stringify(key)}:`) };
-  if (!candidates) {
-    if (shapesByFirstKey.size >= 10_000) return shape;
-    shapesByFirstKey.set(firstKey, (candidates = []));
-  }
-  if (candidates.length < SHAPES_PER_FIRST_KEY) candidates.push(shape);
+  if (shapesKept >= MAX_SHAPES || (candidates && candidates.length >= SHAPES_PER_FIRST_KEY)) return shape;
+  if (!candidates) shapesByFirstKey.set(firstKey, (candidates = []));
+  candidates.push(shape);
+  shapesKept += 1;
   return shape;
 }
 
