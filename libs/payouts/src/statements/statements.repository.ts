@@ -49,28 +49,12 @@ export interface StatementListPosition {
 type StatementRow = Prisma.StatementGetPayload<object>;
 type LineRow = Prisma.StatementLineGetPayload<object>;
 
-/** A line as LINE_TEXT_COLUMNS read it: ids and amounts as text. */
-interface LineTextRow {
-  id: string;
-  line_key: string;
-  statement_id: string;
-  run_id: string | null;
-  call_id: string | null;
-  call_period: string | null;
-  payee_id: string;
-  role: string | null;
-  kind: string;
-  position: number;
-  base_amount: string | null;
-  amount: string;
-  plan_id: string | null;
-  adjusts_line_id: string | null;
-  explanation: Record<string, unknown>;
-}
+/** A line as LINE_TEXT_COLUMNS read it: the model's field names, ids and amounts as text. */
+type LineTextRow = Omit<LineRow, 'baseAmount' | 'amount' | 'createdAt'> & { baseAmount: string | null; amount: string };
 
-const LINE_TEXT_COLUMNS = Prisma.sql`id::text AS id, line_key, statement_id::text AS statement_id, run_id::text AS run_id, call_id, call_period, payee_id,
-  role, kind, position, base_amount::text AS base_amount, amount::text AS amount, plan_id::text AS plan_id,
-  adjusts_line_id::text AS adjusts_line_id, explanation`;
+const LINE_TEXT_COLUMNS = Prisma.sql`id::text AS id, line_key AS "lineKey", statement_id::text AS "statementId", run_id::text AS "runId",
+  call_id AS "callId", call_period AS "callPeriod", payee_id AS "payeeId", role, kind, position, base_amount::text AS "baseAmount",
+  amount::text AS amount, plan_id::text AS "planId", adjusts_line_id::text AS "adjustsLineId", explanation`;
 
 @Injectable()
 export class StatementsRepository {
@@ -113,24 +97,7 @@ export class StatementsRepository {
         AND (${filter.callId ?? null}::text IS NULL OR call_id = ${filter.callId ?? null})
         AND (${afterPosition}::int IS NULL OR position > ${afterPosition})
       ORDER BY position LIMIT ${limit + 1}`;
-    const digits = minorUnitDigits(currency);
-    return rows.map((row) => ({
-      id: row.id,
-      lineKey: row.line_key,
-      statementId: row.statement_id,
-      runId: row.run_id,
-      callId: row.call_id,
-      callPeriod: row.call_period,
-      payeeId: row.payee_id,
-      role: row.role as Role | null,
-      kind: row.kind as LineKind,
-      position: row.position,
-      baseAmount: row.base_amount === null ? null : decimalTextToString(row.base_amount, digits),
-      amount: decimalTextToString(row.amount, digits),
-      planId: row.plan_id,
-      adjustsLineId: row.adjusts_line_id,
-      explanation: row.explanation,
-    }));
+    return rows.map((row) => toLine(row, currency));
   }
 
   /** How many lines of each kind the statement has. */
@@ -239,8 +206,10 @@ function toStatement(row: StatementRow): StatementRecord {
   };
 }
 
-function toLine(row: LineRow, currency: string): StatementLineRecord {
+/** A stored line, read through the model (amounts as Decimals) or as LINE_TEXT_COLUMNS (amounts as text). */
+function toLine(row: LineRow | LineTextRow, currency: string): StatementLineRecord {
   const digits = minorUnitDigits(currency);
+  const money = (value: Prisma.Decimal | string) => (typeof value === 'string' ? decimalTextToString(value, digits) : decimalColumnToString(value, digits));
   return {
     id: row.id,
     lineKey: row.lineKey,
@@ -252,8 +221,8 @@ function toLine(row: LineRow, currency: string): StatementLineRecord {
     role: row.role as Role | null,
     kind: row.kind as LineKind,
     position: row.position,
-    baseAmount: row.baseAmount === null ? null : decimalColumnToString(row.baseAmount, digits),
-    amount: decimalColumnToString(row.amount, digits),
+    baseAmount: row.baseAmount === null ? null : money(row.baseAmount),
+    amount: money(row.amount),
     planId: row.planId,
     adjustsLineId: row.adjustsLineId,
     explanation: row.explanation as Record<string, unknown>,
