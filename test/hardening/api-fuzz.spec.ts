@@ -5,6 +5,6 @@ import { apiFuzzSuite } from './api-fuzz';
 const shard = /^(\d+)\/(\d+)$/.exec(process.env.FUZZ_SHARD ?? '');
 apiFuzzSuite({
   seed: Number(process.env.FUZZ_SEED ?? 20261201),
-  casesPerOperation: Number(process.env.FUZZ_CASES ?? 100),
+  casesPerOperation: Number(process.env.FUZZ_CASES ?? 50),
   shard: shard ? { index: Number(shard[1]), of: Number(shard[2]) } : undefined,
 });
