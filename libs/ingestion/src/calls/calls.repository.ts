@@ -367,11 +367,14 @@ export class CallsRepository {
    * True while calls wait for a payments pass that has never completed (just
    * after the upgrade that started reading payments): every linked call is
    * `payment_missing` until then, and a run would claw back what was paid.
+   * Any sync that succeeded since passed over the payments: it ends in phase
+   * `team` (`payments` before the team pass existed). Syncs from before
+   * payments were read never left phase `calls`.
    */
   async awaitingFirstPaymentsPass(): Promise<boolean> {
     const waiting = await this.database.client.call.findFirst({ where: { reason: 'payment_missing' }, select: { id: true } });
     if (!waiting) return false;
-    const passed = await this.database.client.syncRun.findFirst({ where: { status: 'succeeded', phase: 'payments' }, select: { id: true } });
+    const passed = await this.database.client.syncRun.findFirst({ where: { status: 'succeeded', phase: { not: 'calls' } }, select: { id: true } });
     return passed === null;
   }
 
