@@ -1,7 +1,9 @@
+import { AuraClient } from '@app/aura-client';
 import { AuraSandbox, createAuraSandbox } from '@app/aura-sandbox';
+import { DatabaseService } from '@app/persistence';
 import { closerPlan, runPeriod } from '../payouts/payouts-helpers';
-import { syncToEnd } from '../support/sync-helpers';
-import { createKey, startTestApp, TestApp } from '../support/test-app';
+import { syncToEnd, waitForSync } from '../support/sync-helpers';
+import { createKey, startTestApp, TEST_ADMIN_KEY, TestApp } from '../support/test-app';
 
 const OCT = '2026-10';
 
@@ -23,6 +25,53 @@ describe('the order of a sync', () => {
     await t?.close();
     await sandbox?.close();
   });
+
+  it('takes up a run an earlier version left in its calls pass with a full payments pass, then every call', async () => {
+    // The earlier version synced calls first: its run committed the first page of calls and has no payments page.
+    const client = new AuraClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, pacing: false });
+    const pages = client.pages({ is_upcoming: 'false' });
+    const first = (await pages.next()).value as { hasMore: boolean; nextCursor: string | null; records: { id: string }[] };
+    await pages.return(undefined);
+    expect(first.hasMore).toBe(true);
+    const prisma = t.app.get(DatabaseService).client;
+    const legacy = await prisma.syncRun.create({
+      data: {
+        trigger: 'manual',
+        status: 'running',
+        activeSlot: 'sync',
+        phase: 'calls',
+        checkpointCursor: first.nextCursor,
+        pages: 1,
+        received: first.records.length,
+        createdAt: new Date(),
+        startedAt: new Date(),
+      },
+    });
+    await prisma.syncRunPage.create({
+      data: {
+        syncRunId: legacy.id,
+        pageNumber: 1,
+        resource: 'calls',
+        cursor: null,
+        nextCursor: first.nextCursor,
+        callIds: first.records.map((record) => record.id),
+      },
+    });
+
+    const resumed = await t.as(TEST_ADMIN_KEY).post('/v1/sync').expect(202);
+    expect(resumed.body.id).toBe(legacy.id);
+    const finished = await waitForSync(t, legacy.id);
+
+    expect(finished).toMatchObject({ status: 'succeeded', error: null });
+    const counts = finished.counts as unknown as { payments: Record<string, number>; missing_upstream: number };
+    expect(counts.payments).toMatchObject({ received: sandbox.payments.size, missing_upstream: 0 });
+    expect(counts.missing_upstream).toBe(0);
+    expect(await prisma.payment.count()).toBe(sandbox.payments.size);
+    // Its calls from the start: the first page, which that version never stored here, is stored too.
+    const firstIds = first.records.map((record) => record.id);
+    expect(await prisma.call.count({ where: { id: { in: firstIds } } })).toBe(firstIds.length);
+    expect(await prisma.call.count({ where: { reason: 'payment_missing' } })).toBe(0);
+  }, 120_000);
 
   it('pays the month when one call links a payment Aura does not list, and holds only that call back', async () => {
     const calls = sandbox.store.all() as { id: string; status?: string; linked_payment_id?: unknown }[];

@@ -52,7 +52,7 @@ describe('a sync killed mid-way', () => {
       });
       expect(finished).toMatchObject({ status: 'succeeded', resumed: 1 });
       expect(second.output()).toContain(`Resuming sync ${runId} from its checkpoint`);
-      // A pass over the calls, then one over the payments.
+      // A pass over the payments, then over the calls, then over the team.
       const pagesUpstream =
         Math.ceil(finished.counts.received / 100) + Math.ceil(finished.counts.payments.received / 100) + Math.ceil(finished.counts.team.received / 100);
       expect(finished.counts.payments.received).toBe(sandbox.payments.size);

@@ -26,7 +26,7 @@ export interface SyncRunRecord {
   unchanged: number;
   quarantined: number;
   missingUpstream: number;
-  /** The pass the checkpoint belongs to: calls first, then payments. */
+  /** The pass the checkpoint belongs to: payments first, then calls, then the team. */
   phase: SyncPhase;
   payments: PaymentPassCounts;
   team: PaymentPassCounts;
@@ -49,7 +49,7 @@ export interface PaymentPassCounts {
 
 export interface PageProgress {
   resource: SyncPhase;
-  /** The last page of the calls pass: the checkpoint moves on to the payments pass. */
+  /** The last page of its pass: the checkpoint moves on to the next pass. */
   lastOfPhase: boolean;
   callsJudgedAgain?: number;
   cursor: string | null;
@@ -89,6 +89,7 @@ export class SyncRunsRepository {
           trigger,
           status: 'running',
           activeSlot: ACTIVE_SLOT,
+          phase: 'payments',
           createdAt: at,
           startedAt: at,
           payments: { ...EMPTY_PAYMENT_COUNTS },
@@ -97,13 +98,25 @@ export class SyncRunsRepository {
     )!;
   }
 
+  /**
+   * Takes up an interrupted run. A run an earlier version left in its calls
+   * pass (that version synced calls first, so the run has no payments page)
+   * goes back to a full payments pass, then its calls from the start:
+   * resumed as it stands, it would skip its payments and flag every payment
+   * missing upstream. Its calls pages are written again, as unchanged.
+   */
   async markResumed(id: string): Promise<SyncRunRecord> {
-    return toRecord(
-      await this.database.client.syncRun.update({
-        where: { id },
-        data: { status: 'running', resumedCount: { increment: 1 } },
-      }),
-    )!;
+    return this.database.transaction(async (tx) => {
+      const run = await tx.syncRun.findUniqueOrThrow({ where: { id } });
+      const paymentsPassed = await tx.syncRunPage.findFirst({ where: { syncRunId: id, resource: 'payments' }, select: { pageNumber: true } });
+      const callsFirst = run.phase === 'calls' && paymentsPassed === null;
+      return toRecord(
+        await tx.syncRun.update({
+          where: { id },
+          data: { status: 'running', resumedCount: { increment: 1 }, ...(callsFirst ? { phase: 'payments', checkpointCursor: null } : {}) },
+        }),
+      )!;
+    });
   }
 
   /**
@@ -111,7 +124,7 @@ export class SyncRunsRepository {
    * the page's transaction: one statement per page (a sync writes thousands).
    */
   async recordPage(tx: DatabaseClient, id: string, pageNumber: number, page: PageProgress): Promise<void> {
-    const nextPhase = page.resource === 'calls' ? 'payments' : 'team';
+    const nextPhase = page.resource === 'payments' ? 'calls' : 'team';
     const calls = page.resource === 'calls';
     const pass = {
       received: page.received,

@@ -32,9 +32,9 @@ function toUnixSeconds(at: Date | null): number {
 }
 
 /**
- * A sync is a full pass over Aura's past calls, then a full pass over its
- * payments (refunds do not move a payment's payment_date, so no date window
- * could be trusted to catch them; see docs/domain.md). Each page is written in one
+ * A sync is a full pass over Aura's payments (refunds do not move a
+ * payment's payment_date, so no date window could be trusted to catch them;
+ * see docs/domain.md), then a full pass over its past calls, then its team. Each page is written in one
  * transaction together with the checkpoint, so a crash resumes after the last
  * committed page. One sync at a time across replicas (ExclusiveLock).
  */
@@ -229,30 +229,32 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       return true;
     };
     try {
-      // Calls first, then payments: each pass is a full pass, and the checkpoint says which pass it belongs to.
-      // Each pass fetches the next page while it writes this one (readAhead).
-      if (run.phase === 'calls') {
+      // Payments first, then calls, then the team: each pass is a full pass, and the checkpoint says which pass it
+      // belongs to. Payments first so each call is judged with its payment when it is stored: with calls first, every
+      // new payment had to judge its calls again. Each pass fetches the next page while it writes this one (readAhead).
+      if (run.phase === 'payments') {
         let inserted = 0;
-        for await (const page of readAhead(client.pages({ is_upcoming: 'false', startCursor: run.checkpointCursor }))) {
-          if (canceled.aborted) throw new SyncCanceledError(pageNumber);
-          pageNumber += 1;
-          inserted += await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
-          if (stopHere(page)) return;
-        }
-        // The payments pass looks calls up by linked payment: after a bulk load, planner statistics that still
-        // describe an empty table turn each lookup into a scan of every call.
-        if (inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('calls');
-      }
-      if (run.phase !== 'team') {
-        const paymentsFrom = run.phase === 'payments' ? run.checkpointCursor : null;
-        let inserted = 0;
-        for await (const page of readAhead(client.paymentPages({ startCursor: paymentsFrom }))) {
+        for await (const page of readAhead(client.paymentPages({ startCursor: run.checkpointCursor }))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
           inserted += await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
           if (stopHere(page)) return;
         }
+        // The calls pass reads each page's payments by id: planner statistics that still describe an empty table
+        // after a bulk load can turn each lookup into a scan.
         if (inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('payments');
+      }
+      if (run.phase !== 'team') {
+        const callsFrom = run.phase === 'calls' ? run.checkpointCursor : null;
+        let inserted = 0;
+        for await (const page of readAhead(client.pages({ is_upcoming: 'false', startCursor: callsFrom }))) {
+          if (canceled.aborted) throw new SyncCanceledError(pageNumber);
+          pageNumber += 1;
+          inserted += await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
+          if (stopHere(page)) return;
+        }
+        // Judging every call again below, and the payments webhooks, look calls up by linked payment.
+        if (inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('calls');
       }
       // Aura's team is an alpha endpoint: where it does not exist (404), payees keep the names they have.
       let teamComplete = true;
