@@ -130,6 +130,8 @@ export async function runMonthlyRunBenchmark(options: {
         'run_id = $1::uuid',
         [run.id],
       );
+      // The run just filled statement_lines: without this, autovacuum may work on it while the raw insert is timed.
+      await client.query('VACUUM ANALYZE statement_lines');
       await client.query('CREATE TABLE statement_lines_raw (LIKE statement_lines INCLUDING ALL)');
       raw = await rawMultiRowInsert(client, 'statement_lines_raw', lines, { batchSize: LINES_PER_INSERT });
     } finally {

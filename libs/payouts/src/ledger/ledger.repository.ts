@@ -324,35 +324,54 @@ export class LedgerRepository {
         })),
       });
     }
-    const lines = written.flatMap((statement) =>
-      statement.lines.map((line) => ({
-        id: line.id,
-        line_key: line.lineKey,
-        statement_id: statement.id,
-        run_id: runId,
-        call_id: line.callId,
-        call_period: line.callPeriod,
-        payee_id: line.payeeId,
-        role: line.role,
-        kind: line.kind,
-        position: line.position,
-        base_amount: line.baseAmount,
-        amount: line.amount,
-        plan_id: line.planId,
-        adjusts_line_id: line.adjustsLineId,
-        explanation: line.explanation,
-      })),
-    );
-    // One set-based INSERT per chunk: the lines travel as one JSON parameter, PostgreSQL unpacks them.
+    const lines = written.flatMap((statement) => statement.lines.map((line) => ({ statementId: statement.id, line })));
+    // One set-based INSERT per chunk: the lines travel as one JSON parameter, PostgreSQL unpacks them. The next
+    // chunk's JSON is built while PostgreSQL inserts this one (one statement in flight at a time).
+    let inFlight: Promise<{ error: unknown } | null> | null = null;
     for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
-      await tx.$executeRaw`
+      const json = JSON.stringify(lines.slice(start, start + INSERT_CHUNK).map(({ statementId, line }) => lineRow(line, statementId, runId)));
+      if (inFlight) await settledOrThrow(inFlight);
+      inFlight = tx.$executeRaw`
         INSERT INTO statement_lines (id, line_key, statement_id, run_id, call_id, call_period, payee_id, role, kind, "position",
                                      base_amount, amount, plan_id, adjusts_line_id, explanation, created_at)
         SELECT id, line_key, statement_id, run_id, call_id, call_period, payee_id, role, kind, "position",
                base_amount, amount, plan_id, adjusts_line_id, explanation, ${at}
-        FROM jsonb_to_recordset(${JSON.stringify(lines.slice(start, start + INSERT_CHUNK))}::jsonb) AS line(
+        FROM jsonb_to_recordset(${json}::jsonb) AS line(
           id uuid, line_key text, statement_id uuid, run_id uuid, call_id text, call_period text, payee_id text, role text, kind text,
-          "position" int, base_amount numeric, amount numeric, plan_id uuid, adjusts_line_id uuid, explanation jsonb)`;
+          "position" int, base_amount numeric, amount numeric, plan_id uuid, adjusts_line_id uuid, explanation jsonb)`.then(
+        () => null,
+        (error: unknown) => ({ error }),
+      );
+      // Let the statement reach the connection before the next chunk's JSON takes the thread.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    if (inFlight) await settledOrThrow(inFlight);
   }
+}
+
+/** A statement line as the INSERT's JSON row. */
+function lineRow(line: LedgerOutcome['statements'][number]['lines'][number], statementId: string, runId: string | null): Record<string, unknown> {
+  return {
+    id: line.id,
+    line_key: line.lineKey,
+    statement_id: statementId,
+    run_id: runId,
+    call_id: line.callId,
+    call_period: line.callPeriod,
+    payee_id: line.payeeId,
+    role: line.role,
+    kind: line.kind,
+    position: line.position,
+    base_amount: line.baseAmount,
+    amount: line.amount,
+    plan_id: line.planId,
+    adjusts_line_id: line.adjustsLineId,
+    explanation: line.explanation,
+  };
+}
+
+/** Waits for a statement sent ahead; its failure is thrown here, where the loop can stop. */
+async function settledOrThrow(sent: Promise<{ error: unknown } | null>): Promise<void> {
+  const failed = await sent;
+  if (failed) throw failed.error;
 }
