@@ -215,6 +215,8 @@ async function syncIntoPostgres(sandbox: SandboxProcess): Promise<SyncRun & { ra
     const client = new Client({ connectionString: scratch.url });
     await client.connect();
     try {
+      // The sync just filled these tables: without this, autovacuum may work on them while the raw insert is timed.
+      await client.query('VACUUM ANALYZE calls, payments');
       const written: RawInsertResult[] = [];
       for (const table of ['calls', 'payments'] as const) {
         await client.query(`CREATE TABLE ${table}_raw (LIKE ${table} INCLUDING ALL)`);

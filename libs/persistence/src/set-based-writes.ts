@@ -21,7 +21,7 @@ export async function insertJsonRows(tx: DatabaseClient, table: string, columns:
   const names = columns.map((column) => quote(column.name)).join(', ');
   const record = columns.map((column) => `${quote(column.name)} ${column.type}`).join(', ');
   const sql = `INSERT INTO ${quote(table)} (${names}) SELECT ${names} FROM jsonb_to_recordset($1::jsonb) AS row_(${record})`;
-  return tx.$executeRawUnsafe(sql, JSON.stringify(rows, jsonValue));
+  return tx.$executeRawUnsafe(sql, rowsJson(rows));
 }
 
 /**
@@ -47,7 +47,7 @@ export async function insertNewJsonRows<T>(
     `existing AS (SELECT ${stored} FROM ${quote(table)} stored WHERE stored.${key} IN (SELECT ${key} FROM incoming)), ` +
     `inserted AS (INSERT INTO ${quote(table)} (${names}) SELECT ${names} FROM incoming WHERE ${key} NOT IN (SELECT ${key} FROM existing) RETURNING 1) ` +
     `SELECT * FROM existing`;
-  return tx.$queryRawUnsafe<T[]>(sql, JSON.stringify(rows, jsonValue));
+  return tx.$queryRawUnsafe<T[]>(sql, rowsJson(rows));
 }
 
 /**
@@ -61,7 +61,34 @@ export async function updateJsonRows(tx: DatabaseClient, table: string, columns:
   const record = columns.map((column) => `${quote(column.name)} ${column.type}`).join(', ');
   const assignments = set.map((column) => `${quote(column.name)} = row_.${quote(column.name)}`).join(', ');
   const sql = `UPDATE ${quote(table)} SET ${assignments} FROM jsonb_to_recordset($1::jsonb) AS row_(${record}) WHERE ${quote(table)}.${quote(key.name)} = row_.${quote(key.name)}`;
-  return tx.$executeRawUnsafe(sql, JSON.stringify(rows, jsonValue));
+  return tx.$executeRawUnsafe(sql, rowsJson(rows));
+}
+
+/**
+ * The rows as one JSON text, bigints as decimal strings. Columns hold the
+ * bigints, so they are converted row by row first: a replacer function
+ * would take V8's JSON.stringify off its fast path for every nested value of
+ * the raw records too (it was most of a sync page's own time). A bigint
+ * nested deeper still gets through the replacer.
+ */
+function rowsJson(rows: readonly JsonRow[]): string {
+  try {
+    return JSON.stringify(rows.map(topLevelBigintsAsText));
+  } catch (error) {
+    if (error instanceof TypeError) return JSON.stringify(rows, jsonValue);
+    throw error;
+  }
+}
+
+function topLevelBigintsAsText(row: JsonRow): JsonRow {
+  for (const key in row) {
+    if (typeof row[key] === 'bigint') {
+      const copy: JsonRow = {};
+      for (const name in row) copy[name] = typeof row[name] === 'bigint' ? row[name].toString() : row[name];
+      return copy;
+    }
+  }
+  return row;
 }
 
 function jsonValue(this: unknown, _key: string, value: unknown): unknown {

@@ -27,6 +27,14 @@ class SyncCanceledError extends Error {
 
 const SYNC_LOCK = 'sync';
 
+/** A page of any of Aura's lists, as the client pages them. */
+interface UpstreamPage {
+  cursor: string | null;
+  nextCursor: string | null;
+  records: unknown[];
+  hasMore: boolean;
+}
+
 function toUnixSeconds(at: Date | null): number {
   return at === null ? 0 : at.getTime() / 1_000;
 }
@@ -234,7 +242,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       // new payment had to judge its calls again. Each pass fetches the next page while it writes this one (readAhead).
       if (run.phase === 'payments') {
         let inserted = 0;
-        for await (const page of readAhead(client.paymentPages({ startCursor: run.checkpointCursor }))) {
+        for await (const page of readAhead(this.parsedAs('payments', client.paymentPages({ startCursor: run.checkpointCursor })))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
           inserted += await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
@@ -247,7 +255,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       if (run.phase !== 'team') {
         const callsFrom = run.phase === 'calls' ? run.checkpointCursor : null;
         let inserted = 0;
-        for await (const page of readAhead(client.pages({ is_upcoming: 'false', startCursor: callsFrom }))) {
+        for await (const page of readAhead(this.parsedAs('calls', client.pages({ is_upcoming: 'false', startCursor: callsFrom })))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
           inserted += await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
@@ -259,7 +267,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       // Aura's team is an alpha endpoint: where it does not exist (404), payees keep the names they have.
       let teamComplete = true;
       try {
-        for await (const page of readAhead(client.teamPages({ startCursor: run.phase === 'team' ? run.checkpointCursor : null }))) {
+        for await (const page of readAhead(this.parsedAs('team', client.teamPages({ startCursor: run.phase === 'team' ? run.checkpointCursor : null })))) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           pageNumber += 1;
           await this.writePage(run.id, pageNumber, 'team', page, sinceLastPage());
@@ -312,16 +320,11 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     runId: string,
     pageNumber: number,
     resource: SyncPhase,
-    page: { cursor: string | null; nextCursor: string | null; records: unknown[]; hasMore: boolean },
+    page: UpstreamPage & { parsed: ParsedPage<unknown> },
     counters: { requests: number; retries: number; rateLimitWaitMs: number },
   ): Promise<number> {
     const at = new Date();
-    const parsed =
-      resource === 'calls'
-        ? this.writer.parseCalls(page.records)
-        : resource === 'payments'
-          ? this.writer.parsePayments(page.records)
-          : this.writer.parseTeam(page.records);
+    const { parsed } = page;
     const progress = (written: PageWriteResult & { callsJudgedAgain?: number }, quarantined: number) => ({
       resource,
       lastOfPhase: !page.hasMore,
@@ -382,6 +385,22 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       { timeoutSeconds: 120 },
     );
     return total.inserted;
+  }
+
+  /**
+   * Each page parsed (checked, derived, hashed) as soon as it arrives: under
+   * readAhead, the next page is parsed while this one's statements run.
+   */
+  private async *parsedAs(resource: SyncPhase, pages: AsyncIterable<UpstreamPage>): AsyncGenerator<UpstreamPage & { parsed: ParsedPage<unknown> }> {
+    for await (const page of pages) {
+      const parsed =
+        resource === 'calls'
+          ? this.writer.parseCalls(page.records)
+          : resource === 'payments'
+            ? this.writer.parsePayments(page.records)
+            : this.writer.parseTeam(page.records);
+      yield { ...page, parsed };
+    }
   }
 
   /** ANALYZE after a pass inserted many rows; a database that refuses (a role that does not own the table) only loses speed. */
