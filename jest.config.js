@@ -6,6 +6,7 @@
 // - postgres: test/postgresql/, against TEST_DATABASE_URL (skipped without it).
 // PGlite loads part of itself with import(), so the npm scripts run Jest with
 // NODE_OPTIONS=--experimental-vm-modules.
+const os = require('node:os');
 const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = {
@@ -35,6 +36,10 @@ const shared = {
 };
 
 module.exports = {
+  // Most suites wait on the sandbox, PostgreSQL or a child process, not on a core: two workers even on a
+  // 2-core machine (Jest's default there is one). Each suite has its own database (PGlite copy or scratch
+  // PostgreSQL database) and its own ports. JEST_MAX_WORKERS overrides.
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? Math.max(2, os.availableParallelism() - 1),
   projects: [
     {
       ...shared,
