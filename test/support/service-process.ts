@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '../..');
@@ -16,7 +17,7 @@ export interface ServiceProcess {
 
 /** Runs the built service (npm test builds it first) as operators do. */
 export async function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const port = env.PORT ?? String(20000 + Math.floor(Math.random() * 20000));
+  const port = env.PORT ?? String(await freePort());
   const child = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', JOBS_ENABLED: 'false', ...env, PORT: port },
@@ -72,6 +73,22 @@ export function runServiceToExit(env: Record<string, string>, timeoutMs = 30_000
     child.once('close', (code) => {
       clearTimeout(timer);
       resolve({ code, output });
+    });
+  });
+}
+
+/**
+ * A port nothing listens on now, chosen by the kernel (suites run in two
+ * workers: a random pick could land on another worker's service or on an
+ * outgoing connection's ephemeral port).
+ */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
     });
   });
 }

@@ -81,14 +81,14 @@ function rowsJson(rows: readonly JsonRow[]): string {
 }
 
 function topLevelBigintsAsText(row: JsonRow): JsonRow {
-  for (const key in row) {
-    if (typeof row[key] === 'bigint') {
-      const copy: JsonRow = {};
-      for (const name in row) copy[name] = typeof row[name] === 'bigint' ? row[name].toString() : row[name];
-      return copy;
-    }
+  const names = Object.keys(row);
+  if (!names.some((name) => typeof row[name] === 'bigint')) return row;
+  const copy: JsonRow = {};
+  for (const name of names) {
+    const value = row[name];
+    copy[name] = typeof value === 'bigint' ? value.toString() : value;
   }
-  return row;
+  return copy;
 }
 
 function jsonValue(this: unknown, _key: string, value: unknown): unknown {

@@ -23,7 +23,7 @@ export class SyncController {
   @HttpCode(202)
   @Idempotent()
   @Audited('sync_run')
-  @ApiOperation({ summary: 'Start a full pass over Aura calls, then payments (202 with the sync run; 409 naming the one already running)' })
+  @ApiOperation({ summary: 'Start a full pass over Aura payments, then calls, then the team (202 with the sync run; 409 naming the one already running)' })
   async start() {
     return presentSyncRun(await this.sync.start('manual'));
   }

@@ -39,16 +39,17 @@ function toUnixSeconds(at: Date | null): number {
   return at === null ? 0 : at.getTime() / 1_000;
 }
 
-/**
- * A sync is a full pass over Aura's payments (refunds do not move a
- * payment's payment_date, so no date window could be trusted to catch them;
- * see docs/domain.md), then a full pass over its past calls, then its team. Each page is written in one
- * transaction together with the checkpoint, so a crash resumes after the last
- * committed page. One sync at a time across replicas (ExclusiveLock).
- */
 /** A pass that inserted at least this many rows refreshes the table's planner statistics (ANALYZE). */
 const STATISTICS_REFRESH_ROWS = 1_000;
 
+/**
+ * A sync is a full pass over Aura's payments (refunds do not move a
+ * payment's payment_date, so no date window could be trusted to catch
+ * them; see docs/domain.md), then over its past calls, then over its team.
+ * Each page is written in one transaction together with the checkpoint, so
+ * a crash resumes after the last committed page. One sync at a time across
+ * replicas (ExclusiveLock).
+ */
 @Injectable()
 export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SyncService.name);

@@ -1,4 +1,5 @@
-import type { DatabaseClient, DatabaseService } from '@app/persistence';
+import { randomUUID } from 'node:crypto';
+import { applyMigrations, DatabaseService, openDatabase, type DatabaseClient } from '@app/persistence';
 import { LedgerRepository } from './ledger.repository';
 import type { LedgerOutcome, StatementLineDraft } from './period-ledger';
 
@@ -27,9 +28,9 @@ function fakeTransaction(failAt: number | null) {
   return { tx: tx as unknown as DatabaseClient, sent };
 }
 
-function outcomeOf(lineCount: number): LedgerOutcome {
+function outcomeOf(lineCount: number, lineId = (index: number) => `line-${index}`, statementId = 'statement-1'): LedgerOutcome {
   const lines: StatementLineDraft[] = Array.from({ length: lineCount }, (_, index) => ({
-    id: `line-${index}`,
+    id: lineId(index),
     lineKey: `key-${index}`,
     callId: `call-${index}`,
     callPeriod: '2026-10',
@@ -46,7 +47,7 @@ function outcomeOf(lineCount: number): LedgerOutcome {
   return {
     statements: [
       {
-        id: 'statement-1',
+        id: statementId,
         payeeId: 'closer-1',
         period: '2026-10',
         sequence: 1,
@@ -85,4 +86,29 @@ describe('LedgerRepository.writePeriod, the lines', () => {
 
     expect(sent).toHaveLength(2);
   });
+
+  it('on the embedded database, leaves nothing behind when PostgreSQL refuses a line of the second chunk', async () => {
+    const connection = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+    const database = new DatabaseService(connection);
+    try {
+      await applyMigrations(connection);
+      await database.client.$executeRawUnsafe(`ALTER TABLE statement_lines ADD CONSTRAINT refuse_one_line CHECK (line_key <> 'key-3000') NOT VALID`);
+      const ledger = new LedgerRepository(database);
+
+      const write = database.transaction((tx) =>
+        ledger.writePeriod(
+          tx,
+          outcomeOf(6_000, () => randomUUID(), randomUUID()),
+          null,
+          new Date('2026-11-01T00:00:00Z'),
+        ),
+      );
+
+      await expect(write).rejects.toThrow(/refuse_one_line/);
+      expect(await database.client.statementLine.count()).toBe(0);
+      expect(await database.client.statement.count()).toBe(0);
+    } finally {
+      await database.close();
+    }
+  }, 60_000);
 });

@@ -10,6 +10,7 @@ import {
   type ManualEntry,
   type OutstandingCarry,
   type PeriodStatementHead,
+  type StatementLineDraft,
   type StatementStatus,
 } from './period-ledger';
 
@@ -328,29 +329,35 @@ export class LedgerRepository {
     // One set-based INSERT per chunk: the lines travel as one JSON parameter, PostgreSQL unpacks them. The next
     // chunk's JSON is built while PostgreSQL inserts this one (one statement in flight at a time).
     let inFlight: Promise<{ error: unknown } | null> | null = null;
-    for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
-      const json = JSON.stringify(lines.slice(start, start + INSERT_CHUNK).map(({ statementId, line }) => lineRow(line, statementId, runId)));
+    try {
+      for (let start = 0; start < lines.length; start += INSERT_CHUNK) {
+        const json = JSON.stringify(lines.slice(start, start + INSERT_CHUNK).map(({ statementId, line }) => lineRow(line, statementId, runId)));
+        if (inFlight) await settledOrThrow(inFlight);
+        inFlight = tx.$executeRaw`
+          INSERT INTO statement_lines (id, line_key, statement_id, run_id, call_id, call_period, payee_id, role, kind, "position",
+                                       base_amount, amount, plan_id, adjusts_line_id, explanation, created_at)
+          SELECT id, line_key, statement_id, run_id, call_id, call_period, payee_id, role, kind, "position",
+                 base_amount, amount, plan_id, adjusts_line_id, explanation, ${at}
+          FROM jsonb_to_recordset(${json}::jsonb) AS line(
+            id uuid, line_key text, statement_id uuid, run_id uuid, call_id text, call_period text, payee_id text, role text, kind text,
+            "position" int, base_amount numeric, amount numeric, plan_id uuid, adjusts_line_id uuid, explanation jsonb)`.then(
+          () => null,
+          (error: unknown) => ({ error }),
+        );
+        // Let the statement reach the connection before the next chunk's JSON takes the thread.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
       if (inFlight) await settledOrThrow(inFlight);
-      inFlight = tx.$executeRaw`
-        INSERT INTO statement_lines (id, line_key, statement_id, run_id, call_id, call_period, payee_id, role, kind, "position",
-                                     base_amount, amount, plan_id, adjusts_line_id, explanation, created_at)
-        SELECT id, line_key, statement_id, run_id, call_id, call_period, payee_id, role, kind, "position",
-               base_amount, amount, plan_id, adjusts_line_id, explanation, ${at}
-        FROM jsonb_to_recordset(${json}::jsonb) AS line(
-          id uuid, line_key text, statement_id uuid, run_id uuid, call_id text, call_period text, payee_id text, role text, kind text,
-          "position" int, base_amount numeric, amount numeric, plan_id uuid, adjusts_line_id uuid, explanation jsonb)`.then(
-        () => null,
-        (error: unknown) => ({ error }),
-      );
-      // Let the statement reach the connection before the next chunk's JSON takes the thread.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      inFlight = null;
+    } finally {
+      // Building a chunk threw while the one before it ran: let that statement end before the transaction rolls back.
+      if (inFlight) await inFlight;
     }
-    if (inFlight) await settledOrThrow(inFlight);
   }
 }
 
 /** A statement line as the INSERT's JSON row. */
-function lineRow(line: LedgerOutcome['statements'][number]['lines'][number], statementId: string, runId: string | null): Record<string, unknown> {
+function lineRow(line: StatementLineDraft, statementId: string, runId: string | null): Record<string, unknown> {
   return {
     id: line.id,
     line_key: line.lineKey,
