@@ -215,8 +215,9 @@ async function syncIntoPostgres(sandbox: SandboxProcess): Promise<SyncRun & { ra
     const client = new Client({ connectionString: scratch.url });
     await client.connect();
     try {
-      // The sync just filled these tables: without this, autovacuum may work on them while the raw insert is timed.
+      // The sync just filled these tables: without this, autovacuum (and the flush of their pages) may run while the raw insert is timed.
       await client.query('VACUUM ANALYZE calls, payments');
+      await client.query('CHECKPOINT');
       const written: RawInsertResult[] = [];
       for (const table of ['calls', 'payments'] as const) {
         await client.query(`CREATE TABLE ${table}_raw (LIKE ${table} INCLUDING ALL)`);
