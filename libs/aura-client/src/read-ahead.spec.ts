@@ -1,4 +1,9 @@
-import { readAhead } from './read-ahead';
+import { readAheadBatches } from './read-ahead';
+
+/** One item at a time, one fetched ahead: what a sync paced by Aura's rate limit sees. */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  for await (const batch of readAheadBatches(source, { ahead: 1, maxBatch: 1 })) yield* batch;
+}
 
 /** A source whose every fetch is a promise the test settles by hand, logging what happened when. */
 function manualSource(count: number) {
@@ -20,7 +25,7 @@ function manualSource(count: number) {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('readAhead', () => {
+describe('readAheadBatches, one item at a time', () => {
   it('starts fetching the next item while the caller still works on this one, and keeps the order', async () => {
     const { source, log, pending } = manualSource(3);
     const seen: number[] = [];
@@ -77,6 +82,63 @@ describe('readAhead', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+});
+
+/** A caller whose every write of a batch lasts until the test ends it. */
+function slowCaller<T>(batches: AsyncIterable<T[]>) {
+  const taken: T[][] = [];
+  const writing: (() => void)[] = [];
+  const done = (async () => {
+    for await (const batch of batches) {
+      taken.push(batch);
+      await new Promise<void>((resolve) => writing.push(resolve));
+    }
+  })();
+  const endWrite = async () => {
+    await until(() => writing.length > 0);
+    writing.shift()!();
+  };
+  return { taken, done, endWrite };
+}
+
+describe('readAheadBatches, a caller slower than its source', () => {
+  it('hands over every item that arrived while the caller worked, in order, at most maxBatch, holding at most `ahead`', async () => {
+    const { source, pending } = manualSource(9);
+    const caller = slowCaller(readAheadBatches(source, { ahead: 4, maxBatch: 3 }));
+    const arrive = async (item: number) => {
+      await until(() => pending.length >= item);
+      pending[item - 1].resolve(item);
+      await tick();
+    };
+    for (let item = 1; item <= 5; item++) await arrive(item); // the caller works on 1; 2..5 arrive
+    await tick();
+    expect(pending).toHaveLength(5); // four held: item 6 waits until the caller takes some
+    await caller.endWrite();
+    await until(() => caller.taken.length === 2);
+    for (let item = 6; item <= 8; item++) await arrive(item);
+    await caller.endWrite();
+    await arrive(9);
+    await caller.endWrite();
+    await caller.endWrite();
+    await caller.done;
+    expect(caller.taken).toEqual([[1], [2, 3, 4], [5, 6, 7], [8, 9]]);
+  });
+
+  it('hands over the items fetched before a failure, then raises it', async () => {
+    const { source, pending } = manualSource(4);
+    const caller = slowCaller(readAheadBatches(source, { ahead: 4, maxBatch: 4 }));
+    await until(() => pending.length === 1);
+    pending[0].resolve(1);
+    await until(() => pending.length === 2);
+    pending[1].resolve(2);
+    await until(() => pending.length === 3);
+    pending[2].reject(new Error('Aura answered 503'));
+    await tick();
+    await caller.endWrite();
+    await caller.endWrite();
+    await expect(caller.done).rejects.toThrow('Aura answered 503');
+    expect(caller.taken).toEqual([[1], [2]]);
   });
 });
 

@@ -1,41 +1,78 @@
-/**
- * Walks `source` one item ahead: while the caller works on an item (writes a
- * page), the next is already being fetched, so a sync waits for Aura and for
- * its database side by side instead of one after the other. Items arrive in
- * order, and an error fetching the next item surfaces when the caller asks
- * for it, exactly as without read-ahead. A caller that stops early leaves at
- * most the one item in flight, whose result (or failure) is dropped.
- */
-export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let next = settle(iterator.next());
-  let finished = false;
-  try {
-    for (;;) {
-      const outcome = await next;
-      if (!outcome.ok) {
-        finished = true;
-        throw outcome.error;
-      }
-      if (outcome.result.done) {
-        finished = true;
-        return;
-      }
-      next = settle(iterator.next());
-      yield outcome.result.value;
-    }
-  } finally {
-    // Stopped early: let the source clean up once its fetch in flight ends, without waiting for it here.
-    if (!finished) void next.then(() => iterator.return?.()).catch(() => undefined);
-  }
+export interface ReadAheadOptions {
+  /** Items fetched and held beyond what the caller has taken: the memory bound. */
+  ahead: number;
+  /** The most items handed over at once. */
+  maxBatch: number;
 }
 
-type Settled<T> = { ok: true; result: IteratorResult<T> } | { ok: false; error: unknown };
+/**
+ * Walks `source` ahead of its caller: while the caller works on what it took
+ * (writes pages), the next items are fetched, up to `ahead` of them. Each
+ * time the caller asks, it gets every item that has arrived (at least one,
+ * at most `maxBatch`), so a caller slower than its source writes several
+ * pages at once and one faster than it writes them one by one, as they come.
+ * Items arrive in order, and an error fetching an item surfaces when the
+ * caller asks past every item fetched before it, exactly as without
+ * read-ahead. A caller that stops early does not wait for the fetch in
+ * flight; its result (or failure) and the items held are dropped.
+ */
+export async function* readAheadBatches<T>(source: AsyncIterable<T>, options: ReadAheadOptions): AsyncGenerator<T[]> {
+  const ahead = Math.max(1, options.ahead);
+  const maxBatch = Math.max(1, options.maxBatch);
+  const iterator = source[Symbol.asyncIterator]();
+  const held: T[] = [];
+  let failure = null as { error: unknown } | null;
+  let exhausted = false;
+  let stopped = false;
+  let arrived: (() => void) | null = null;
+  let roomMade: (() => void) | null = null;
+  const signalArrival = () => {
+    arrived?.();
+    arrived = null;
+  };
+  const signalRoom = () => {
+    roomMade?.();
+    roomMade = null;
+  };
 
-/** The promise as a value that never rejects, so a fetch failing while nobody awaits it yet is not an unhandled rejection. */
-function settle<T>(promise: Promise<IteratorResult<T>>): Promise<Settled<T>> {
-  return promise.then(
-    (result) => ({ ok: true as const, result }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
+  const pump = (async () => {
+    try {
+      while (!stopped) {
+        if (held.length >= ahead) {
+          await new Promise<void>((resolve) => (roomMade = resolve));
+          continue;
+        }
+        const next = await iterator.next();
+        if (next.done || stopped) return;
+        held.push(next.value);
+        signalArrival();
+      }
+    } catch (error) {
+      failure = { error };
+    } finally {
+      exhausted = true;
+      signalArrival();
+    }
+  })();
+
+  try {
+    for (;;) {
+      if (held.length === 0) {
+        if (exhausted) {
+          if (failure) throw failure.error;
+          return;
+        }
+        await new Promise<void>((resolve) => (arrived = resolve));
+        continue;
+      }
+      const batch = held.splice(0, maxBatch);
+      signalRoom();
+      yield batch;
+    }
+  } finally {
+    stopped = true;
+    signalRoom();
+    // Stopped early: let the source clean up once its fetch in flight ends, without waiting for it here.
+    if (!exhausted) void pump.then(() => iterator.return?.()).catch(() => undefined);
+  }
 }

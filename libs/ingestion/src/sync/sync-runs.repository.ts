@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseClient, DatabaseService, Prisma } from '@app/persistence';
+import { storableText } from '@app/untrusted-json';
 
 /** What started a sync; `resume` is a sync a restart took up again. */
 export const SYNC_TRIGGERS = ['manual', 'schedule', 'run', 'resume', 'catch_up'] as const;
@@ -47,14 +48,22 @@ export interface PaymentPassCounts {
   missing_upstream: number;
 }
 
-export interface PageProgress {
-  resource: SyncPhase;
-  /** The last page of its pass: the checkpoint moves on to the next pass. */
-  lastOfPhase: boolean;
-  callsJudgedAgain?: number;
+/** One upstream page of a committed write, as sync_run_pages keeps it. */
+export interface CommittedPage {
+  pageNumber: number;
   cursor: string | null;
   nextCursor: string | null;
+  /** Ids the page returned, quarantined ones included. */
   callIds: string[];
+}
+
+/** What one transaction committed: one or more consecutive pages of one pass, and their counters together. */
+export interface PageProgress {
+  resource: SyncPhase;
+  pages: CommittedPage[];
+  /** The last page is the last of its pass: the checkpoint moves on to the next pass. */
+  lastOfPhase: boolean;
+  callsJudgedAgain?: number;
   received: number;
   inserted: number;
   updated: number;
@@ -120,42 +129,55 @@ export class SyncRunsRepository {
   }
 
   /**
-   * Records a committed page and moves the checkpoint and the counters, in
-   * the page's transaction: one statement per page (a sync writes thousands).
+   * Records committed pages and moves the checkpoint (to the last page's
+   * next cursor) and the counters, in the pages' transaction: one statement
+   * however many pages (a sync writes thousands).
    */
-  async recordPage(tx: DatabaseClient, id: string, pageNumber: number, page: PageProgress): Promise<void> {
-    const nextPhase = page.resource === 'payments' ? 'calls' : 'team';
-    const calls = page.resource === 'calls';
+  async recordPages(tx: DatabaseClient, id: string, progress: PageProgress): Promise<void> {
+    const last = progress.pages[progress.pages.length - 1];
+    const nextPhase = progress.resource === 'payments' ? 'calls' : 'team';
+    const calls = progress.resource === 'calls';
     const pass = {
-      received: page.received,
-      inserted: page.inserted,
-      updated: page.updated,
-      unchanged: page.unchanged,
-      quarantined: page.quarantined,
-      ...(page.resource === 'payments' ? { calls_judged_again: page.callsJudgedAgain ?? 0 } : {}),
+      received: progress.received,
+      inserted: progress.inserted,
+      updated: progress.updated,
+      unchanged: progress.unchanged,
+      quarantined: progress.quarantined,
+      ...(progress.resource === 'payments' ? { calls_judged_again: progress.callsJudgedAgain ?? 0 } : {}),
     };
-    /** A JSON pass's counters plus this page's (missing keys count from 0; other keys are kept). */
+    // jsonb refuses a NUL or a lone surrogate that a hostile Aura may put in a cursor: stored as U+FFFD (the cursor in
+    // memory, which the next request uses, is untouched).
+    const text = (value: string | null) => (value === null ? null : storableText(value));
+    const pages = progress.pages.map((page) => ({
+      page_number: page.pageNumber,
+      cursor: text(page.cursor),
+      next_cursor: text(page.nextCursor),
+      call_ids: page.callIds.map(storableText),
+    }));
+    /** A JSON pass's counters plus these pages' (missing keys count from 0; other keys are kept). */
     const added = (column: 'payments' | 'team') =>
       Prisma.sql`coalesce(${Prisma.raw(column)}, '{}'::jsonb) || (SELECT jsonb_object_agg(key, coalesce((${Prisma.raw(column)}->>key)::int, 0) + value::int)
                    FROM jsonb_each_text(${JSON.stringify(pass)}::jsonb))`;
     await tx.$executeRaw`
       WITH page AS (
         INSERT INTO sync_run_pages (sync_run_id, page_number, resource, cursor, next_cursor, call_ids)
-        VALUES (${id}::uuid, ${pageNumber}, ${page.resource}, ${page.cursor}, ${page.nextCursor}, ${page.callIds}::text[]))
+        SELECT ${id}::uuid, (p->>'page_number')::int, ${progress.resource}, p->>'cursor', p->>'next_cursor',
+               ARRAY(SELECT jsonb_array_elements_text(p->'call_ids'))
+        FROM jsonb_array_elements(${JSON.stringify(pages)}::jsonb) AS p)
       UPDATE sync_runs SET
-        checkpoint_cursor = ${page.lastOfPhase ? null : page.nextCursor},
-        pages = pages + 1,
-        requests = requests + ${page.requests},
-        retries = retries + ${page.retries},
-        rate_limit_wait_ms = rate_limit_wait_ms + ${page.rateLimitWaitMs},
-        phase = ${page.lastOfPhase && page.resource !== 'team' ? nextPhase : Prisma.raw('phase')},
-        received = received + ${calls ? page.received : 0},
-        inserted = inserted + ${calls ? page.inserted : 0},
-        updated = updated + ${calls ? page.updated : 0},
-        unchanged = unchanged + ${calls ? page.unchanged : 0},
-        quarantined = quarantined + ${calls ? page.quarantined : 0},
-        payments = ${page.resource === 'payments' ? added('payments') : Prisma.raw('payments')},
-        team = ${page.resource === 'team' ? added('team') : Prisma.raw('team')}
+        checkpoint_cursor = ${progress.lastOfPhase ? null : text(last.nextCursor)},
+        pages = pages + ${progress.pages.length},
+        requests = requests + ${progress.requests},
+        retries = retries + ${progress.retries},
+        rate_limit_wait_ms = rate_limit_wait_ms + ${progress.rateLimitWaitMs},
+        phase = ${progress.lastOfPhase && progress.resource !== 'team' ? nextPhase : Prisma.raw('phase')},
+        received = received + ${calls ? progress.received : 0},
+        inserted = inserted + ${calls ? progress.inserted : 0},
+        updated = updated + ${calls ? progress.updated : 0},
+        unchanged = unchanged + ${calls ? progress.unchanged : 0},
+        quarantined = quarantined + ${calls ? progress.quarantined : 0},
+        payments = ${progress.resource === 'payments' ? added('payments') : Prisma.raw('payments')},
+        team = ${progress.resource === 'team' ? added('team') : Prisma.raw('team')}
       WHERE id = ${id}::uuid`;
   }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AuraError, AuraNotFoundError, readAhead } from '@app/aura-client';
+import { AuraError, AuraNotFoundError, readAheadBatches } from '@app/aura-client';
 import { PayeesRepository } from '@app/payees';
 import { auraConfig, type AuraConfig } from '@app/configuration';
 import { ConflictError, NotFoundError } from '@app/http-platform';
@@ -10,7 +10,8 @@ import { PaymentsRepository } from '../payments/payments.repository';
 import { AuraClientFactory } from './aura-client.factory';
 import { QuarantineEntry } from '../quarantine/quarantine.repository';
 import { IngestionWriter, ParsedPage } from './ingestion-writer';
-import { SyncPhase, SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
+import { withoutRepeatedIds } from './page-groups';
+import { PageProgress, SyncPhase, SyncRunRecord, SyncRunsRepository } from './sync-runs.repository';
 import { SYNC_TRIGGERS } from './sync-runs.repository';
 
 export type SyncTrigger = (typeof SYNC_TRIGGERS)[number];
@@ -35,9 +36,24 @@ interface UpstreamPage {
   hasMore: boolean;
 }
 
+type ParsedUpstreamPage = UpstreamPage & { parsed: ParsedPage<unknown> };
+
+const NO_REQUESTS = { requests: 0, retries: 0, rateLimitWaitMs: 0 };
+
 function toUnixSeconds(at: Date | null): number {
   return at === null ? 0 : at.getTime() / 1_000;
 }
+
+/**
+ * Pages fetched ahead of the write, and the most written in one transaction.
+ * Paced by Aura's rate limit, pages arrive slower than they are written and
+ * each is written alone as it comes; unpaced (a first sync from a fast Aura),
+ * the pages that arrived during a write go in the next one, which saves a
+ * transaction, its lock and its statements per page. Ten pages of 100 calls
+ * with their raw records are a few megabytes.
+ */
+const PAGES_AHEAD = 10;
+const PAGES_PER_WRITE = 5;
 
 /** A pass that inserted at least this many rows refreshes the table's planner statistics (ANALYZE). */
 const STATISTICS_REFRESH_ROWS = 1_000;
@@ -46,8 +62,9 @@ const STATISTICS_REFRESH_ROWS = 1_000;
  * A sync is a full pass over Aura's payments (refunds do not move a
  * payment's payment_date, so no date window could be trusted to catch
  * them; see docs/domain.md), then over its past calls, then over its team.
- * Each page is written in one transaction together with the checkpoint, so
- * a crash resumes after the last committed page. One sync at a time across
+ * Each page, or each group of pages that arrived during the previous write,
+ * is written in one transaction together with the checkpoint, so a crash
+ * resumes after the last committed page. One sync at a time across
  * replicas (ExclusiveLock).
  */
 @Injectable()
@@ -241,39 +258,40 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       // Payments first, then calls, then the team: each pass is a full pass, and the checkpoint says which pass it
       // belongs to. Payments first so each call is judged with its payment when it is stored: with calls first, every
       // new payment had to judge its calls again. Each pass fetches the next page while it writes this one (readAhead).
-      if (run.phase === 'payments') {
+      /** Writes a pass's pages as they arrive, several to a transaction when several are waiting; true: stop here. */
+      const pass = async (resource: SyncPhase, pages: AsyncIterable<UpstreamPage>): Promise<{ inserted: number; stop: boolean }> => {
         let inserted = 0;
-        for await (const page of readAhead(this.parsedAs('payments', client.paymentPages({ startCursor: run.checkpointCursor })))) {
+        for await (const ready of readAheadBatches(this.parsedAs(resource, pages), { ahead: PAGES_AHEAD, maxBatch: PAGES_PER_WRITE })) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
-          pageNumber += 1;
-          inserted += await this.writePage(run.id, pageNumber, 'payments', page, sinceLastPage());
-          if (stopHere(page)) return;
+          // Never past SYNC_MAX_PAGES: stopHere refuses to go on from the last page written.
+          const batch = ready.slice(0, Math.max(1, this.bounds.maxPages - pageNumber));
+          for (const group of withoutRepeatedIds(batch)) {
+            inserted += await this.writePages(run.id, pageNumber + 1, resource, group, sinceLastPage());
+            pageNumber += group.length;
+          }
+          if (stopHere(batch[batch.length - 1])) return { inserted, stop: true };
         }
+        return { inserted, stop: false };
+      };
+      if (run.phase === 'payments') {
+        const payments = await pass('payments', client.paymentPages({ startCursor: run.checkpointCursor }));
+        if (payments.stop) return;
         // The calls pass reads each page's payments by id: planner statistics that still describe an empty table
         // after a bulk load can turn each lookup into a scan.
-        if (inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('payments');
+        if (payments.inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('payments');
       }
       if (run.phase !== 'team') {
         const callsFrom = run.phase === 'calls' ? run.checkpointCursor : null;
-        let inserted = 0;
-        for await (const page of readAhead(this.parsedAs('calls', client.pages({ is_upcoming: 'false', startCursor: callsFrom })))) {
-          if (canceled.aborted) throw new SyncCanceledError(pageNumber);
-          pageNumber += 1;
-          inserted += await this.writePage(run.id, pageNumber, 'calls', page, sinceLastPage());
-          if (stopHere(page)) return;
-        }
+        const calls = await pass('calls', client.pages({ is_upcoming: 'false', startCursor: callsFrom }));
+        if (calls.stop) return;
         // Judging every call again below, and the payments webhooks, look calls up by linked payment.
-        if (inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('calls');
+        if (calls.inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('calls');
       }
       // Aura's team is an alpha endpoint: where it does not exist (404), payees keep the names they have.
       let teamComplete = true;
       try {
-        for await (const page of readAhead(this.parsedAs('team', client.teamPages({ startCursor: run.phase === 'team' ? run.checkpointCursor : null })))) {
-          if (canceled.aborted) throw new SyncCanceledError(pageNumber);
-          pageNumber += 1;
-          await this.writePage(run.id, pageNumber, 'team', page, sinceLastPage());
-          if (stopHere(page)) return;
-        }
+        const team = await pass('team', client.teamPages({ startCursor: run.phase === 'team' ? run.checkpointCursor : null }));
+        if (team.stop) return;
       } catch (error) {
         if (!(error instanceof AuraNotFoundError)) throw error;
         teamComplete = false;
@@ -311,28 +329,33 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /**
-   * Writes a page and its checkpoint in one transaction. When the database
-   * refuses the page (a record the checks let through and it cannot store),
-   * the page is written again record by record: each record the database
-   * refuses is quarantined with the reason, and the sync goes on. A record
-   * can never stop every later sync at the same page.
+   * Writes consecutive pages of a pass and the checkpoint after the last in
+   * one transaction. When the database refuses them, each page is written
+   * again on its own, and a page it refuses is written record by record:
+   * each record the database refuses is quarantined with the reason, and the
+   * sync goes on. A record can never stop every later sync at the same page.
    */
-  private async writePage(
+  private async writePages(
     runId: string,
-    pageNumber: number,
+    firstPageNumber: number,
     resource: SyncPhase,
-    page: UpstreamPage & { parsed: ParsedPage<unknown> },
+    pages: ParsedUpstreamPage[],
     counters: { requests: number; retries: number; rateLimitWaitMs: number },
   ): Promise<number> {
     const at = new Date();
-    const { parsed } = page;
-    const progress = (written: PageWriteResult & { callsJudgedAgain?: number }, quarantined: number) => ({
+    const parsed: ParsedPage<unknown> =
+      pages.length === 1 ? pages[0].parsed : { good: pages.flatMap((page) => page.parsed.good), bad: pages.flatMap((page) => page.parsed.bad), seenIds: [] };
+    const received = pages.reduce((sum, page) => sum + page.records.length, 0);
+    const progress = (written: PageWriteResult & { callsJudgedAgain?: number }, quarantined: number): PageProgress => ({
       resource,
-      lastOfPhase: !page.hasMore,
-      cursor: page.cursor,
-      nextCursor: page.hasMore ? page.nextCursor : null,
-      callIds: parsed.seenIds,
-      received: page.records.length,
+      pages: pages.map((page, index) => ({
+        pageNumber: firstPageNumber + index,
+        cursor: page.cursor,
+        nextCursor: page.nextCursor,
+        callIds: page.parsed.seenIds,
+      })),
+      lastOfPhase: !pages[pages.length - 1].hasMore,
+      received,
       quarantined,
       ...written,
       ...counters,
@@ -347,13 +370,22 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       return await this.database.transaction(
         async (tx) => {
           const written = await write(tx, parsed);
-          await this.runs.recordPage(tx, runId, pageNumber, progress(written, parsed.bad.length));
+          await this.runs.recordPages(tx, runId, progress(written, parsed.bad.length));
           return written.inserted;
         },
         { timeoutSeconds: 120 },
       );
     } catch (error) {
-      this.logger.warn(`Sync ${runId}: the database refused page ${pageNumber} of ${resource} (${describeFailure(error)}); writing it record by record`);
+      const which = pages.length === 1 ? `page ${firstPageNumber}` : `pages ${firstPageNumber}–${firstPageNumber + pages.length - 1}`;
+      const then = pages.length === 1 ? 'writing it record by record' : 'writing them one by one';
+      this.logger.warn(`Sync ${runId}: the database refused ${which} of ${resource} (${describeFailure(error)}); ${then}`);
+    }
+    if (pages.length > 1) {
+      let inserted = 0;
+      for (const [index, page] of pages.entries()) {
+        inserted += await this.writePages(runId, firstPageNumber + index, resource, [page], index === 0 ? counters : NO_REQUESTS);
+      }
+      return inserted;
     }
     const total: PageWriteResult & { callsJudgedAgain: number } = { inserted: 0, updated: 0, unchanged: 0, callsJudgedAgain: 0 };
     const refused: QuarantineEntry[] = [];
@@ -381,7 +413,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     await this.database.transaction(
       async (tx) => {
         await this.writer.quarantine(tx, [...parsed.bad, ...refused], runId, at);
-        await this.runs.recordPage(tx, runId, pageNumber, progress(total, parsed.bad.length + refused.length));
+        await this.runs.recordPages(tx, runId, progress(total, parsed.bad.length + refused.length));
       },
       { timeoutSeconds: 120 },
     );
@@ -392,7 +424,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
    * Each page parsed (checked, derived, hashed) as soon as it arrives: under
    * readAhead, the next page is parsed while this one's statements run.
    */
-  private async *parsedAs(resource: SyncPhase, pages: AsyncIterable<UpstreamPage>): AsyncGenerator<UpstreamPage & { parsed: ParsedPage<unknown> }> {
+  private async *parsedAs(resource: SyncPhase, pages: AsyncIterable<UpstreamPage>): AsyncGenerator<ParsedUpstreamPage> {
     for await (const page of pages) {
       const parsed =
         resource === 'calls'
