@@ -121,10 +121,12 @@ describe('AuraClient requests', () => {
 
   it('returns raw records untouched, malformed ones included', async () => {
     const records = [{ id: 'a', expected_deal_value: 'abc' }, 'garbage', { no_id: true }];
-    const h = harness([ok(page(records, null))]);
+    const body = page(records, null);
+    const h = harness([ok(body)]);
     await expect(h.client.listCalls()).resolves.toEqual({
       data: records,
       pagination: { has_more: false, next_cursor: null },
+      bodyLength: JSON.stringify(body).length, // what holding the page costs
     });
   });
 
@@ -139,9 +141,9 @@ describe('AuraClient requests', () => {
     const pages = [];
     for await (const p of h.client.pages({ status: 'closed', startCursor: 'c1' })) pages.push(p);
     expect(pages).toEqual([
-      { cursor: 'c1', records: [{ id: '1' }], nextCursor: 'c2', hasMore: true },
-      { cursor: 'c2', records: [{ id: '2' }], nextCursor: 'c3', hasMore: true },
-      { cursor: 'c3', records: [{ id: '3' }], nextCursor: null, hasMore: false },
+      { cursor: 'c1', records: [{ id: '1' }], nextCursor: 'c2', hasMore: true, bodyLength: JSON.stringify(page([{ id: '1' }], 'c2')).length },
+      { cursor: 'c2', records: [{ id: '2' }], nextCursor: 'c3', hasMore: true, bodyLength: JSON.stringify(page([{ id: '2' }], 'c3')).length },
+      { cursor: 'c3', records: [{ id: '3' }], nextCursor: null, hasMore: false, bodyLength: JSON.stringify(page([{ id: '3' }], null)).length },
     ]);
     expect(h.requests.map((r) => new URL(r.url).searchParams.get('limit'))).toEqual(['100', '100', '100']);
     expect(new URL(h.requests[0].url).searchParams.get('status')).toBe('closed');
@@ -302,6 +304,20 @@ describe('AuraClient errors', () => {
   ])('raises AuraProtocolError for a 200 with %s', async (_name, body) => {
     const h = harness([ok(body)]);
     await expect(h.client.listCalls()).rejects.toBeInstanceOf(AuraProtocolError);
+  });
+
+  it.each([
+    ['a NUL', 'c\u0000d'],
+    ['a lone surrogate', 'c\ud800d'],
+  ])('stops pages() at a next_cursor holding %s, which could not be stored as the checkpoint', async (_name, cursor) => {
+    const h = harness([ok(page([], cursor)), ok(page([], null))]);
+    const pages: unknown[] = [];
+    const run = async () => {
+      for await (const each of h.client.pages({})) pages.push(each);
+    };
+    await expect(run()).rejects.toThrow('next_cursor holding a NUL character or a lone surrogate');
+    expect(pages).toHaveLength(1);
+    expect(h.requests).toHaveLength(1);
   });
 
   it('stops pages() when upstream repeats a cursor', async () => {

@@ -9,6 +9,7 @@ import {
   AuraUnavailableError,
   describeUpstream,
 } from './aura-errors';
+import { isStorableText } from '@app/untrusted-json';
 import { CallsPage, ListCallsPage, ListCallsQuery, toSearchParams } from './list-calls-query';
 import { ListPaymentsQuery, toPaymentSearchParams } from './list-payments-query';
 import { ListTeamQuery, toTeamSearchParams } from './list-team-query';
@@ -165,8 +166,7 @@ export class AuraClient {
   async listCalls(query: ListCallsQuery = {}): Promise<ListCallsPage> {
     const params = toSearchParams(query).toString();
     const path = `/v1/calls${params ? `?${params}` : ''}`;
-    const body = await this.get(path);
-    return readListPage(body, path, Number(query.limit ?? 50));
+    return this.getListPage(path, Number(query.limit ?? 50));
   }
 
   /** One call, raw. A missing call raises `AuraNotFoundError`. */
@@ -178,7 +178,7 @@ export class AuraClient {
   async listPayments(query: ListPaymentsQuery = {}): Promise<ListCallsPage> {
     const params = toPaymentSearchParams(query).toString();
     const path = `/v1/payments${params ? `?${params}` : ''}`;
-    return readListPage(await this.get(path), path, Number(query.limit ?? 50));
+    return this.getListPage(path, Number(query.limit ?? 50));
   }
 
   /** One payment, raw. A missing payment raises `AuraNotFoundError`. */
@@ -190,7 +190,7 @@ export class AuraClient {
   async listTeam(query: ListTeamQuery = {}): Promise<ListCallsPage> {
     const params = toTeamSearchParams(query).toString();
     const path = `/v1/team${params ? `?${params}` : ''}`;
-    return readListPage(await this.get(path), path, Number(query.limit ?? 50));
+    return this.getListPage(path, Number(query.limit ?? 50));
   }
 
   /**
@@ -221,10 +221,14 @@ export class AuraClient {
     for (;;) {
       const page = await fetchPage(cursor);
       const { has_more: hasMore, next_cursor: nextCursor } = page.pagination;
-      yield { cursor, records: page.data, nextCursor, hasMore };
+      yield { cursor, records: page.data, nextCursor, hasMore, bodyLength: page.bodyLength };
       if (!hasMore || nextCursor === null) return;
       if (nextCursor.length > MAX_CURSOR_LENGTH) {
         throw new AuraProtocolError(`Aura returned a next_cursor of ${nextCursor.length} characters (at most ${MAX_CURSOR_LENGTH} expected)`);
+      }
+      // The cursor is the sync's checkpoint: one the database cannot store as it is could not resume the sync.
+      if (!isStorableText(nextCursor)) {
+        throw new AuraProtocolError('Aura returned a next_cursor holding a NUL character or a lone surrogate');
       }
       if (seen.has(nextCursor)) {
         throw new AuraProtocolError(`Aura returned a next_cursor it had already returned: paging would never end`);
@@ -252,7 +256,17 @@ export class AuraClient {
     return this.pacer?.snapshot() ?? null;
   }
 
+  private async getListPage(path: string, limit: number): Promise<ListCallsPage> {
+    const { body, bodyLength } = await this.getSized(path);
+    return { ...readListPage(body, path, limit), bodyLength };
+  }
+
   private async get(path: string): Promise<unknown> {
+    return (await this.getSized(path)).body;
+  }
+
+  /** The parsed body of a 2xx answer, and its length in characters. */
+  private async getSized(path: string): Promise<{ body: unknown; bodyLength: number }> {
     const url = `${this.baseUrl}${path}`;
     let last: AttemptOutcome | null = null;
     for (let attempt = 0; attempt <= this.maxRetries; attempt++) {
@@ -270,7 +284,7 @@ export class AuraClient {
       }
       if (outcome.kind === 'response') {
         const { status } = outcome;
-        if (status >= 200 && status < 300) return parseJson(outcome.body, path, outcome.headers);
+        if (status >= 200 && status < 300) return { body: parseJson(outcome.body, path, outcome.headers), bodyLength: outcome.body.length };
         if (status >= 300 && status < 400) {
           // Never followed: a redirect could carry the key elsewhere, or an empty answer taken for a complete pass.
           throw new AuraProtocolError(
@@ -467,7 +481,7 @@ async function readBounded(response: Response, maxBytes: number): Promise<{ text
   return { text: Buffer.concat(chunks).toString('utf8'), tooLarge: false };
 }
 
-function readListPage(body: unknown, path: string, limit: number): ListCallsPage {
+function readListPage(body: unknown, path: string, limit: number): Omit<ListCallsPage, 'bodyLength'> {
   if (!isObject(body) || !Array.isArray(body['data'])) {
     throw new AuraProtocolError(`Aura GET ${path} returned a body without a data array`);
   }

@@ -34,6 +34,8 @@ export interface ListCallsPage {
   /** Raw records: validate each with `parseAuraCall`. */
   data: unknown[];
   pagination: { has_more: boolean; next_cursor: string | null };
+  /** Characters of the response body: what holding the page costs, before parsing. */
+  bodyLength: number;
 }
 
 export interface CallsPage {
@@ -42,6 +44,8 @@ export interface CallsPage {
   records: unknown[];
   nextCursor: string | null;
   hasMore: boolean;
+  /** Characters of the response body it came in. */
+  bodyLength: number;
 }
 
 export function toSearchParams(query: ListCallsQuery): URLSearchParams {

@@ -62,7 +62,23 @@ describe('readAheadBatches, one item at a time', () => {
     expect(seen).toEqual([1]);
   });
 
-  it('lets a caller stop early without waiting for the fetch in flight, whose failure is dropped', async () => {
+  it('lets a caller stop early without waiting for the fetch in flight, then ends the source once that fetch is done', async () => {
+    const { source, pending, wasReturned } = manualSource(3);
+    const stopped = (async () => {
+      for await (const item of readAhead(source)) if (item === 1) break;
+    })();
+    await until(() => pending.length === 1);
+    pending[0].resolve(1);
+    await stopped; // returned although fetch 2 is still in flight
+    expect(pending).toHaveLength(2);
+    await tick();
+    expect(wasReturned()).toBe(false); // not while the fetch is pending
+    pending[1].resolve(2); // arrives after the caller left: dropped, and the source is told to end
+    await until(wasReturned);
+    expect(pending).toHaveLength(2); // nothing fetched after the stop
+  });
+
+  it('drops the failure of a fetch that ends after the caller stopped, without an unhandled rejection', async () => {
     const { source, pending, wasReturned } = manualSource(3);
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -73,14 +89,37 @@ describe('readAheadBatches, one item at a time', () => {
       })();
       await until(() => pending.length === 1);
       pending[0].resolve(1);
-      await stopped; // returned although fetch 2 is still in flight
-      expect(pending).toHaveLength(2);
+      await stopped;
       pending[1].reject(new Error('too late'));
       await until(wasReturned);
       await tick();
       expect(unhandled).toEqual([]);
     } finally {
       process.off('unhandledRejection', onUnhandled);
+    }
+  });
+
+  it("stops fetching and ends the source when the caller's work throws", async () => {
+    const { source, pending, wasReturned } = manualSource(5);
+    const consuming = (async () => {
+      for await (const item of readAhead(source)) if (item === 1) throw new Error('the database refused the write');
+    })();
+    await until(() => pending.length === 1);
+    pending[0].resolve(1);
+    await expect(consuming).rejects.toThrow('the database refused the write');
+    pending[1].resolve(2);
+    await until(wasReturned);
+    expect(pending).toHaveLength(2);
+  });
+
+  it('refuses a bound that is not a positive integer', async () => {
+    const { source } = manualSource(1);
+    for (const options of [
+      { ahead: 0, maxBatch: 1 },
+      { ahead: 1, maxBatch: Number.NaN },
+      { ahead: 1.5, maxBatch: 1 },
+    ]) {
+      await expect(readAheadBatches(source, options).next()).rejects.toThrow(RangeError);
     }
   });
 });
@@ -123,6 +162,37 @@ describe('readAheadBatches, a caller slower than its source', () => {
     await caller.endWrite();
     await caller.done;
     expect(caller.taken).toEqual([[1], [2, 3, 4], [5, 6, 7], [8, 9]]);
+  });
+
+  it('fetches no further while the items held weigh the most allowed', async () => {
+    const { source, pending } = manualSource(6);
+    const weights = new Map([
+      [1, 1],
+      [2, 6],
+      [3, 5],
+      [4, 1],
+      [5, 1],
+      [6, 1],
+    ]);
+    const caller = slowCaller(readAheadBatches(source, { ahead: 10, maxBatch: 10, aheadWeight: { of: (item: number) => weights.get(item)!, max: 10 } }));
+    for (let item = 1; item <= 3; item++) {
+      await until(() => pending.length >= item);
+      pending[item - 1].resolve(item);
+      await tick();
+    }
+    // The caller works on 1; 2 and 3 are held, weighing 11 of at most 10: item 4 is not fetched.
+    await tick();
+    expect(pending).toHaveLength(3);
+    await caller.endWrite(); // takes 2 and 3: room again
+    await until(() => pending.length === 4);
+    for (let item = 4; item <= 6; item++) {
+      await until(() => pending.length >= item);
+      pending[item - 1].resolve(item);
+      await tick();
+    }
+    for (let write = 0; write < 2; write++) await caller.endWrite();
+    await caller.done;
+    expect(caller.taken).toEqual([[1], [2, 3], [4, 5, 6]]);
   });
 
   it('hands over the items fetched before a failure, then raises it', async () => {

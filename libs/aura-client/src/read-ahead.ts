@@ -1,8 +1,14 @@
-export interface ReadAheadOptions {
-  /** Items fetched and held beyond what the caller has taken: the memory bound. */
+export interface ReadAheadOptions<T> {
+  /** The most items fetched and held beyond what the caller has taken. */
   ahead: number;
   /** The most items handed over at once. */
   maxBatch: number;
+  /**
+   * A second bound on what is held: no further fetch starts while the held
+   * items weigh `max` or more (by `of`, say a page's size in characters), so
+   * at most `max` plus one item's weight is held.
+   */
+  aheadWeight?: { of: (item: T) => number; max: number };
 }
 
 /**
@@ -16,11 +22,14 @@ export interface ReadAheadOptions {
  * read-ahead. A caller that stops early does not wait for the fetch in
  * flight; its result (or failure) and the items held are dropped.
  */
-export async function* readAheadBatches<T>(source: AsyncIterable<T>, options: ReadAheadOptions): AsyncGenerator<T[]> {
-  const ahead = Math.max(1, options.ahead);
-  const maxBatch = Math.max(1, options.maxBatch);
+export async function* readAheadBatches<T>(source: AsyncIterable<T>, options: ReadAheadOptions<T>): AsyncGenerator<T[]> {
+  const ahead = positiveInteger('ahead', options.ahead);
+  const maxBatch = positiveInteger('maxBatch', options.maxBatch);
+  const weigh = options.aheadWeight?.of ?? (() => 0);
+  const maxWeight = options.aheadWeight?.max ?? Infinity;
   const iterator = source[Symbol.asyncIterator]();
   const held: T[] = [];
+  let heldWeight = 0;
   let failure = null as { error: unknown } | null;
   let exhausted = false;
   let stopped = false;
@@ -38,13 +47,14 @@ export async function* readAheadBatches<T>(source: AsyncIterable<T>, options: Re
   const pump = (async () => {
     try {
       while (!stopped) {
-        if (held.length >= ahead) {
+        if (held.length >= ahead || heldWeight >= maxWeight) {
           await new Promise<void>((resolve) => (roomMade = resolve));
           continue;
         }
         const next = await iterator.next();
         if (next.done || stopped) return;
         held.push(next.value);
+        heldWeight += weigh(next.value);
         signalArrival();
       }
     } catch (error) {
@@ -66,6 +76,7 @@ export async function* readAheadBatches<T>(source: AsyncIterable<T>, options: Re
         continue;
       }
       const batch = held.splice(0, maxBatch);
+      for (const item of batch) heldWeight -= weigh(item);
       signalRoom();
       yield batch;
     }
@@ -75,4 +86,9 @@ export async function* readAheadBatches<T>(source: AsyncIterable<T>, options: Re
     // Stopped early: let the source clean up once its fetch in flight ends, without waiting for it here.
     if (!exhausted) void pump.then(() => iterator.return?.()).catch(() => undefined);
   }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`readAheadBatches: ${name} must be a positive integer, not ${value}`);
+  return value;
 }

@@ -145,13 +145,12 @@ export class SyncRunsRepository {
       quarantined: progress.quarantined,
       ...(progress.resource === 'payments' ? { calls_judged_again: progress.callsJudgedAgain ?? 0 } : {}),
     };
-    // jsonb refuses a NUL or a lone surrogate that a hostile Aura may put in a cursor: stored as U+FFFD (the cursor in
-    // memory, which the next request uses, is untouched).
-    const text = (value: string | null) => (value === null ? null : storableText(value));
+    // The client refuses a cursor holding a NUL or a lone surrogate (it could not be a checkpoint); an id that does was
+    // quarantined with its record, and is listed here as jsonb can hold it (U+FFFD), as a text[] parameter would be.
     const pages = progress.pages.map((page) => ({
       page_number: page.pageNumber,
-      cursor: text(page.cursor),
-      next_cursor: text(page.nextCursor),
+      cursor: page.cursor,
+      next_cursor: page.nextCursor,
       call_ids: page.callIds.map(storableText),
     }));
     /** A JSON pass's counters plus these pages' (missing keys count from 0; other keys are kept). */
@@ -165,7 +164,7 @@ export class SyncRunsRepository {
                ARRAY(SELECT jsonb_array_elements_text(p->'call_ids'))
         FROM jsonb_array_elements(${JSON.stringify(pages)}::jsonb) AS p)
       UPDATE sync_runs SET
-        checkpoint_cursor = ${progress.lastOfPhase ? null : text(last.nextCursor)},
+        checkpoint_cursor = ${progress.lastOfPhase ? null : last.nextCursor},
         pages = pages + ${progress.pages.length},
         requests = requests + ${progress.requests},
         retries = retries + ${progress.retries},

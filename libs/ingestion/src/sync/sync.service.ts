@@ -34,6 +34,7 @@ interface UpstreamPage {
   nextCursor: string | null;
   records: unknown[];
   hasMore: boolean;
+  bodyLength: number;
 }
 
 type ParsedUpstreamPage = UpstreamPage & { parsed: ParsedPage<unknown> };
@@ -54,6 +55,12 @@ function toUnixSeconds(at: Date | null): number {
  */
 const PAGES_AHEAD = 10;
 const PAGES_PER_WRITE = 5;
+/**
+ * And no page fetched ahead once those held reach 16 M characters (one page
+ * of the largest the client accepts): however large Aura's pages, a sync
+ * holds at most about four of the largest pages, two of them being written.
+ */
+const AHEAD_MAX_CHARACTERS = 16 * 1024 * 1024;
 
 /** A pass that inserted at least this many rows refreshes the table's planner statistics (ANALYZE). */
 const STATISTICS_REFRESH_ROWS = 1_000;
@@ -257,19 +264,26 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       // Payments first, then calls, then the team: each pass is a full pass, and the checkpoint says which pass it
       // belongs to. Payments first so each call is judged with its payment when it is stored: with calls first, every
-      // new payment had to judge its calls again. Each pass fetches the next page while it writes this one (readAhead).
+      // new payment had to judge its calls again. Each pass fetches the next pages while it writes (readAheadBatches).
       /** Writes a pass's pages as they arrive, several to a transaction when several are waiting; true: stop here. */
       const pass = async (resource: SyncPhase, pages: AsyncIterable<UpstreamPage>): Promise<{ inserted: number; stop: boolean }> => {
         let inserted = 0;
-        for await (const ready of readAheadBatches(this.parsedAs(resource, pages), { ahead: PAGES_AHEAD, maxBatch: PAGES_PER_WRITE })) {
+        const batches = readAheadBatches(this.parsedAs(resource, pages), {
+          ahead: PAGES_AHEAD,
+          maxBatch: PAGES_PER_WRITE,
+          aheadWeight: { of: (page) => page.bodyLength, max: AHEAD_MAX_CHARACTERS },
+        });
+        for await (const ready of batches) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
           // Never past SYNC_MAX_PAGES: stopHere refuses to go on from the last page written.
           const batch = ready.slice(0, Math.max(1, this.bounds.maxPages - pageNumber));
+          // Cancel, shutdown and the deadline are looked at after each transaction; the pages fetched and not written
+          // are dropped (the checkpoint is after the last page written).
           for (const group of withoutRepeatedIds(batch)) {
             inserted += await this.writePages(run.id, pageNumber + 1, resource, group, sinceLastPage());
             pageNumber += group.length;
+            if (stopHere(group[group.length - 1])) return { inserted, stop: true };
           }
-          if (stopHere(batch[batch.length - 1])) return { inserted, stop: true };
         }
         return { inserted, stop: false };
       };
@@ -422,7 +436,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
 
   /**
    * Each page parsed (checked, derived, hashed) as soon as it arrives: under
-   * readAhead, the next page is parsed while this one's statements run.
+   * readAheadBatches, the next pages are parsed while this one's statements run.
    */
   private async *parsedAs(resource: SyncPhase, pages: AsyncIterable<UpstreamPage>): AsyncGenerator<ParsedUpstreamPage> {
     for await (const page of pages) {
