@@ -119,5 +119,15 @@ describeOnPostgres('a sync writing waiting pages together (PostgreSQL)', () => {
     expect(numbers.slice(0, 6)).toEqual([[1], [2], [3], [4], [5], [6]]);
     expect(numbers[6].slice(0, 4)).toEqual([7, 8, 9, 10]);
     expect(Math.max(...numbers.map((group) => group.length))).toBeLessThanOrEqual(5);
+
+    // A pass that inserted over a thousand rows refreshed its table's planner statistics itself (last_analyze, not
+    // autovacuum's last_autoanalyze): the calls pass looks payments up by id, the end of the sync calls by payment.
+    const analyzed = await sql.query<{ relname: string; last_analyze: Date | null }>(
+      "SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('calls', 'payments') ORDER BY relname",
+    );
+    expect(analyzed.rows.map((row) => [row.relname, row.last_analyze !== null])).toEqual([
+      ['calls', true],
+      ['payments', true],
+    ]);
   }, 180_000);
 });
