@@ -26,7 +26,7 @@ describe('the order of a sync', () => {
     await sandbox?.close();
   });
 
-  it('takes up a run an earlier version left in its calls pass with a full payments pass, then every call', async () => {
+  it('takes up a run an earlier version left in its calls pass with a full payments pass, then the rest of its calls', async () => {
     expect((await syncToEnd(t)).status).toBe('succeeded');
     // Then an earlier version, which synced calls first, committed the first page of calls of a new sync and stopped.
     const client = new AuraClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, pacing: false });
@@ -71,6 +71,14 @@ describe('the order of a sync', () => {
     expect(await prisma.payment.count({ where: { missingUpstream: true } })).toBe(0);
     expect(await prisma.call.count({ where: { missingUpstream: true } })).toBe(0);
     expect(await prisma.call.count({ where: { reason: 'payment_missing' } })).toBe(0);
+    // The calls go on after the page that version wrote: each listed once, and counted once.
+    const callPages = await prisma.syncRunPage.findMany({ where: { syncRunId: legacy.id, resource: 'calls' }, orderBy: { pageNumber: 'asc' } });
+    const listed = callPages.flatMap((page) => page.callIds);
+    expect(listed.slice(0, first.records.length)).toEqual(first.records.map((record) => record.id));
+    expect(new Set(listed).size).toBe(listed.length);
+    let upstream = 0;
+    for await (const page of client.pages({ is_upcoming: 'false' })) upstream += page.records.length;
+    expect(finished.counts['received']).toBe(upstream);
   }, 120_000);
 
   it('pays the month when one call links a payment Aura does not list, and holds only that call back', async () => {

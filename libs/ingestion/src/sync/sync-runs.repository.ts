@@ -110,9 +110,9 @@ export class SyncRunsRepository {
   /**
    * Takes up an interrupted run. A run an earlier version left in its calls
    * pass (that version synced calls first, so the run has no payments page)
-   * goes back to a full payments pass, then its calls from the start:
-   * resumed as it stands, it would skip its payments and flag every payment
-   * missing upstream. Its calls pages are written again, as unchanged.
+   * goes back to a full payments pass, then goes on with its calls where
+   * that version stopped (callsResumePoint): resumed as it stands, it would
+   * skip its payments and flag every payment missing upstream.
    */
   async markResumed(id: string): Promise<SyncRunRecord> {
     return this.database.transaction(async (tx) => {
@@ -178,6 +178,21 @@ export class SyncRunsRepository {
         payments = ${progress.resource === 'payments' ? added('payments') : Prisma.raw('payments')},
         team = ${progress.resource === 'team' ? added('team') : Prisma.raw('team')}
       WHERE id = ${id}::uuid`;
+  }
+
+  /**
+   * Where a run's calls pass goes on: after the last calls page it
+   * committed. `complete` when that page was the last of the pass; a null
+   * cursor otherwise means from the first page.
+   */
+  async callsResumePoint(id: string): Promise<{ complete: boolean; cursor: string | null }> {
+    const last = await this.database.client.syncRunPage.findFirst({
+      where: { syncRunId: id, resource: 'calls' },
+      orderBy: { pageNumber: 'desc' },
+      select: { nextCursor: true },
+    });
+    if (!last) return { complete: false, cursor: null };
+    return { complete: last.nextCursor === null, cursor: last.nextCursor };
   }
 
   /** Flags a running sync for cancellation; null when it is not running. */

@@ -294,9 +294,11 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         // after a bulk load can turn each lookup into a scan.
         if (payments.inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('payments');
       }
-      if (run.phase !== 'team') {
-        const callsFrom = run.phase === 'calls' ? run.checkpointCursor : null;
-        const calls = await pass('calls', client.pages({ is_upcoming: 'false', startCursor: callsFrom }));
+      // The calls pass goes on after the last calls page the run committed: in its calls pass that is its
+      // checkpoint, and a run an earlier version began with its calls (markResumed) keeps the calls it wrote.
+      const callsFrom = run.phase === 'team' ? { complete: true, cursor: null } : await this.runs.callsResumePoint(run.id);
+      if (!callsFrom.complete) {
+        const calls = await pass('calls', client.pages({ is_upcoming: 'false', startCursor: callsFrom.cursor }));
         if (calls.stop) return;
         // Judging every call again below, and the payments webhooks, look calls up by linked payment.
         if (calls.inserted >= STATISTICS_REFRESH_ROWS) await this.refreshStatistics('calls');
