@@ -14,7 +14,17 @@ import { ServiceProcess, startService } from '../support/service-process';
  * within bounded time and memory, keep the good records already stored, and
  * leave /health answering throughout.
  */
-type Mode = 'good' | 'oversized_page' | 'endless_cursors' | 'huge_body' | 'slow_drip' | 'html' | 'redirect' | 'unauthorized_mid_sync' | 'slow_pages';
+type Mode =
+  | 'good'
+  | 'oversized_page'
+  | 'endless_cursors'
+  | 'huge_body'
+  | 'slow_drip'
+  | 'html'
+  | 'redirect'
+  | 'unauthorized_mid_sync'
+  | 'slow_pages'
+  | 'unstorable_cursor';
 
 const ADMIN = 'hostile-aura-admin-key-0123456789';
 const KEY = 'aura_pk_test_hostile';
@@ -107,6 +117,9 @@ class HostileAura {
       case 'unauthorized_mid_sync':
         if (cursor >= 2) return this.json(response, 401, { success: false, code: 'UNAUTHORIZED', error: 'Key revoked', requestId: 'req_x' });
         return page([call(500_000 + cursor)], String(cursor + 1));
+      case 'unstorable_cursor':
+        // The second page's next cursor holds a NUL: it could not be stored as the checkpoint.
+        return page([call(700_000 + cursor)], cursor === 0 ? '1' : 'after\u0000page-2');
       case 'slow_pages':
         await new Promise((resolve) => setTimeout(resolve, 300));
         return page([call(cursor + 100)], String(cursor + 1));
@@ -246,6 +259,14 @@ export function hostileAuraScenario(name: string, database: () => Promise<{ env:
       expect(run.status).toBe('failed');
       expect(run.error).toContain('AURA_API_KEY');
       expect(run.counts.inserted).toBe(2);
+    });
+
+    it('fails on a next_cursor holding a NUL with a protocol error, keeping the pages before it', async () => {
+      const { run } = await syncIn('unstorable_cursor');
+      expect(run.status).toBe('failed');
+      expect(run.error).toContain('next_cursor holding a NUL character or a lone surrogate');
+      expect(run.counts.inserted).toBe(1);
+      expect(run.counts.pages).toBe(2); // the payments page and the first calls page; the refused page is not stored
     });
 
     it('stops a running sync on POST /v1/sync/runs/:id/cancel; a second cancel is a 409', async () => {

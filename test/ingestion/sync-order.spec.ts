@@ -81,6 +81,53 @@ describe('the order of a sync', () => {
     expect(finished.counts['received']).toBe(upstream);
   }, 120_000);
 
+  it('takes up a run an earlier version left in its payments pass after all its calls, without reading the calls again', async () => {
+    expect((await syncToEnd(t)).status).toBe('succeeded');
+    // An earlier version (calls first) committed every page of calls of a new sync, then stopped in its payments pass.
+    const client = new AuraClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, pacing: false });
+    const pages: { cursor: string | null; nextCursor: string | null; hasMore: boolean; records: { id: string }[] }[] = [];
+    for await (const page of client.pages({ is_upcoming: 'false' })) pages.push(page as (typeof pages)[number]);
+    const received = pages.reduce((sum, page) => sum + page.records.length, 0);
+    const prisma = t.app.get(DatabaseService).client;
+    const legacy = await prisma.syncRun.create({
+      data: {
+        trigger: 'manual',
+        status: 'running',
+        activeSlot: 'sync',
+        phase: 'payments',
+        pages: pages.length,
+        received,
+        createdAt: new Date(),
+        startedAt: new Date(),
+      },
+    });
+    await prisma.syncRunPage.createMany({
+      data: pages.map((page, index) => ({
+        syncRunId: legacy.id,
+        pageNumber: index + 1,
+        resource: 'calls',
+        cursor: page.cursor,
+        nextCursor: page.hasMore ? page.nextCursor : null,
+        callIds: page.records.map((record) => record.id),
+      })),
+    });
+    const requestsBefore = sandbox.stats().requests;
+
+    const resumed = await t.as(TEST_ADMIN_KEY).post('/v1/sync').expect(202);
+    expect(resumed.body.id).toBe(legacy.id);
+    const finished = await waitForSync(t, legacy.id);
+
+    expect(finished).toMatchObject({ status: 'succeeded', error: null });
+    expect(finished.counts['received']).toBe(received);
+    expect(await prisma.syncRunPage.count({ where: { syncRunId: legacy.id, resource: 'calls' } })).toBe(pages.length);
+    // Payments pages and the team's page only: no calls page was asked for again.
+    const paymentPages = await prisma.syncRunPage.count({ where: { syncRunId: legacy.id, resource: 'payments' } });
+    const teamPages = await prisma.syncRunPage.count({ where: { syncRunId: legacy.id, resource: 'team' } });
+    expect(sandbox.stats().requests - requestsBefore).toBe(paymentPages + teamPages);
+    // The calls that version saw are not missing upstream.
+    expect(await prisma.call.count({ where: { missingUpstream: true } })).toBe(0);
+  }, 120_000);
+
   it('pays the month when one call links a payment Aura does not list, and holds only that call back', async () => {
     const calls = sandbox.store.all() as { id: string; status?: string; linked_payment_id?: unknown }[];
     const linked = calls.find((call) => call.status === 'closed' && typeof call.linked_payment_id === 'string')!;

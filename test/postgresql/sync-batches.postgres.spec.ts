@@ -76,6 +76,9 @@ describeOnPostgres('a sync writing waiting pages together (PostgreSQL)', () => {
     const started = await t.as(TEST_ADMIN_KEY).post('/v1/sync').expect(202);
     // Page 1 is being written (waiting on the lock) and ten are fetched ahead: then the sync fetches no more.
     await until('eleven pages fetched', async () => (sandbox.stats().requests - requestsBefore >= 11 ? true : undefined), 30_000, 20);
+    // And no more: ten pages is as far ahead as a sync reads.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sandbox.stats().requests - requestsBefore).toBe(11);
     await sql.query('SELECT pg_advisory_unlock($1::int4, $2::int4)', [high, low]);
     const run = await waitForSync(t, started.body.id as string);
 

@@ -309,15 +309,20 @@ describe('AuraClient errors', () => {
   it.each([
     ['a NUL', 'c\u0000d'],
     ['a lone surrogate', 'c\ud800d'],
-  ])('stops pages() at a next_cursor holding %s, which could not be stored as the checkpoint', async (_name, cursor) => {
+  ])('refuses a page whose next_cursor holds %s, which could not be stored as the checkpoint', async (_name, cursor) => {
     const h = harness([ok(page([], cursor)), ok(page([], null))]);
     const pages: unknown[] = [];
     const run = async () => {
       for await (const each of h.client.pages({})) pages.push(each);
     };
     await expect(run()).rejects.toThrow('next_cursor holding a NUL character or a lone surrogate');
-    expect(pages).toHaveLength(1);
+    expect(pages).toHaveLength(0); // refused before the page is handed on: it would be stored with its cursor
     expect(h.requests).toHaveLength(1);
+  });
+
+  it('refuses a page whose next_cursor is longer than any cursor the sync stores', async () => {
+    const h = harness([ok(page([{ id: '1' }], 'c'.repeat(2_049)))]);
+    await expect(h.client.listCalls()).rejects.toThrow('next_cursor of 2049 characters');
   });
 
   it('stops pages() when upstream repeats a cursor', async () => {

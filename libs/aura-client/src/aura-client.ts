@@ -223,13 +223,6 @@ export class AuraClient {
       const { has_more: hasMore, next_cursor: nextCursor } = page.pagination;
       yield { cursor, records: page.data, nextCursor, hasMore, bodyLength: page.bodyLength };
       if (!hasMore || nextCursor === null) return;
-      if (nextCursor.length > MAX_CURSOR_LENGTH) {
-        throw new AuraProtocolError(`Aura returned a next_cursor of ${nextCursor.length} characters (at most ${MAX_CURSOR_LENGTH} expected)`);
-      }
-      // The cursor is the sync's checkpoint: one the database cannot store as it is could not resume the sync.
-      if (!isStorableText(nextCursor)) {
-        throw new AuraProtocolError('Aura returned a next_cursor holding a NUL character or a lone surrogate');
-      }
       if (seen.has(nextCursor)) {
         throw new AuraProtocolError(`Aura returned a next_cursor it had already returned: paging would never end`);
       }
@@ -499,6 +492,15 @@ function readListPage(body: unknown, path: string, limit: number): Omit<ListCall
   const nextCursor = typeof next === 'string' && next !== '' ? next : null;
   if (pagination['has_more'] && nextCursor === null) {
     throw new AuraProtocolError(`Aura GET ${path} said has_more but gave no next_cursor`);
+  }
+  // Checked before the page is handed on: the cursor is stored with the page as the sync's checkpoint.
+  if (pagination['has_more'] && nextCursor !== null) {
+    if (nextCursor.length > MAX_CURSOR_LENGTH) {
+      throw new AuraProtocolError(`Aura GET ${path} returned a next_cursor of ${nextCursor.length} characters (at most ${MAX_CURSOR_LENGTH} expected)`);
+    }
+    if (!isStorableText(nextCursor)) {
+      throw new AuraProtocolError(`Aura GET ${path} returned a next_cursor holding a NUL character or a lone surrogate, which cannot be a checkpoint`);
+    }
   }
   return { data: body['data'] as unknown[], pagination: { has_more: pagination['has_more'], next_cursor: nextCursor } };
 }

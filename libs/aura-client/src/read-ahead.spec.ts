@@ -118,6 +118,7 @@ describe('readAheadBatches, one item at a time', () => {
       { ahead: 0, maxBatch: 1 },
       { ahead: 1, maxBatch: Number.NaN },
       { ahead: 1.5, maxBatch: 1 },
+      { ahead: 1, maxBatch: 1, aheadWeight: { of: () => 1, max: Number.NaN } },
     ]) {
       await expect(readAheadBatches(source, options).next()).rejects.toThrow(RangeError);
     }

@@ -27,6 +27,7 @@ export async function* readAheadBatches<T>(source: AsyncIterable<T>, options: Re
   const maxBatch = positiveInteger('maxBatch', options.maxBatch);
   const weigh = options.aheadWeight?.of ?? (() => 0);
   const maxWeight = options.aheadWeight?.max ?? Infinity;
+  if (!(maxWeight > 0)) throw new RangeError(`readAheadBatches: aheadWeight.max must be a positive number, not ${maxWeight}`);
   const iterator = source[Symbol.asyncIterator]();
   const held: T[] = [];
   let heldWeight = 0;

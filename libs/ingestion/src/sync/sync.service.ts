@@ -55,12 +55,8 @@ function toUnixSeconds(at: Date | null): number {
  */
 const PAGES_AHEAD = 10;
 const PAGES_PER_WRITE = 5;
-/**
- * And no page fetched ahead once those held reach 16 M characters (one page
- * of the largest the client accepts): however large Aura's pages, a sync
- * holds at most about four of the largest pages, two of them being written.
- */
-const AHEAD_MAX_CHARACTERS = 16 * 1024 * 1024;
+// And no page is fetched ahead once those held reach AURA_MAX_RESPONSE_BYTES in characters (one page of the largest
+// the client accepts): however large Aura's pages, a sync holds about four of the largest, two of them being written.
 
 /** A pass that inserted at least this many rows refreshes the table's planner statistics (ANALYZE). */
 const STATISTICS_REFRESH_ROWS = 1_000;
@@ -78,7 +74,7 @@ const STATISTICS_REFRESH_ROWS = 1_000;
 export class SyncService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SyncService.name);
   private readonly cancels = new Map<string, AbortController>();
-  private readonly bounds: { maxPages: number; maxMinutes: number };
+  private readonly bounds: { maxPages: number; maxMinutes: number; aheadCharacters: number };
   private readonly inFlight = new Set<Promise<unknown>>();
   private stopping = false;
 
@@ -94,7 +90,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
     private readonly metrics: Metrics,
     @Inject(auraConfig.KEY) aura: AuraConfig,
   ) {
-    this.bounds = { maxPages: aura.syncMaxPages, maxMinutes: aura.syncMaxMinutes };
+    this.bounds = { maxPages: aura.syncMaxPages, maxMinutes: aura.syncMaxMinutes, aheadCharacters: aura.maxResponseBytes };
     metrics.gaugeFromDatabase(
       'commissions_last_successful_sync_timestamp_seconds',
       'When the last sync that succeeded finished (Unix seconds; 0 when none has)',
@@ -271,7 +267,7 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
         const batches = readAheadBatches(this.parsedAs(resource, pages), {
           ahead: PAGES_AHEAD,
           maxBatch: PAGES_PER_WRITE,
-          aheadWeight: { of: (page) => page.bodyLength, max: AHEAD_MAX_CHARACTERS },
+          aheadWeight: { of: (page) => page.bodyLength, max: this.bounds.aheadCharacters },
         });
         for await (const ready of batches) {
           if (canceled.aborted) throw new SyncCanceledError(pageNumber);
