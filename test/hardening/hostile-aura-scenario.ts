@@ -24,7 +24,8 @@ type Mode =
   | 'redirect'
   | 'unauthorized_mid_sync'
   | 'slow_pages'
-  | 'unstorable_cursor';
+  | 'unstorable_cursor'
+  | 'cursor_on_last_page';
 
 const ADMIN = 'hostile-aura-admin-key-0123456789';
 const KEY = 'aura_pk_test_hostile';
@@ -120,6 +121,9 @@ class HostileAura {
       case 'unstorable_cursor':
         // The second page's next cursor holds a NUL: it could not be stored as the checkpoint.
         return page([call(700_000 + cursor)], cursor === 0 ? '1' : 'after\u0000page-2');
+      case 'cursor_on_last_page':
+        // has_more false, and yet a next_cursor (one the database could not even store): the pass ends here.
+        return this.json(response, 200, { data: [call(800_000)], pagination: { has_more: false, next_cursor: 'end\u0000' } });
       case 'slow_pages':
         await new Promise((resolve) => setTimeout(resolve, 300));
         return page([call(cursor + 100)], String(cursor + 1));
@@ -267,6 +271,12 @@ export function hostileAuraScenario(name: string, database: () => Promise<{ env:
       expect(run.error).toContain('next_cursor holding a NUL character or a lone surrogate');
       expect(run.counts.inserted).toBe(1);
       expect(run.counts.pages).toBe(2); // the payments page and the first calls page; the refused page is not stored
+    });
+
+    it('ends a pass at has_more false, whatever next_cursor the page carries', async () => {
+      const { run } = await syncIn('cursor_on_last_page');
+      expect(run).toMatchObject({ status: 'succeeded', error: null });
+      expect(run.counts.inserted).toBe(1);
     });
 
     it('stops a running sync on POST /v1/sync/runs/:id/cancel; a second cancel is a 409', async () => {

@@ -363,7 +363,8 @@ export class SyncService implements OnApplicationBootstrap, OnApplicationShutdow
       pages: pages.map((page, index) => ({
         pageNumber: firstPageNumber + index,
         cursor: page.cursor,
-        nextCursor: page.nextCursor,
+        // The last page of a pass records none, whatever Aura sent: a calls pass is complete after a page without one.
+        nextCursor: page.hasMore ? page.nextCursor : null,
         callIds: page.parsed.seenIds,
       })),
       lastOfPhase: !pages[pages.length - 1].hasMore,
