@@ -7,6 +7,38 @@ import { createKey, startTestApp, TEST_ADMIN_KEY, TestApp } from '../support/tes
 
 const OCT = '2026-10';
 
+type ListedPage = { cursor: string | null; nextCursor: string | null; hasMore: boolean; records: { id: string }[] };
+
+/** A sync run as an earlier version (calls first) left it: `pages` of calls committed, then stopped in `phase`. */
+async function leftByAnEarlierVersion(t: TestApp, phase: 'calls' | 'payments', pages: ListedPage[]): Promise<string> {
+  const prisma = t.app.get(DatabaseService).client;
+  const last = pages[pages.length - 1];
+  const run = await prisma.syncRun.create({
+    data: {
+      trigger: 'manual',
+      status: 'running',
+      activeSlot: 'sync',
+      phase,
+      checkpointCursor: phase === 'calls' && last.hasMore ? last.nextCursor : null,
+      pages: pages.length,
+      received: pages.reduce((sum, page) => sum + page.records.length, 0),
+      createdAt: new Date(),
+      startedAt: new Date(),
+    },
+  });
+  await prisma.syncRunPage.createMany({
+    data: pages.map((page, index) => ({
+      syncRunId: run.id,
+      pageNumber: index + 1,
+      resource: 'calls',
+      cursor: page.cursor,
+      nextCursor: page.hasMore ? page.nextCursor : null,
+      callIds: page.records.map((record) => record.id),
+    })),
+  });
+  return run.id;
+}
+
 /**
  * A sync passes over Aura's payments first, then its calls, then its team
  * (docs/domain.md "Checkpoints"). These are the cases the order changes:
@@ -31,37 +63,15 @@ describe('the order of a sync', () => {
     // Then an earlier version, which synced calls first, committed the first page of calls of a new sync and stopped.
     const client = new AuraClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, pacing: false });
     const pages = client.pages({ is_upcoming: 'false' });
-    const first = (await pages.next()).value as { hasMore: boolean; nextCursor: string | null; records: { id: string }[] };
+    const first = (await pages.next()).value as ListedPage;
     await pages.return(undefined);
     expect(first.hasMore).toBe(true);
     const prisma = t.app.get(DatabaseService).client;
-    const legacy = await prisma.syncRun.create({
-      data: {
-        trigger: 'manual',
-        status: 'running',
-        activeSlot: 'sync',
-        phase: 'calls',
-        checkpointCursor: first.nextCursor,
-        pages: 1,
-        received: first.records.length,
-        createdAt: new Date(),
-        startedAt: new Date(),
-      },
-    });
-    await prisma.syncRunPage.create({
-      data: {
-        syncRunId: legacy.id,
-        pageNumber: 1,
-        resource: 'calls',
-        cursor: null,
-        nextCursor: first.nextCursor,
-        callIds: first.records.map((record) => record.id),
-      },
-    });
+    const legacyId = await leftByAnEarlierVersion(t, 'calls', [first]);
 
     const resumed = await t.as(TEST_ADMIN_KEY).post('/v1/sync').expect(202);
-    expect(resumed.body.id).toBe(legacy.id);
-    const finished = await waitForSync(t, legacy.id);
+    expect(resumed.body.id).toBe(legacyId);
+    const finished = await waitForSync(t, legacyId);
 
     expect(finished).toMatchObject({ status: 'succeeded', error: null });
     const counts = finished.counts as unknown as { payments: Record<string, number>; missing_upstream: number };
@@ -72,7 +82,7 @@ describe('the order of a sync', () => {
     expect(await prisma.call.count({ where: { missingUpstream: true } })).toBe(0);
     expect(await prisma.call.count({ where: { reason: 'payment_missing' } })).toBe(0);
     // The calls go on after the page that version wrote: each listed once, and counted once.
-    const callPages = await prisma.syncRunPage.findMany({ where: { syncRunId: legacy.id, resource: 'calls' }, orderBy: { pageNumber: 'asc' } });
+    const callPages = await prisma.syncRunPage.findMany({ where: { syncRunId: legacyId, resource: 'calls' }, orderBy: { pageNumber: 'asc' } });
     const listed = callPages.flatMap((page) => page.callIds);
     expect(listed.slice(0, first.records.length)).toEqual(first.records.map((record) => record.id));
     expect(new Set(listed).size).toBe(listed.length);
@@ -85,44 +95,23 @@ describe('the order of a sync', () => {
     expect((await syncToEnd(t)).status).toBe('succeeded');
     // An earlier version (calls first) committed every page of calls of a new sync, then stopped in its payments pass.
     const client = new AuraClient({ baseUrl: sandbox.url, apiKey: sandbox.apiKey, pacing: false });
-    const pages: { cursor: string | null; nextCursor: string | null; hasMore: boolean; records: { id: string }[] }[] = [];
-    for await (const page of client.pages({ is_upcoming: 'false' })) pages.push(page as (typeof pages)[number]);
+    const pages: ListedPage[] = [];
+    for await (const page of client.pages({ is_upcoming: 'false' })) pages.push(page as ListedPage);
     const received = pages.reduce((sum, page) => sum + page.records.length, 0);
     const prisma = t.app.get(DatabaseService).client;
-    const legacy = await prisma.syncRun.create({
-      data: {
-        trigger: 'manual',
-        status: 'running',
-        activeSlot: 'sync',
-        phase: 'payments',
-        pages: pages.length,
-        received,
-        createdAt: new Date(),
-        startedAt: new Date(),
-      },
-    });
-    await prisma.syncRunPage.createMany({
-      data: pages.map((page, index) => ({
-        syncRunId: legacy.id,
-        pageNumber: index + 1,
-        resource: 'calls',
-        cursor: page.cursor,
-        nextCursor: page.hasMore ? page.nextCursor : null,
-        callIds: page.records.map((record) => record.id),
-      })),
-    });
+    const legacyId = await leftByAnEarlierVersion(t, 'payments', pages);
     const requestsBefore = sandbox.stats().requests;
 
     const resumed = await t.as(TEST_ADMIN_KEY).post('/v1/sync').expect(202);
-    expect(resumed.body.id).toBe(legacy.id);
-    const finished = await waitForSync(t, legacy.id);
+    expect(resumed.body.id).toBe(legacyId);
+    const finished = await waitForSync(t, legacyId);
 
     expect(finished).toMatchObject({ status: 'succeeded', error: null });
     expect(finished.counts['received']).toBe(received);
-    expect(await prisma.syncRunPage.count({ where: { syncRunId: legacy.id, resource: 'calls' } })).toBe(pages.length);
+    expect(await prisma.syncRunPage.count({ where: { syncRunId: legacyId, resource: 'calls' } })).toBe(pages.length);
     // Payments pages and the team's page only: no calls page was asked for again.
-    const paymentPages = await prisma.syncRunPage.count({ where: { syncRunId: legacy.id, resource: 'payments' } });
-    const teamPages = await prisma.syncRunPage.count({ where: { syncRunId: legacy.id, resource: 'team' } });
+    const paymentPages = await prisma.syncRunPage.count({ where: { syncRunId: legacyId, resource: 'payments' } });
+    const teamPages = await prisma.syncRunPage.count({ where: { syncRunId: legacyId, resource: 'team' } });
     expect(sandbox.stats().requests - requestsBefore).toBe(paymentPages + teamPages);
     // The calls that version saw are not missing upstream.
     expect(await prisma.call.count({ where: { missingUpstream: true } })).toBe(0);
