@@ -199,7 +199,9 @@ describe('AuraClient under faults and a rate limit', () => {
   }, 30_000);
 
   it('without pacing it is refused by the limit, and still recovers every record via Retry-After', async () => {
-    sandbox.setRateLimit({ perMinute: 8, timeScale: 60 });
+    // 8 requests per 5-second window (a minute at 12× speed): the ~15 pages go over it however slow a loaded machine
+    // answers (a 1-second window let a slow run stay under the limit and refuse nothing).
+    sandbox.setRateLimit({ perMinute: 8, timeScale: 12 });
     sandbox.setFaults({ rate429: 0, rate5xx: 0, latencyMs: 0 });
     sandbox.resetStats();
     const client = clientFor(sandbox, { pacing: false, maxRetries: 20 });
